@@ -1,0 +1,196 @@
+package dev.replicaware.testkit;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** What every engine's cluster shares: the nodes' processes, start-up checks, fault injection and clean-up. */
+abstract class AbstractCluster implements ReplicatedCluster {
+    final Path baseDir;
+    final List<ClusterNode> nodes;
+    final Duration startTimeout;
+    private final Thread cleanupHook;
+    private volatile boolean closed;
+
+    AbstractCluster(Path baseDir, List<ClusterNode> nodes, Duration startTimeout) {
+        this.baseDir = baseDir;
+        this.nodes = List.copyOf(nodes);
+        this.startTimeout = startTimeout;
+        this.cleanupHook = new Thread(this::closeQuietly, "replicaware-testkit-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupHook);
+    }
+
+    /** Starts the server process of {@code node} on its data directory. */
+    abstract ServerProcess launch(ClusterNode node);
+
+    /** The signal for a clean, fast shutdown. */
+    abstract String stopSignal();
+
+    /** The signal {@link #close()} sends: fast, and leaving nothing behind. */
+    String closeSignal() {
+        return stopSignal();
+    }
+
+    /** A connection with short timeouts, used to check a node is up. */
+    abstract Connection connect(ClusterNode node, Credentials who, int timeoutSeconds) throws SQLException;
+
+    abstract Path logFile(ClusterNode node);
+
+    @Override
+    public List<ClusterNode> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public Connection connectAdmin(ClusterNode node) throws SQLException {
+        return connect(node, admin(), 5);
+    }
+
+    @Override
+    public Connection connectApp(ClusterNode node) throws SQLException {
+        return connect(node, app(), 5);
+    }
+
+    /** Launches every node at once, then waits for each to accept connections. */
+    void startAll() {
+        for (ClusterNode n : nodes) {
+            n.process(launch(n));
+        }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            ready.add(CompletableFuture.runAsync(() -> awaitReady(n)));
+        }
+        try {
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof TestkitException te ? te : new TestkitException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Polls until the node takes a connection; fails with the tail of its log when it dies or the start timeout passes. */
+    void awaitReady(ClusterNode node) {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            ServerProcess p = node.process();
+            if (p == null || !p.isAlive()) {
+                throw new TestkitException(engine() + " node " + node + " exited during start-up; last lines of its log "
+                        + logFile(node) + ":\n" + ServerProcess.logTail(logFile(node), 30));
+            }
+            try (Connection c = connect(node, admin(), 1)) {
+                if (c.isValid(1)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                last = e;
+            }
+            sleepBriefly();
+        }
+        throw new TestkitException(engine() + " node " + node + " did not accept connections within " + startTimeout
+                + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "; last lines of its log "
+                + logFile(node) + ":\n" + ServerProcess.logTail(logFile(node), 30));
+    }
+
+    static void sleepBriefly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestkitException("Interrupted while waiting for the cluster");
+        }
+    }
+
+    @Override
+    public void kill(ClusterNode node) {
+        ServerProcess p = running(node, "kill");
+        p.kill();
+        node.paused(false);
+    }
+
+    @Override
+    public void stop(ClusterNode node) {
+        ServerProcess p = running(node, "stop");
+        p.stop(stopSignal(), Duration.ofSeconds(30));
+        node.paused(false);
+    }
+
+    @Override
+    public void start(ClusterNode node) {
+        checkOpen();
+        ServerProcess old = node.process();
+        if (old != null && old.isAlive()) {
+            throw new IllegalStateException("Node " + node + " is already running (pid " + old.pid() + ")");
+        }
+        node.process(launch(node));
+        awaitReady(node);
+    }
+
+    @Override
+    public void pause(ClusterNode node) {
+        running(node, "pause").pause();
+        node.paused(true);
+    }
+
+    @Override
+    public void resume(ClusterNode node) {
+        running(node, "resume").resume();
+        node.paused(false);
+    }
+
+    private ServerProcess running(ClusterNode node, String action) {
+        checkOpen();
+        if (!nodes.contains(node)) {
+            throw new IllegalArgumentException("Node " + node + " is not part of this cluster " + nodes);
+        }
+        ServerProcess p = node.process();
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException("Cannot " + action + " node " + node + ": it is not running");
+        }
+        return p;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("The " + engine() + " cluster is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closeQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+        }
+    }
+
+    private synchronized void closeQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            ServerProcess p = n.process();
+            if (p != null && p.isAlive()) {
+                stops.add(CompletableFuture.runAsync(() -> p.stop(closeSignal(), Duration.ofSeconds(5))));
+            }
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        Binaries.deleteTree(baseDir);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + nodes;
+    }
+}

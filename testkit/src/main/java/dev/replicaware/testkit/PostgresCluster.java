@@ -1,0 +1,476 @@
+package dev.replicaware.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL primary with 0 to 4 streaming replicas, from the binaries published on Maven Central.
+ *
+ * <p>The primary is initialised with {@code initdb}, its roles and database are created in single-user mode, and each
+ * replica starts from a cold copy of that cleanly stopped data directory with {@code standby.signal} and
+ * {@code primary_conninfo}. When the JVM is root the servers run as an unprivileged user (see {@link OsUser}).
+ *
+ * <pre>{@code
+ * try (PostgresCluster pg = PostgresCluster.builder().replicas(2).start()) {
+ *     String url = pg.primary().jdbcUrl();
+ * }
+ * }</pre>
+ */
+public final class PostgresCluster extends AbstractCluster {
+    private final Path binDir;
+    private final String database;
+    private final Credentials admin;
+    private final Credentials app;
+    private final Credentials replication;
+    private final int synchronousReplicas;
+    private final Map<String, String> extraSettings;
+
+    private PostgresCluster(Builder b, Path baseDir, Path binDir, List<ClusterNode> nodes) {
+        super(baseDir, nodes, b.startTimeout);
+        this.binDir = binDir;
+        this.database = b.database;
+        this.admin = b.admin;
+        this.app = b.app;
+        this.replication = b.replication;
+        this.synchronousReplicas = b.synchronousReplicas;
+        this.extraSettings = Map.copyOf(b.settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.POSTGRESQL;
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public Credentials admin() {
+        return admin;
+    }
+
+    @Override
+    public Credentials app() {
+        return app;
+    }
+
+    @Override
+    public Credentials replication() {
+        return replication;
+    }
+
+    @Override
+    Connection connect(ClusterNode node, Credentials who, int timeoutSeconds) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", who.username());
+        p.setProperty("password", who.password());
+        p.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        p.setProperty("socketTimeout", Integer.toString(Math.max(timeoutSeconds, 10)));
+        return new org.postgresql.Driver().connect(node.jdbcUrl(), p);
+    }
+
+    @Override
+    Path logFile(ClusterNode node) {
+        return baseDir.resolve(node.name() + ".log");
+    }
+
+    private Path dataDir(ClusterNode node) {
+        return baseDir.resolve(node.name());
+    }
+
+    @Override
+    ServerProcess launch(ClusterNode node) {
+        List<String> cmd = new ArrayList<>(OsUser.serverPrefix(true));
+        cmd.add(binDir.resolve("bin/postgres").toString());
+        cmd.add("-D");
+        cmd.add(dataDir(node).toString());
+        cmd.add("-p");
+        cmd.add(Integer.toString(node.port()));
+        Path log = logFile(node);
+        try {
+            if (!Files.exists(log)) {
+                Files.createFile(log);
+                OsUser.handOver(log, true);
+            }
+        } catch (IOException e) {
+            throw new TestkitException("Could not create the log of " + node + " at " + log, e);
+        }
+        return ServerProcess.start("postgres " + node.name(), cmd, Map.of("LC_ALL", "C"), baseDir, log);
+    }
+
+    /** Fast shutdown: aborts open transactions, checkpoints, exits. */
+    @Override
+    String stopSignal() {
+        return "INT";
+    }
+
+    /** Immediate shutdown: no checkpoint, but the server releases its shared memory. */
+    @Override
+    String closeSignal() {
+        return "QUIT";
+    }
+
+    @Override
+    public ClusterNode currentPrimary() {
+        List<ClusterNode> primaries = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            if (!n.isRunning() || n.isPaused()) {
+                continue;
+            }
+            try (Connection c = connect(n, admin, 2); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    primaries.add(n);
+                }
+            } catch (SQLException e) {
+                // not reachable now: not a primary we can use
+            }
+        }
+        if (primaries.size() != 1) {
+            throw new TestkitException("Expected exactly one running PostgreSQL primary, found " + primaries);
+        }
+        return primaries.get(0);
+    }
+
+    @Override
+    public void waitForReplication(Duration timeout) {
+        checkOpen();
+        ClusterNode primary = currentPrimary();
+        String target = query(primary, "SELECT pg_current_wal_lsn()::text");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ClusterNode n : nodes) {
+            if (n == primary || !n.isRunning() || n.isPaused()) {
+                continue;
+            }
+            String sql = "SELECT coalesce(pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn, false), "
+                    + "coalesce(pg_last_wal_replay_lsn()::text, 'none')";
+            String replayed = "unknown";
+            while (true) {
+                try (Connection c = connect(n, admin, 2); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        break;
+                    }
+                    replayed = rs.getString(2);
+                } catch (SQLException e) {
+                    replayed = "unreachable: " + e.getMessage();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException("Replica " + n + " did not replay up to the primary's " + primary.name()
+                            + " position " + target + " within " + timeout + "; it is at " + replayed);
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    @Override
+    public void applyDelay(ClusterNode replica, Duration delay) {
+        checkOpen();
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("Apply delay must not be negative, was " + delay);
+        }
+        try (Connection c = connectAdmin(replica); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET recovery_min_apply_delay = '" + delay.toMillis() + "ms'");
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new TestkitException("Could not set the apply delay of " + replica + " to " + delay + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs one query as admin on {@code node} and returns the first column of the first row as text. */
+    public String query(ClusterNode node, String sql) {
+        try (Connection c = connectAdmin(node); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new TestkitException("Query on " + node + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How to build a {@link PostgresCluster}; every setting has a working default. */
+    public static final class Builder {
+        private int replicas = 2;
+        private int synchronousReplicas = 0;
+        private String database = "app";
+        private Credentials admin = new Credentials("postgres", "admin-secret");
+        private Credentials app = new Credentials("app", "app-secret");
+        private Credentials replication = new Credentials("repl", "repl-secret");
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** Number of streaming replicas, 0 to 4; default 2. */
+        public Builder replicas(int replicas) {
+            if (replicas < 0 || replicas > 4) {
+                throw new IllegalArgumentException("replicas must be between 0 and 4, but was " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * Synchronous replication: a commit on the primary waits until {@code count} replicas have flushed it
+         * ({@code synchronous_standby_names = 'ANY count (...)'}). 0, the default, is asynchronous.
+         */
+        public Builder synchronousReplicas(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("synchronousReplicas must not be negative, but was " + count);
+            }
+            this.synchronousReplicas = count;
+            return this;
+        }
+
+        public Builder database(String database) {
+            this.database = requireIdentifier("database", database);
+            return this;
+        }
+
+        public Builder admin(String username, String password) {
+            this.admin = new Credentials(requireIdentifier("admin username", username), requirePassword(password));
+            return this;
+        }
+
+        public Builder app(String username, String password) {
+            this.app = new Credentials(requireIdentifier("app username", username), requirePassword(password));
+            return this;
+        }
+
+        public Builder replication(String username, String password) {
+            this.replication = new Credentials(requireIdentifier("replication username", username), requirePassword(password));
+            return this;
+        }
+
+        /** An extra {@code postgresql.conf} setting for every node, e.g. {@code setting("wal_keep_size", "1GB")}. */
+        public Builder setting(String name, String value) {
+            settings.put(requireIdentifier("setting name", name), value);
+            return this;
+        }
+
+        /** How long each server may take to accept connections; default 60 s. */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, but was " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /** Initialises, copies and starts the cluster; returns once every replica streams from the primary. */
+        public PostgresCluster start() {
+            if (synchronousReplicas > replicas) {
+                throw new IllegalArgumentException("synchronousReplicas (" + synchronousReplicas
+                        + ") cannot exceed replicas (" + replicas + ")");
+            }
+            Path bin = Binaries.postgres();
+            Path base;
+            try {
+                base = Files.createTempDirectory("replicaware-pg-");
+            } catch (IOException e) {
+                throw new TestkitException("Could not create a temp directory for the PostgreSQL cluster", e);
+            }
+            PostgresCluster cluster = null;
+            try {
+                List<ClusterNode> nodes = new ArrayList<>();
+                List<Integer> ports = freePorts(replicas + 1);
+                for (int i = 0; i <= replicas; i++) {
+                    String name = i == 0 ? "primary" : "replica" + i;
+                    nodes.add(new ClusterNode(name, "127.0.0.1", ports.get(i),
+                            "jdbc:postgresql://127.0.0.1:" + ports.get(i) + "/" + database, i == 0));
+                }
+                cluster = new PostgresCluster(this, base, bin, nodes);
+                cluster.initialise();
+                cluster.startAll();
+                cluster.awaitStreaming(startTimeout);
+                return cluster;
+            } catch (RuntimeException e) {
+                if (cluster != null) {
+                    cluster.close();
+                } else {
+                    Binaries.deleteTree(base);
+                }
+                throw e;
+            }
+        }
+
+        private static String requireIdentifier(String what, String value) {
+            if (value == null || !value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException(what + " must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*), but was '" + value + "'");
+            }
+            return value;
+        }
+
+        private static String requirePassword(String password) {
+            if (password == null || password.isEmpty() || password.contains("'") || password.contains("\\")) {
+                throw new IllegalArgumentException("password must be non-empty and contain no quote or backslash");
+            }
+            return password;
+        }
+    }
+
+    /** initdb, roles and database in single-user mode, replicas as cold copies. */
+    private void initialise() {
+        try {
+            Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            OsUser.handOver(baseDir, true);
+            ClusterNode primary = nodes.get(0);
+            Path pwfile = baseDir.resolve("pwfile");
+            Files.writeString(pwfile, admin.password() + "\n");
+            OsUser.handOver(pwfile, true);
+            List<String> initdb = new ArrayList<>(OsUser.serverPrefix(true));
+            initdb.addAll(List.of(binDir.resolve("bin/initdb").toString(), "-D", dataDir(primary).toString(),
+                    "-U", admin.username(), "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=trust",
+                    "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"));
+            ServerProcess.run("initdb for " + primary, initdb, Map.of("LC_ALL", "C"), baseDir, null, Duration.ofSeconds(120));
+            Files.delete(pwfile);
+
+            appendConf(dataDir(primary).resolve("postgresql.conf"), baseSettings(extraSettings));
+
+            Path sql = baseDir.resolve("init.sql");
+            Files.writeString(sql, String.join("\n",
+                    "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
+                    "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
+                    "CREATE DATABASE " + database + " OWNER " + app.username() + ";",
+                    ""));
+            OsUser.handOver(sql, true);
+            List<String> single = new ArrayList<>(OsUser.serverPrefix(true));
+            single.addAll(List.of(binDir.resolve("bin/postgres").toString(), "--single", "-D", dataDir(primary).toString(), "postgres"));
+            String out = ServerProcess.run("single-user setup of " + primary, single, Map.of("LC_ALL", "C"), baseDir, sql,
+                    Duration.ofSeconds(60));
+            Files.delete(sql);
+            if (out.contains("ERROR")) {
+                throw new TestkitException("Setting up roles on " + primary + " failed:\n" + out);
+            }
+            for (ClusterNode replica : replicas()) {
+                copyTree(dataDir(primary), dataDir(replica));
+                Files.createFile(dataDir(replica).resolve("standby.signal"));
+                appendConf(dataDir(replica).resolve("postgresql.auto.conf"), Map.of(
+                        "primary_conninfo", "'host=" + primary.host() + " port=" + primary.port() + " user=" + replication.username()
+                                + " password=" + replication.password() + " application_name=" + replica.name() + "'"));
+                OsUser.handOver(dataDir(replica), true);
+            }
+            if (synchronousReplicas > 0) {
+                List<String> names = replicas().stream().map(ClusterNode::name).toList();
+                appendConf(dataDir(primary).resolve("postgresql.auto.conf"), Map.of("synchronous_standby_names",
+                        "'ANY " + synchronousReplicas + " (" + String.join(", ", names) + ")'"));
+            }
+        } catch (IOException e) {
+            throw new TestkitException("Could not prepare the PostgreSQL data directories under " + baseDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> baseSettings(Map<String, String> extra) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listen_addresses", "'127.0.0.1'");
+        s.put("unix_socket_directories", "''");
+        s.put("max_connections", "200");
+        s.put("shared_buffers", "32MB");
+        // A test server: the OS page cache survives a SIGKILL of the server, so fsync buys nothing here.
+        s.put("fsync", "off");
+        s.put("wal_level", "replica");
+        s.put("max_wal_senders", "10");
+        s.put("max_replication_slots", "10");
+        s.put("wal_keep_size", "256MB");
+        s.put("wal_log_hints", "on");
+        s.put("hot_standby", "on");
+        s.put("hot_standby_feedback", "on");
+        s.put("wal_receiver_status_interval", "1s");
+        s.put("wal_retrieve_retry_interval", "500ms");
+        s.put("logging_collector", "off");
+        s.put("log_min_messages", "warning");
+        s.put("log_line_prefix", "'%m [%p] '");
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            String v = e.getValue();
+            s.put(e.getKey(), v.matches("-?[0-9.]+|on|off|true|false") ? v : "'" + v.replace("'", "''") + "'");
+        }
+        return s;
+    }
+
+    private static void appendConf(Path conf, Map<String, String> settings) throws IOException {
+        StringBuilder sb = new StringBuilder("\n# replicaware testkit\n");
+        settings.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(conf, sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+                } else if (!p.getFileName().toString().equals("postmaster.pid")) {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Waits until the primary sees every replica streaming and each has replayed what it wrote. */
+    private void awaitStreaming(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int expected = replicas().size();
+        String streaming = "0";
+        while (expected > 0) {
+            streaming = query(primary(), "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+            if (Integer.parseInt(streaming) >= expected) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TestkitException("Only " + streaming + " of " + expected + " PostgreSQL replicas stream from "
+                        + primary() + " after " + timeout + "; last lines of " + replicas().get(0) + "'s log:\n"
+                        + ServerProcess.logTail(logFile(replicas().get(0)), 20));
+            }
+            sleepBriefly();
+        }
+        waitForReplication(timeout);
+    }
+
+    static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports.add(s.getLocalPort());
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new TestkitException("Could not find " + count + " free ports on the loopback interface", e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the port is free again either way
+                }
+            }
+        }
+    }
+}
