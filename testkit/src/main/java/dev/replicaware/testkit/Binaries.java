@@ -85,7 +85,8 @@ final class Binaries {
     }
 
     private static Path cached(String name, Unpacker unpacker) {
-        Path root = Path.of(System.getProperty("java.io.tmpdir"), "replicaware-testkit");
+        // Per user: another user's cache may be readable but not writable.
+        Path root = Path.of(System.getProperty("java.io.tmpdir"), "replicaware-testkit-" + System.getProperty("user.name"));
         Path target = root.resolve(name);
         if (Files.isDirectory(target)) {
             return target;
