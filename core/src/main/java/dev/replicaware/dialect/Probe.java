@@ -1,0 +1,25 @@
+package dev.replicaware.dialect;
+
+/**
+ * What one probe of one server learned, in one round trip. Internal.
+ *
+ * <p>Positions are in the dialect's {@link Dialect#positionUnit() unit} (PostgreSQL: WAL bytes; MySQL and MariaDB:
+ * transactions counted from the GTID sets), comparable across the nodes of one cluster; {@link #NO_POSITION} where the
+ * server has none (a primary has no replay position, a generic server no position at all).
+ *
+ * @param role             what the server says it is
+ * @param writePosition    a primary's current write position
+ * @param receivedPosition how far a replica has received the primary's changes
+ * @param replayedPosition how far a replica has applied them (what a read there sees)
+ * @param receiving        a replica's stream from its primary is up (PostgreSQL walreceiver streaming, MySQL IO thread running)
+ * @param reportedLagSeconds the replica's own idea of its lag, NaN when it has none; used only when positions cannot be compared
+ */
+public record Probe(Role role, long writePosition, long receivedPosition, long replayedPosition, boolean receiving,
+                    double reportedLagSeconds) {
+    public static final long NO_POSITION = -1;
+
+    /** Where a read on this server stands: a primary's write position, a replica's replayed one. */
+    public long readPosition() {
+        return role == Role.PRIMARY ? writePosition : replayedPosition;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.replicaware.dialect;
+
+/** What a server says it is. Internal. */
+public enum Role {
+    /** Accepts writes. */
+    PRIMARY,
+    /** Read-only, applying changes from a primary. */
+    REPLICA,
+    /** Reachable, but what it is cannot be told (generic JDBC mode). */
+    UNKNOWN
+}
