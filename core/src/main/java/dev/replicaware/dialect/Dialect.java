@@ -59,6 +59,11 @@ public abstract class Dialect {
         return java.util.Map.of();
     }
 
+    /** Driver properties that bound connecting and each socket read by {@code timeout}; none for unknown drivers. */
+    public java.util.Map<String, String> timeoutProperties(java.time.Duration timeout) {
+        return java.util.Map.of();
+    }
+
     @Override
     public String toString() {
         return name();

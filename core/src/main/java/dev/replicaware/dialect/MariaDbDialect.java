@@ -62,6 +62,12 @@ public final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    public Map<String, String> timeoutProperties(java.time.Duration timeout) {
+        String millis = Long.toString(timeout.toMillis());
+        return Map.of("connectTimeout", millis, "socketTimeout", millis);
+    }
+
+    @Override
     public String serverIdentitySql() {
         return "SELECT CONCAT(@@hostname, ':', @@port)";
     }

@@ -59,6 +59,13 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public java.util.Map<String, String> timeoutProperties(java.time.Duration timeout) {
+        // pgjdbc counts whole seconds; the probe also sets a network timeout in milliseconds
+        String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        return java.util.Map.of("connectTimeout", seconds, "socketTimeout", seconds, "loginTimeout", seconds);
+    }
+
+    @Override
     public String serverIdentitySql() {
         return "SELECT host(inet_server_addr()) || ':' || inet_server_port()";
     }

@@ -1,6 +1,6 @@
 package dev.replicaware.dialect;
 
-/** What a server says it is. Internal. */
+/** What a server says it is: the observed role, which wins over the configured one. */
 public enum Role {
     /** Accepts writes. */
     PRIMARY,

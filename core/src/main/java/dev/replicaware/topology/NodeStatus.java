@@ -1,0 +1,44 @@
+package dev.replicaware.topology;
+
+import dev.replicaware.dialect.Role;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One node as the monitor last saw it. Immutable; part of the snapshot {@code dataSource.topology()} returns.
+ *
+ * @param name            the node's name
+ * @param role            the role the server reported (the configured one until it has answered; generic mode: configured)
+ * @param state           its health
+ * @param lagSeconds      how long ago the primary was where this replica is; 0 for the primary; NaN when unknown
+ * @param lagPositions    how far behind the primary, in {@code positionUnit}; -1 when unknown
+ * @param positionUnit    {@code bytes} (PostgreSQL WAL), {@code transactions} (GTID) or {@code none}
+ * @param receiving       a replica's replication stream is up
+ * @param lastProbe       when the last probe ended; null before the first
+ * @param lastProbeTime   how long the last probe took
+ * @param lastError       why the last probe failed (secrets masked); null after a success
+ */
+public record NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
+                         boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError) {
+
+    /** A replica that is reachable and at most {@code maxLag} behind; an unknown lag qualifies only without a bound. */
+    public boolean servesReadsWithin(Duration maxLag) {
+        if (!state.serves() || role != Role.REPLICA) {
+            return false;
+        }
+        if (maxLag == null) {
+            return true;
+        }
+        return !Double.isNaN(lagSeconds) && lagSeconds * 1000 <= maxLag.toMillis();
+    }
+
+    NodeStatus withState(NodeState newState) {
+        return new NodeStatus(name, role, newState, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError);
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + role + " " + state + (Double.isNaN(lagSeconds) ? "" : String.format(" lag=%.3fs", lagSeconds))
+                + (lastError == null ? "" : " error=" + lastError) + "]";
+    }
+}

@@ -1,0 +1,352 @@
+package dev.replicaware.topology;
+
+import dev.replicaware.config.HealthConfig;
+import dev.replicaware.dialect.Dialect;
+import dev.replicaware.dialect.Probe;
+import dev.replicaware.dialect.Role;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every node on a small pool of named daemon threads and publishes what it learns as an immutable map of
+ * {@link NodeStatus}, through one reference the request path reads without locking.
+ *
+ * <p>Each node has its own schedule, so a hung node delays nobody else's probe. Health has hysteresis: a node is DOWN
+ * after {@code failuresBeforeDown} failed probes in a row and serves again after {@code successesBeforeUp} good ones;
+ * a node that fails its very first probe is DOWN at once. Replica lag is measured against the monitor's own samples
+ * of the primary's position ({@link PrimaryHistory}), falling back to the replica's own report.
+ */
+public final class TopologyMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyMonitor.class);
+
+    /** A node to watch: its name, URL, the application's credentials for probing, and its configured role. Internal. */
+    public record Target(String name, String url, String username, String password, Role configuredRole) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private final String cluster;
+    private final HealthConfig health;
+    private final Duration maxLag;
+    private final Clock clock;
+    private final Map<String, Tracked> nodes = new LinkedHashMap<>();
+    private final PrimaryHistory history = new PrimaryHistory(1024);
+    private final AtomicReference<Map<String, NodeStatus>> statuses;
+    private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    private final Consumer<Map<String, NodeStatus>> onPublish;
+    private final ScheduledExecutorService scheduler;
+    private volatile String historyOwner;
+    private volatile boolean closed;
+
+    /**
+     * @param onPublish called with every new snapshot, on the monitor's thread, before listeners hear of the change
+     */
+    public TopologyMonitor(String cluster, List<Target> targets, HealthConfig health, Duration maxLag, Clock clock,
+                           Consumer<Map<String, NodeStatus>> onPublish) {
+        this.cluster = cluster;
+        this.health = health;
+        this.maxLag = maxLag;
+        this.clock = clock;
+        this.onPublish = onPublish;
+        Map<String, NodeStatus> initial = new LinkedHashMap<>();
+        for (Target t : targets) {
+            Dialect dialect = Dialect.forUrl(t.url());
+            Tracked tracked = new Tracked(t, new NodeProbe(t.url(), t.username(), t.password(), dialect, health.timeout()));
+            tracked.last = new NodeStatus(t.name(), t.configuredRole(), NodeState.DOWN, Double.NaN, -1,
+                    dialect.positionUnit(), false, null, Duration.ZERO, "not probed yet");
+            nodes.put(t.name(), tracked);
+            initial.put(t.name(), tracked.last);
+        }
+        this.statuses = new AtomicReference<>(java.util.Collections.unmodifiableMap(initial));
+        this.scheduler = Executors.newScheduledThreadPool(Math.min(Math.max(targets.size(), 1), 8), namedDaemons(cluster));
+    }
+
+    private static ThreadFactory namedDaemons(String cluster) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "replicaware-" + cluster + "-monitor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Probes every node once, in parallel, waiting at most about one timeout; then keeps probing on schedule. */
+    public void start() {
+        List<Future<?>> first = new ArrayList<>();
+        for (Tracked t : nodes.values()) {
+            first.add(scheduler.submit(() -> probe(t)));
+        }
+        long deadline = System.nanoTime() + health.timeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
+        for (Future<?> f : first) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                // a slow or failed first probe leaves that node DOWN; the schedule goes on
+            }
+        }
+        long interval = health.interval().toNanos();
+        for (Tracked t : nodes.values()) {
+            scheduler.scheduleWithFixedDelay(() -> probe(t), interval, interval, TimeUnit.NANOSECONDS);
+        }
+        scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A hung server makes every probe wait out its timeout, so counting failed probes alone would take
+     * failuresBeforeDown × timeout. A node silent for longer than interval × failuresBeforeDown + timeout is DOWN.
+     */
+    private void watchSilence() {
+        long limit = health.interval().multipliedBy(health.failuresBeforeDown()).plus(health.timeout()).toNanos();
+        long now = System.nanoTime();
+        for (Tracked t : nodes.values()) {
+            synchronized (t) {
+                long silent = now - t.lastAnswerNanos;
+                if (t.answered && t.state.serves() && silent > limit) {
+                    NodeState before = t.state;
+                    t.state = before.moveTo(NodeState.DOWN);
+                    t.successes = 0;
+                    String error = "no answer for " + silent / 1_000_000 + " ms";
+                    LOG.warn("{} - node {} is silent: {}", cluster, t.target.name(), error);
+                    t.last = new NodeStatus(t.last.name(), t.last.role(), NodeState.DOWN, t.last.lagSeconds(), t.last.lagPositions(),
+                            t.last.positionUnit(), false, clock.instant(), t.last.lastProbeTime(), error);
+                    publish(t, t.last);
+                    fire(t.target.name(), TopologyEvent.Type.NODE_DOWN, before.name(), NodeState.DOWN.name());
+                }
+            }
+        }
+    }
+
+    /** The latest snapshot, by node name in configuration order. */
+    public Map<String, NodeStatus> statuses() {
+        return statuses.get();
+    }
+
+    public void addListener(TopologyListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Probes {@code node} now, off the caller's thread: the request path saw it fail. No-op if a probe is under way. */
+    public void reprobe(String node) {
+        Tracked t = nodes.get(node);
+        if (t != null && !closed && !t.inFlight.get()) {
+            try {
+                scheduler.execute(() -> probe(t));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    /** Never routes to {@code node} again (a former primary after a failover). */
+    public void fence(String node) {
+        Tracked t = nodes.get(node);
+        if (t == null) {
+            throw new IllegalArgumentException("Cluster '" + cluster + "' has no node '" + node + "'; it has " + nodes.keySet());
+        }
+        synchronized (t) {
+            NodeState before = t.state;
+            t.state = before.moveTo(NodeState.FENCED);
+            publish(t, t.last.withState(NodeState.FENCED));
+            fire(node, TopologyEvent.Type.NODE_FENCED, before.name(), NodeState.FENCED.name());
+        }
+    }
+
+    /** The dialect each node's server confirmed. */
+    public Dialect dialect(String node) {
+        return nodes.get(node).probe.dialect();
+    }
+
+    private void probe(Tracked t) {
+        if (closed || !t.inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            Probe result = null;
+            String error = null;
+            try {
+                result = t.probe.probe();
+            } catch (Exception e) {
+                error = t.probe.describe(e);
+            }
+            long end = System.nanoTime();
+            synchronized (t) {
+                update(t, result, error, end, Duration.ofNanos(end - start));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{} - monitor failed on node {}", cluster, t.target.name(), e);
+        } finally {
+            t.inFlight.set(false);
+        }
+    }
+
+    /** Health, role and lag of one node from one probe: the whole decision, in one place. */
+    private void update(Tracked t, Probe probe, String error, long atNanos, Duration took) {
+        String name = t.target.name();
+        NodeState before = t.state;
+        Role roleBefore = t.role;
+        Dialect dialect = t.probe.dialect();
+        double lagSeconds = Double.NaN;
+        long lagPositions = -1;
+        boolean receiving = false;
+        boolean first = t.probes++ == 0;
+        if (probe != null) {
+            t.failures = 0;
+            t.successes++;
+            t.lastAnswerNanos = atNanos;
+            Role observed = dialect.comparesPositions() ? probe.role() : t.target.configuredRole();
+            t.role = observed;
+            receiving = probe.receiving();
+            if (observed == Role.PRIMARY) {
+                recordPrimary(name, probe.writePosition(), atNanos);
+                lagSeconds = 0;
+                lagPositions = 0;
+            } else if (observed == Role.REPLICA && dialect.comparesPositions()) {
+                String owner = historyOwner;
+                lagSeconds = owner == null ? Double.NaN : history.lagSeconds(probe.replayedPosition(), atNanos);
+                if (Double.isNaN(lagSeconds)) {
+                    lagSeconds = probe.reportedLagSeconds();
+                }
+                long latest = owner == null ? -1 : history.latestPosition();
+                lagPositions = latest < 0 ? -1 : Math.max(0, latest - probe.replayedPosition());
+            }
+            if (before != NodeState.FENCED) {
+                boolean recovering = before == NodeState.DOWN && t.answered && t.successes < health.successesBeforeUp();
+                if (!recovering) {
+                    boolean lagging = observed == Role.REPLICA && maxLag != null && !Double.isNaN(lagSeconds)
+                            && lagSeconds * 1000 > maxLag.toMillis();
+                    t.state = before.moveTo(lagging ? NodeState.LAGGING : NodeState.UP);
+                }
+            }
+            t.answered = true;
+        } else {
+            t.successes = 0;
+            t.failures++;
+            if (before != NodeState.FENCED && (t.failures >= health.failuresBeforeDown() || !t.answered)) {
+                t.state = before.moveTo(NodeState.DOWN);
+            }
+            if (t.failures == 1 || t.state != before) {
+                LOG.warn("{} - probe of node {} failed ({} in a row): {}", cluster, name, t.failures, error);
+            }
+        }
+        NodeStatus status = new NodeStatus(name, t.role, t.state, lagSeconds, lagPositions, dialect.positionUnit(), receiving,
+                clock.instant(), took, error);
+        t.last = status;
+        publish(t, status);
+        if (first) {
+            return; // the first round establishes the topology; nothing changed
+        }
+        if (roleBefore != t.role) {
+            fire(name, TopologyEvent.Type.ROLE_CHANGED, roleBefore.name(), t.role.name());
+        }
+        if (before != t.state) {
+            TopologyEvent.Type type = switch (t.state) {
+                case DOWN -> TopologyEvent.Type.NODE_DOWN;
+                case LAGGING -> before == NodeState.DOWN ? TopologyEvent.Type.NODE_UP : TopologyEvent.Type.LAG_OVER_THRESHOLD;
+                case UP -> before == NodeState.DOWN ? TopologyEvent.Type.NODE_UP : TopologyEvent.Type.LAG_UNDER_THRESHOLD;
+                case FENCED -> TopologyEvent.Type.NODE_FENCED;
+            };
+            fire(name, type, before.name(), t.state.name());
+        }
+    }
+
+    /** Samples the primary's position; only one node's history is kept, and a new primary starts a new one. */
+    private void recordPrimary(String name, long position, long atNanos) {
+        String owner = historyOwner;
+        if (owner != null && !owner.equals(name)) {
+            Tracked current = nodes.get(owner);
+            if (current.role == Role.PRIMARY && current.state.serves()) {
+                return; // two primaries: keep the history of the first; writes fail closed elsewhere
+            }
+            history.clear();
+        }
+        historyOwner = name;
+        history.record(atNanos, position);
+    }
+
+    private void publish(Tracked t, NodeStatus status) {
+        Map<String, NodeStatus> next = statuses.updateAndGet(old -> {
+            Map<String, NodeStatus> m = new LinkedHashMap<>(old.size());
+            for (String n : nodes.keySet()) {
+                m.put(n, n.equals(t.target.name()) ? status : old.get(n));
+            }
+            return java.util.Collections.unmodifiableMap(m);
+        });
+        if (onPublish != null) {
+            onPublish.accept(next);
+        }
+    }
+
+    private void fire(String node, TopologyEvent.Type type, String from, String to) {
+        TopologyEvent event = new TopologyEvent(cluster, node, type, from, to, clock.instant());
+        if (type == TopologyEvent.Type.NODE_DOWN || type == TopologyEvent.Type.ROLE_CHANGED || type == TopologyEvent.Type.NODE_FENCED) {
+            LOG.warn("{} - {}", cluster, event);
+        } else {
+            LOG.info("{} - {}", cluster, event);
+        }
+        for (TopologyListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("{} - topology listener {} failed on {}", cluster, l, event, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(health.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Tracked t : nodes.values()) {
+            t.probe.close();
+        }
+    }
+
+    /** Per-node monitor state; touched by one probe at a time (inFlight) and by fence(), both under its monitor. */
+    private static final class Tracked {
+        final Target target;
+        final NodeProbe probe;
+        final AtomicBoolean inFlight = new AtomicBoolean();
+        NodeState state = NodeState.DOWN;
+        Role role;
+        int failures;
+        int successes;
+        long probes;
+        long lastAnswerNanos;
+        boolean answered;
+        NodeStatus last;
+
+        Tracked(Target target, NodeProbe probe) {
+            this.target = target;
+            this.probe = probe;
+            this.role = target.configuredRole();
+        }
+    }
+}
