@@ -13,6 +13,8 @@ public final class ClusterNode {
     private final String jdbcUrl;
     private final boolean startedAsPrimary;
     private volatile ServerProcess process;
+    /** For a server in a container, which has no local process: whether the container runs. */
+    private volatile boolean runningRemotely;
     private volatile boolean paused;
 
     ClusterNode(String name, String host, int port, String jdbcUrl, boolean startedAsPrimary) {
@@ -47,14 +49,14 @@ public final class ClusterNode {
     /** True while the server process runs (also while it is paused). */
     public boolean isRunning() {
         ServerProcess p = process;
-        return p != null && p.isAlive();
+        return p != null ? p.isAlive() : runningRemotely;
     }
 
     public boolean isPaused() {
         return paused;
     }
 
-    /** The operating-system pid of the server process, or -1 when it is not running. */
+    /** The operating-system pid of the server process, or -1 when it is not running or runs in a container. */
     public long pid() {
         ServerProcess p = process;
         return p != null && p.isAlive() ? p.pid() : -1;
@@ -66,6 +68,10 @@ public final class ClusterNode {
 
     void process(ServerProcess process) {
         this.process = process;
+    }
+
+    void runningRemotely(boolean running) {
+        this.runningRemotely = running;
     }
 
     void paused(boolean paused) {
