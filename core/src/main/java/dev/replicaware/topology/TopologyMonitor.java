@@ -52,6 +52,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private final PrimaryHistory history = new PrimaryHistory(1024);
     private final AtomicReference<Map<String, NodeStatus>> statuses;
     private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ProbeObserver> probeObservers = new CopyOnWriteArrayList<>();
     private final Consumer<Map<String, NodeStatus>> onPublish;
     private final ScheduledExecutorService scheduler;
     private volatile String historyOwner;
@@ -147,6 +148,16 @@ public final class TopologyMonitor implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Hears how long each probe took and whether it answered (for the probe-duration timer). Internal. */
+    @FunctionalInterface
+    public interface ProbeObserver {
+        void onProbe(String node, long nanos, boolean answered);
+    }
+
+    public void addProbeObserver(ProbeObserver observer) {
+        probeObservers.add(observer);
+    }
+
     /** Probes {@code node} now, off the caller's thread: the request path saw it fail. No-op if a probe is under way. */
     public void reprobe(String node) {
         Tracked t = nodes.get(node);
@@ -192,6 +203,9 @@ public final class TopologyMonitor implements AutoCloseable {
                 error = t.probe.describe(e);
             }
             long end = System.nanoTime();
+            for (ProbeObserver o : probeObservers) {
+                o.onProbe(t.target.name(), end - start, result != null);
+            }
             synchronized (t) {
                 update(t, result, error, end, Duration.ofNanos(end - start));
             }
