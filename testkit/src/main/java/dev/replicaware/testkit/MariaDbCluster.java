@@ -100,9 +100,10 @@ public final class MariaDbCluster extends AbstractCluster {
         Properties p = new Properties();
         p.setProperty("user", who.username());
         p.setProperty("password", who.password());
-        // Connector/J counts these in milliseconds.
+        // Connector/J counts these in milliseconds. The read timeout scales with the connect timeout (10 s for
+        // connectAdmin/connectApp): a start-up probe must not hang 10 s on whatever else accepted the TCP connection.
         p.setProperty("connectTimeout", Integer.toString(timeoutSeconds * 1000));
-        p.setProperty("socketTimeout", Integer.toString(Math.max(timeoutSeconds, 10) * 1000));
+        p.setProperty("socketTimeout", Integer.toString(Math.max(2, 2 * timeoutSeconds) * 1000));
         return new com.mysql.cj.jdbc.Driver().connect(node.jdbcUrl(), p);
     }
 
@@ -262,7 +263,8 @@ public final class MariaDbCluster extends AbstractCluster {
      *
      * <p>MariaDB's {@code MASTER_DELAY} counts whole seconds, so {@code delay} is rounded up to the next second
      * (1500 ms becomes 2 s). The server compares second-resolution event timestamps, so a change can show up to
-     * about a second earlier or later than the exact delay.
+     * about a second earlier or later than the exact delay. Both replication threads stop for the change (MariaDB
+     * requires it) and start again at once.
      */
     @Override
     public void applyDelay(ClusterNode replica, Duration delay) {
@@ -272,10 +274,14 @@ public final class MariaDbCluster extends AbstractCluster {
         }
         long seconds = (delay.toMillis() + 999) / 1000;
         try (Connection c = connectAdmin(replica); Statement s = c.createStatement()) {
-            // Only the applier stops: the replica keeps receiving (and acknowledging, when semi-synchronous).
-            s.execute("STOP SLAVE SQL_THREAD");
-            s.execute("CHANGE MASTER TO MASTER_DELAY = " + seconds);
-            s.execute("START SLAVE SQL_THREAD");
+            // Unlike MySQL, MariaDB refuses CHANGE MASTER while the receiver thread runs, so both threads stop briefly;
+            // the replica resumes from its gtid_slave_pos.
+            s.execute("STOP SLAVE");
+            try {
+                s.execute("CHANGE MASTER TO MASTER_DELAY = " + seconds);
+            } finally {
+                s.execute("START SLAVE");
+            }
         } catch (SQLException e) {
             throw new TestkitException("Could not set the apply delay of " + replica + " to " + seconds + " s: " + e.getMessage(), e);
         }
