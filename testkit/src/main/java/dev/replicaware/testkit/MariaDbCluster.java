@@ -61,6 +61,7 @@ public final class MariaDbCluster extends AbstractCluster {
         this.extraSettings = Map.copyOf(b.settings);
     }
 
+    /** A builder with working defaults: two asynchronous replicas, database {@code app}, users root, app and repl. */
     public static Builder builder() {
         return new Builder();
     }
@@ -312,7 +313,8 @@ public final class MariaDbCluster extends AbstractCluster {
         /**
          * Semi-synchronous replication: a commit on the primary returns once a replica has received it, or after
          * {@link #SEMI_SYNC_TIMEOUT} without an acknowledgement, when the primary falls back to asynchronous replication
-         * until a replica catches up. Default off (asynchronous).
+         * until a replica catches up. Both sides are enabled on every node, so a promoted replica keeps it.
+         * Default off (asynchronous).
          */
         public Builder semiSynchronous(boolean semiSynchronous) {
             this.semiSynchronous = semiSynchronous;
@@ -412,6 +414,13 @@ public final class MariaDbCluster extends AbstractCluster {
      * bootstrap, then copies it for each replica.
      */
     private void initialise() {
+        for (ClusterNode n : nodes) {
+            Path socket = dataDir(n).resolve("mariadbd.sock");
+            if (socket.toString().length() > MAX_SOCKET_PATH) {
+                throw new TestkitException("The unix socket path of " + n + " is too long (" + socket.toString().length()
+                        + " > " + MAX_SOCKET_PATH + " characters): " + socket + "; point -Djava.io.tmpdir at a shorter directory");
+            }
+        }
         ClusterNode primary = primary();
         Path sql = baseDir.resolve("users.sql");
         try {
@@ -455,13 +464,6 @@ public final class MariaDbCluster extends AbstractCluster {
                 Files.deleteIfExists(sql);
             } catch (IOException ignored) {
                 // deleted with the cluster's directory at the latest
-            }
-        }
-        for (ClusterNode n : nodes) {
-            Path socket = dataDir(n).resolve("mariadbd.sock");
-            if (socket.toString().length() > MAX_SOCKET_PATH) {
-                throw new TestkitException("The unix socket path of " + n + " is too long (" + socket.toString().length()
-                        + " > " + MAX_SOCKET_PATH + " characters): " + socket + "; point -Djava.io.tmpdir at a shorter directory");
             }
         }
     }

@@ -169,6 +169,20 @@ class MariaDbClusterTest {
     }
 
     @Test
+    void restartedPrimaryStaysWritableAndReplicasReconnect() throws SQLException {
+        ClusterNode primary = cluster.primary();
+
+        cluster.restart(primary);
+
+        assertThat(cluster.currentPrimary()).isSameAs(primary);
+        int id = insertOnPrimary("after primary restart");
+        cluster.waitForReplication(REPLICATION_TIMEOUT);
+        for (ClusterNode replica : cluster.replicas()) {
+            assertThat(noteOn(replica, id)).as("row on " + replica).isEqualTo("after primary restart");
+        }
+    }
+
+    @Test
     void pausedReplicaAnswersNothingUntilResumed() throws SQLException {
         ClusterNode replica = cluster.replicas().get(0);
         try (Connection c = cluster.connectAdmin(replica)) {
