@@ -1,8 +1,13 @@
 package dev.replicaware.testkit;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +59,15 @@ abstract class AbstractCluster implements ReplicatedCluster {
     @Override
     public Connection connectApp(ClusterNode node) throws SQLException {
         return connect(node, app(), 5);
+    }
+
+    /** Runs one query as admin on {@code node} and returns the first column of the first row as text. */
+    public String query(ClusterNode node, String sql) {
+        try (Connection c = connectAdmin(node); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new TestkitException("Query on " + node + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Launches every node at once, then waits for each to accept connections. */
@@ -187,6 +201,46 @@ abstract class AbstractCluster implements ReplicatedCluster {
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
         Binaries.deleteTree(baseDir);
+    }
+
+    /** Ports free on the loopback interface now, for the nodes to listen on. */
+    static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(s);
+                ports.add(s.getLocalPort());
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new TestkitException("Could not find " + count + " free ports on the loopback interface", e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the port is free again either way
+                }
+            }
+        }
+    }
+
+    /** Builder check: names end up unquoted in SQL and server options. */
+    static String requireIdentifier(String what, String value) {
+        if (value == null || !value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException(what + " must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*), but was '" + value + "'");
+        }
+        return value;
+    }
+
+    /** Builder check: passwords end up in single-quoted SQL literals. */
+    static String requirePassword(String password) {
+        if (password == null || password.isEmpty() || password.contains("'") || password.contains("\\")) {
+            throw new IllegalArgumentException("password must be non-empty and contain no quote or backslash");
+        }
+        return password;
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class ClusterMain {
         long t0 = System.nanoTime();
         try (ReplicatedCluster cluster = switch (engine) {
             case "postgresql", "postgres" -> PostgresCluster.builder().replicas(replicas).start();
-            case "mariadb" -> throw new UnsupportedOperationException("MariaDB cluster: coming next");
+            case "mariadb" -> MariaDbCluster.builder().replicas(replicas).start();
             default -> throw new IllegalArgumentException("--engine must be postgresql or mariadb, but was " + engine);
         }) {
             System.out.printf("Started a %s cluster of %d nodes in %d ms%n", cluster.engine(), cluster.nodes().size(),

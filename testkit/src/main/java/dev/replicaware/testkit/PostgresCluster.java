@@ -1,7 +1,6 @@
 package dev.replicaware.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,15 +202,6 @@ public final class PostgresCluster extends AbstractCluster {
         }
     }
 
-    /** Runs one query as admin on {@code node} and returns the first column of the first row as text. */
-    public String query(ClusterNode node, String sql) {
-        try (Connection c = connectAdmin(node); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            throw new TestkitException("Query on " + node + " failed: " + e.getMessage(), e);
-        }
-    }
-
     /** How to build a {@link PostgresCluster}; every setting has a working default. */
     public static final class Builder {
         private int replicas = 2;
@@ -316,20 +306,6 @@ public final class PostgresCluster extends AbstractCluster {
                 }
                 throw e;
             }
-        }
-
-        private static String requireIdentifier(String what, String value) {
-            if (value == null || !value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new IllegalArgumentException(what + " must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*), but was '" + value + "'");
-            }
-            return value;
-        }
-
-        private static String requirePassword(String password) {
-            if (password == null || password.isEmpty() || password.contains("'") || password.contains("\\")) {
-                throw new IllegalArgumentException("password must be non-empty and contain no quote or backslash");
-            }
-            return password;
         }
     }
 
@@ -449,28 +425,5 @@ public final class PostgresCluster extends AbstractCluster {
             sleepBriefly();
         }
         waitForReplication(timeout);
-    }
-
-    static List<Integer> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports.add(s.getLocalPort());
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new TestkitException("Could not find " + count + " free ports on the loopback interface", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the port is free again either way
-                }
-            }
-        }
     }
 }

