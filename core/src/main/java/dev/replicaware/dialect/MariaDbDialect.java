@@ -44,7 +44,7 @@ public final class MariaDbDialect extends Dialect {
                 binlog = Gtids.mariaDbCount(rs.getString(2));
                 applied = Gtids.mariaDbCount(rs.getString(3));
             }
-            ReplicaStatus status = s.getMoreResults() ? ReplicaStatus.read(s.getResultSet()) : null;
+            ReplicaStatus status = ReplicaStatus.readNext(s);
             if (!readOnly) {
                 return new Probe(Role.PRIMARY, binlog, Probe.NO_POSITION, Probe.NO_POSITION, false, Double.NaN);
             }

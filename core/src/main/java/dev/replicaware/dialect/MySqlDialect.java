@@ -53,7 +53,7 @@ public final class MySqlDialect extends Dialect {
                 readOnly = rs.getBoolean(1) || rs.getBoolean(2);
                 executed = rs.getString(3);
             }
-            ReplicaStatus status = s.getMoreResults() ? ReplicaStatus.read(s.getResultSet()) : null;
+            ReplicaStatus status = ReplicaStatus.readNext(s);
             long applied = Gtids.mySqlCount(executed);
             if (!readOnly) {
                 return new Probe(Role.PRIMARY, applied, Probe.NO_POSITION, Probe.NO_POSITION, false, Double.NaN);

@@ -15,6 +15,22 @@ final class ReplicaStatus {
         this.columns = columns;
     }
 
+    /**
+     * The next result of a multi-statement probe; null when the server replicates from nothing, or when the user may
+     * not see replication status (MariaDB {@code REPLICA MONITOR}, MySQL {@code REPLICATION CLIENT}): role and
+     * positions still come from the first result, only the stream state and the replica's own lag report are lost.
+     */
+    static ReplicaStatus readNext(java.sql.Statement s) throws SQLException {
+        try {
+            return s.getMoreResults() ? read(s.getResultSet()) : null;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1227 || "42000".equals(e.getSQLState())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** The first row, or null when the server replicates from nothing. */
     static ReplicaStatus read(ResultSet rs) throws SQLException {
         if (rs == null || !rs.next()) {

@@ -435,6 +435,8 @@ public final class MariaDbCluster extends AbstractCluster {
                     "CREATE DATABASE " + database + ";",
                     "CREATE USER '" + app.username() + "'@'%' IDENTIFIED BY '" + app.password() + "';",
                     "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + app.username() + "'@'%';",
+                    // what Replicaware's monitor needs to read SHOW REPLICA STATUS, as a real deployment grants it
+                    "GRANT SLAVE MONITOR ON *.* TO '" + app.username() + "'@'%';",
                     "CREATE USER '" + replication.username() + "'@'%' IDENTIFIED BY '" + replication.password() + "';",
                     "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';",
                     ""));

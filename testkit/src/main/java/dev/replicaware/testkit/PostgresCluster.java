@@ -330,6 +330,8 @@ public final class PostgresCluster extends AbstractCluster {
             Path sql = baseDir.resolve("init.sql");
             Files.writeString(sql, String.join("\n",
                     "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
+                    // lets the monitor read pg_stat_wal_receiver, as a real deployment grants it
+                    "GRANT pg_monitor TO " + app.username() + ";",
                     "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
                     "CREATE DATABASE " + database + " OWNER " + app.username() + ";",
                     ""));
