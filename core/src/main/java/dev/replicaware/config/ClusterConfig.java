@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.PropertyElf;
 import dev.replicaware.ReadConsistency;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -184,12 +185,9 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
                 problems.add(where, "is not a HikariCP setting; expected one of " + String.join(", ", poolKeys())
                         + ", or dataSource.<driver property>");
             } else {
-                try {
-                    Properties one = new Properties();
-                    one.setProperty(key, value);
-                    PropertyElf.setTargetFromProperties(new HikariConfig(), one);
-                } catch (RuntimeException ex) {
-                    String reason = Secrets.isSecretKey(key) ? ex.getClass().getSimpleName() : describe(ex);
+                String refusal = tryHikariSetting(key, value);
+                if (refusal != null) {
+                    String reason = Secrets.isSecretKey(key) ? "refused" : refusal;
                     problems.add(where, "the value " + quote(Secrets.maskValue(key, value)) + " is not accepted by HikariCP: " + reason);
                 }
             }
@@ -198,6 +196,48 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
 
     private static List<String> poolKeys() {
         return HIKARI_PROPERTIES.stream().filter(k -> !RESERVED_POOL_KEYS.contains(k)).toList();
+    }
+
+    /**
+     * Applies one setting to a scratch {@link HikariConfig} through its setter, as {@code new HikariConfig(Properties)}
+     * would, and returns why HikariCP refused it, or {@code null}. Calling the setter directly keeps HikariCP from
+     * logging the bad value at ERROR level.
+     */
+    private static String tryHikariSetting(String key, String value) {
+        String setter = "set" + Character.toUpperCase(key.charAt(0)) + key.substring(1);
+        for (Method m : HikariConfig.class.getMethods()) {
+            if (!m.getName().equals(setter) || m.getParameterCount() != 1) {
+                continue;
+            }
+            Class<?> type = m.getParameterTypes()[0];
+            try {
+                Object argument;
+                if (type == int.class) {
+                    argument = Integer.parseInt(value.trim());
+                } else if (type == long.class) {
+                    argument = Long.parseLong(value.trim());
+                } else if (type == boolean.class) {
+                    String v = value.trim();
+                    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                        return "expected true or false";
+                    }
+                    argument = Boolean.parseBoolean(v);
+                } else if (type == String.class) {
+                    argument = value;
+                } else {
+                    return null; // a class name or object: HikariCP resolves it when the pool starts
+                }
+                m.invoke(new HikariConfig(), argument);
+                return null;
+            } catch (NumberFormatException e) {
+                return "expected a whole number";
+            } catch (InvocationTargetException e) {
+                return describe(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                return describe(e);
+            }
+        }
+        return null;
     }
 
     private static String describe(Throwable ex) {
