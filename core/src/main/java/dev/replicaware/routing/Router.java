@@ -129,7 +129,7 @@ public final class Router {
                 try {
                     physical = replica.pool().getConnection();
                 } catch (SQLException e) {
-                    replica.markFailed(now, backoffNanos);
+                    replica.markFailed(System.nanoTime(), backoffNanos);
                     tried |= 1L << index;
                     excluded |= 1L << index;
                     if (failure == null) {
