@@ -52,8 +52,9 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public BigDecimal getBigDecimal(int index, int arg1) throws SQLException {
-        return delegate.getBigDecimal(index, arg1);
+    @Deprecated
+    public BigDecimal getBigDecimal(int index, int scale) throws SQLException {
+        return delegate.getBigDecimal(index, scale);
     }
 
     @Override

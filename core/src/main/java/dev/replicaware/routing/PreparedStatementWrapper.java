@@ -342,6 +342,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     }
 
     @Override
+    @Deprecated
     public void setUnicodeStream(int index, InputStream x, int length) throws SQLException {
         delegate.setUnicodeStream(index, x, length);
     }
