@@ -123,8 +123,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Date getDate(String name, Calendar arg1) throws SQLException {
-        return delegate.getDate(name, arg1);
+    public Date getDate(String name, Calendar cal) throws SQLException {
+        return delegate.getDate(name, cal);
     }
 
     @Override
@@ -133,8 +133,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Date getDate(int index, Calendar arg1) throws SQLException {
-        return delegate.getDate(index, arg1);
+    public Date getDate(int index, Calendar cal) throws SQLException {
+        return delegate.getDate(index, cal);
     }
 
     @Override
@@ -218,8 +218,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Object getObject(String name, Map<String, Class<?>> arg1) throws SQLException {
-        return delegate.getObject(name, arg1);
+    public Object getObject(String name, Map<String, Class<?>> map) throws SQLException {
+        return delegate.getObject(name, map);
     }
 
     @Override
@@ -233,8 +233,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Object getObject(int index, Map<String, Class<?>> arg1) throws SQLException {
-        return delegate.getObject(index, arg1);
+    public Object getObject(int index, Map<String, Class<?>> map) throws SQLException {
+        return delegate.getObject(index, map);
     }
 
     @Override
@@ -293,8 +293,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Time getTime(String name, Calendar arg1) throws SQLException {
-        return delegate.getTime(name, arg1);
+    public Time getTime(String name, Calendar cal) throws SQLException {
+        return delegate.getTime(name, cal);
     }
 
     @Override
@@ -303,8 +303,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Time getTime(int index, Calendar arg1) throws SQLException {
-        return delegate.getTime(index, arg1);
+    public Time getTime(int index, Calendar cal) throws SQLException {
+        return delegate.getTime(index, cal);
     }
 
     @Override
@@ -313,8 +313,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Timestamp getTimestamp(String name, Calendar arg1) throws SQLException {
-        return delegate.getTimestamp(name, arg1);
+    public Timestamp getTimestamp(String name, Calendar cal) throws SQLException {
+        return delegate.getTimestamp(name, cal);
     }
 
     @Override
@@ -323,8 +323,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public Timestamp getTimestamp(int index, Calendar arg1) throws SQLException {
-        return delegate.getTimestamp(index, arg1);
+    public Timestamp getTimestamp(int index, Calendar cal) throws SQLException {
+        return delegate.getTimestamp(index, cal);
     }
 
     @Override
@@ -343,13 +343,13 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void registerOutParameter(String name, int sqlType, String arg2) throws SQLException {
-        delegate.registerOutParameter(name, sqlType, arg2);
+    public void registerOutParameter(String name, int sqlType, String typeName) throws SQLException {
+        delegate.registerOutParameter(name, sqlType, typeName);
     }
 
     @Override
-    public void registerOutParameter(String name, int sqlType, int arg2) throws SQLException {
-        delegate.registerOutParameter(name, sqlType, arg2);
+    public void registerOutParameter(String name, int sqlType, int scale) throws SQLException {
+        delegate.registerOutParameter(name, sqlType, scale);
     }
 
     @Override
@@ -358,13 +358,13 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void registerOutParameter(String name, SQLType sqlType, String arg2) throws SQLException {
-        delegate.registerOutParameter(name, sqlType, arg2);
+    public void registerOutParameter(String name, SQLType sqlType, String typeName) throws SQLException {
+        delegate.registerOutParameter(name, sqlType, typeName);
     }
 
     @Override
-    public void registerOutParameter(String name, SQLType sqlType, int arg2) throws SQLException {
-        delegate.registerOutParameter(name, sqlType, arg2);
+    public void registerOutParameter(String name, SQLType sqlType, int scale) throws SQLException {
+        delegate.registerOutParameter(name, sqlType, scale);
     }
 
     @Override
@@ -373,13 +373,13 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void registerOutParameter(int index, int sqlType, String arg2) throws SQLException {
-        delegate.registerOutParameter(index, sqlType, arg2);
+    public void registerOutParameter(int index, int sqlType, String typeName) throws SQLException {
+        delegate.registerOutParameter(index, sqlType, typeName);
     }
 
     @Override
-    public void registerOutParameter(int index, int sqlType, int arg2) throws SQLException {
-        delegate.registerOutParameter(index, sqlType, arg2);
+    public void registerOutParameter(int index, int sqlType, int scale) throws SQLException {
+        delegate.registerOutParameter(index, sqlType, scale);
     }
 
     @Override
@@ -388,13 +388,13 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void registerOutParameter(int index, SQLType sqlType, String arg2) throws SQLException {
-        delegate.registerOutParameter(index, sqlType, arg2);
+    public void registerOutParameter(int index, SQLType sqlType, String typeName) throws SQLException {
+        delegate.registerOutParameter(index, sqlType, typeName);
     }
 
     @Override
-    public void registerOutParameter(int index, SQLType sqlType, int arg2) throws SQLException {
-        delegate.registerOutParameter(index, sqlType, arg2);
+    public void registerOutParameter(int index, SQLType sqlType, int scale) throws SQLException {
+        delegate.registerOutParameter(index, sqlType, scale);
     }
 
     @Override
@@ -558,8 +558,8 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void setNull(String name, int x, String arg2) throws SQLException {
-        delegate.setNull(name, x, arg2);
+    public void setNull(String name, int sqlType, String typeName) throws SQLException {
+        delegate.setNull(name, sqlType, typeName);
     }
 
     @Override
@@ -568,23 +568,23 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
     }
 
     @Override
-    public void setObject(String name, Object x, int arg2, int arg3) throws SQLException {
-        delegate.setObject(name, x, arg2, arg3);
+    public void setObject(String name, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        delegate.setObject(name, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void setObject(String name, Object x, int arg2) throws SQLException {
-        delegate.setObject(name, x, arg2);
+    public void setObject(String name, Object x, int targetSqlType) throws SQLException {
+        delegate.setObject(name, x, targetSqlType);
     }
 
     @Override
-    public void setObject(String name, Object x, SQLType arg2, int arg3) throws SQLException {
-        delegate.setObject(name, x, arg2, arg3);
+    public void setObject(String name, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        delegate.setObject(name, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void setObject(String name, Object x, SQLType arg2) throws SQLException {
-        delegate.setObject(name, x, arg2);
+    public void setObject(String name, Object x, SQLType targetSqlType) throws SQLException {
+        delegate.setObject(name, x, targetSqlType);
     }
 
     @Override

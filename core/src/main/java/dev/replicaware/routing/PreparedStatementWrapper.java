@@ -257,8 +257,8 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     }
 
     @Override
-    public void setNull(int index, int x, String arg2) throws SQLException {
-        delegate.setNull(index, x, arg2);
+    public void setNull(int index, int sqlType, String typeName) throws SQLException {
+        delegate.setNull(index, sqlType, typeName);
     }
 
     @Override
@@ -267,23 +267,23 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     }
 
     @Override
-    public void setObject(int index, Object x, int arg2, int arg3) throws SQLException {
-        delegate.setObject(index, x, arg2, arg3);
+    public void setObject(int index, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        delegate.setObject(index, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void setObject(int index, Object x, int arg2) throws SQLException {
-        delegate.setObject(index, x, arg2);
+    public void setObject(int index, Object x, int targetSqlType) throws SQLException {
+        delegate.setObject(index, x, targetSqlType);
     }
 
     @Override
-    public void setObject(int index, Object x, SQLType arg2, int arg3) throws SQLException {
-        delegate.setObject(index, x, arg2, arg3);
+    public void setObject(int index, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        delegate.setObject(index, x, targetSqlType, scaleOrLength);
     }
 
     @Override
-    public void setObject(int index, Object x, SQLType arg2) throws SQLException {
-        delegate.setObject(index, x, arg2);
+    public void setObject(int index, Object x, SQLType targetSqlType) throws SQLException {
+        delegate.setObject(index, x, targetSqlType);
     }
 
     @Override
