@@ -1,0 +1,75 @@
+package dev.replicaware.config;
+
+import dev.replicaware.ReadConsistency;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * How reads are spread and what happens when a replica cannot serve.
+ *
+ * @param strategy          how a replica is chosen among the eligible ones
+ * @param fallbackToPrimary when no replica can give a connection, read from the primary instead of failing
+ * @param readConsistency   the consistency a connection asks for unless it sets its own
+ * @param failureBackoff    how long a replica that failed to give a connection is skipped before it is tried again
+ */
+public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff) {
+
+    /** The default: a replica that failed is skipped this long, so it stalls one read per period, not every read. */
+    public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(5);
+
+    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off. */
+    public static final RoutingConfig DEFAULTS =
+            new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF);
+
+    public RoutingConfig {
+        strategy = strategy == null ? Strategy.ROUND_ROBIN : strategy;
+        readConsistency = readConsistency == null ? ReadConsistency.ANY : readConsistency;
+        failureBackoff = failureBackoff == null ? DEFAULT_FAILURE_BACKOFF : failureBackoff;
+    }
+
+    /** How a replica is chosen; the names are what YAML and properties files use. */
+    public enum Strategy {
+        /** Each replica in turn: the default. */
+        ROUND_ROBIN("round-robin"),
+        /** A uniformly random replica. */
+        RANDOM("random"),
+        /** The replica whose pool has the fewest connections in use. */
+        LEAST_ACTIVE("least-active"),
+        /** Replicas in proportion to their {@link NodeConfig#weight()}. */
+        WEIGHTED("weighted");
+
+        private final String configName;
+
+        Strategy(String configName) {
+            this.configName = configName;
+        }
+
+        /** The name in configuration files, e.g. {@code round-robin}. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The strategy of that name ({@code round-robin}, {@code ROUND_ROBIN} and {@code roundRobin} all work), or empty. */
+        public static Optional<Strategy> parse(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            String key = name.trim().replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+            for (Strategy s : values()) {
+                if (s.configName.replace("-", "").equals(key)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The accepted names, for messages. */
+        public static String names() {
+            return Arrays.stream(values()).map(Strategy::configName).collect(Collectors.joining(", "));
+        }
+    }
+}

@@ -1,0 +1,673 @@
+package dev.replicaware.routing;
+
+import dev.replicaware.ReadConsistency;
+import dev.replicaware.ReplicaAwareConnection;
+import dev.replicaware.topology.Node;
+
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * The connection an application holds. It takes no physical connection until a call needs the database; until then
+ * it records the state the caller sets. The first such call asks the {@link Router} for a physical connection, routed by
+ * the read-only flag at that moment, and the state that differs from the pool's defaults is replayed onto it.
+ *
+ * <p>Changing the read-only flag (or the read consistency) at a transaction boundary releases the physical connection,
+ * so the next statement routes afresh; inside a transaction the change is refused. A transaction is active once a
+ * statement has run with autocommit off, until commit, rollback or autocommit on.
+ *
+ * <p>Used by one thread at a time, as JDBC intends; only {@link #abort} and {@link #isClosed} may come from another.
+ */
+final class LogicalConnection implements ReplicaAwareConnection {
+    private static final int UNSET = -1;
+    private static final String IN_TRANSACTION = "25001";
+
+    private final Router router;
+    private ReadConsistency consistency;
+    private volatile boolean closed;
+
+    private Connection physical;
+    private Node node;
+    private boolean transactionActive;
+
+    // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
+    private boolean readOnly;
+    private boolean autoCommit;
+    private int isolation = UNSET;
+    private String catalog;
+    private String schema;
+    private int holdability = UNSET;
+    private int networkTimeout = UNSET;
+    private Executor networkTimeoutExecutor;
+    private Properties clientInfo;
+
+    LogicalConnection(Router router, ReadConsistency consistency, boolean autoCommit) {
+        this.router = router;
+        this.consistency = consistency;
+        this.autoCommit = autoCommit;
+    }
+
+    // ---- routing ---------------------------------------------------------------------------------------------
+
+    /** The physical connection, borrowed and routed now if there is none yet. */
+    private Connection physical() throws SQLException {
+        Connection c = physical;
+        if (c != null) {
+            return c;
+        }
+        checkOpen();
+        router.route(this, readOnly, consistency);
+        return physical;
+    }
+
+    /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
+    void attach(Node target, Connection connection) throws SQLException {
+        try {
+            replay(target, connection);
+        } catch (SQLException e) {
+            connection.close();
+            throw onError(target, e);
+        }
+        this.node = target;
+        this.physical = connection;
+        this.transactionActive = false;
+    }
+
+    private void replay(Node target, Connection c) throws SQLException {
+        if (readOnly != target.defaultReadOnly()) {
+            c.setReadOnly(readOnly);
+        }
+        if (autoCommit != target.defaultAutoCommit()) {
+            c.setAutoCommit(autoCommit);
+        }
+        if (isolation != UNSET && isolation != target.defaultIsolation()) {
+            c.setTransactionIsolation(isolation);
+        }
+        if (catalog != null && !catalog.equals(target.defaultCatalog())) {
+            c.setCatalog(catalog);
+        }
+        if (schema != null && !schema.equals(target.defaultSchema())) {
+            c.setSchema(schema);
+        }
+        if (holdability != UNSET) {
+            c.setHoldability(holdability);
+        }
+        if (networkTimeout != UNSET) {
+            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
+        }
+        if (clientInfo != null) {
+            c.setClientInfo(clientInfo);
+        }
+    }
+
+    /** Returns the physical connection to its pool; the next call that needs the database routes again. */
+    private void release() throws SQLException {
+        Connection c = physical;
+        physical = null;
+        node = null;
+        transactionActive = false;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** A statement is about to run: with autocommit off, a transaction is now active. */
+    void beforeExecute() {
+        if (!autoCommit) {
+            transactionActive = true;
+        }
+    }
+
+    /** Notes a connection error against the serving node, and returns {@code e} for the caller to throw. */
+    SQLException onError(SQLException e) {
+        Node n = node;
+        return n == null ? e : onError(n, e);
+    }
+
+    private SQLException onError(Node n, SQLException e) {
+        if (isConnectionError(e)) {
+            n.markFailed(System.nanoTime(), router.backoffNanos());
+            n.evictConnections();
+        }
+        return e;
+    }
+
+    /** SQLState class 08 (connection exception), or a server that is shutting down or starting (57P01-57P03). */
+    static boolean isConnectionError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+    }
+
+    private void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003");
+        }
+        router.checkOpen();
+    }
+
+    /** The read-only flag or consistency is about to change routing: release at a boundary, refuse inside a transaction. */
+    private void rerouteAtBoundary(String what) throws SQLException {
+        if (physical == null) {
+            return;
+        }
+        if (transactionActive) {
+            throw new SQLException("Cannot change " + what + " inside a transaction: this connection of cluster '"
+                    + router.cluster() + "' is in a transaction on node '" + node.name()
+                    + "'; commit or roll back first, then change it", IN_TRANSACTION);
+        }
+        release();
+    }
+
+    // ---- ReplicaAwareConnection ------------------------------------------------------------------------------
+
+    @Override
+    public ReadConsistency getReadConsistency() {
+        return consistency;
+    }
+
+    @Override
+    public void setReadConsistency(ReadConsistency consistency) throws SQLException {
+        if (consistency == null) {
+            throw new SQLException("Read consistency must not be null; use ReadConsistency.ANY or ReadConsistency.PRIMARY");
+        }
+        checkOpen();
+        if (consistency == this.consistency) {
+            return;
+        }
+        if (readOnly && consistency.allowsReplicas() != this.consistency.allowsReplicas()) {
+            rerouteAtBoundary("the read consistency");
+        }
+        this.consistency = consistency;
+    }
+
+    @Override
+    public Optional<String> servingNode() {
+        Node n = node;
+        return n == null ? Optional.empty() : Optional.of(n.name());
+    }
+
+    // ---- recorded state --------------------------------------------------------------------------------------
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        checkOpen();
+        if (readOnly == this.readOnly) {
+            return;
+        }
+        rerouteAtBoundary("the read-only flag");
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        checkOpen();
+        if (autoCommit == this.autoCommit) {
+            return;
+        }
+        if (physical != null) {
+            try {
+                physical.setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                throw onError(e);
+            }
+        }
+        this.autoCommit = autoCommit;
+        if (autoCommit) {
+            transactionActive = false;
+        }
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return autoCommit;
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.setTransactionIsolation(level);
+        }
+        isolation = level;
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        if (physical == null && isolation != UNSET) {
+            return isolation;
+        }
+        return physical().getTransactionIsolation();
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.setCatalog(catalog);
+        }
+        this.catalog = catalog;
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        if (physical == null && catalog != null) {
+            return catalog;
+        }
+        return physical().getCatalog();
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.setSchema(schema);
+        }
+        this.schema = schema;
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        checkOpen();
+        if (physical == null && schema != null) {
+            return schema;
+        }
+        return physical().getSchema();
+    }
+
+    @Override
+    public void setHoldability(int holdability) throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.setHoldability(holdability);
+        }
+        this.holdability = holdability;
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        if (physical == null && holdability != UNSET) {
+            return holdability;
+        }
+        return physical().getHoldability();
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        if (milliseconds < 0) {
+            throw new SQLException("Network timeout must not be negative, but was " + milliseconds);
+        }
+        if (physical != null) {
+            physical.setNetworkTimeout(executor, milliseconds);
+        }
+        this.networkTimeoutExecutor = executor;
+        this.networkTimeout = milliseconds;
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        if (physical == null && networkTimeout != UNSET) {
+            return networkTimeout;
+        }
+        return physical().getNetworkTimeout();
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003",
+                    0, Map.of());
+        }
+        if (physical != null) {
+            physical.setClientInfo(name, value);
+        }
+        if (clientInfo == null) {
+            clientInfo = new Properties();
+        }
+        if (value == null) {
+            clientInfo.remove(name);
+        } else {
+            clientInfo.setProperty(name, value);
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        if (closed) {
+            throw new SQLClientInfoException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003",
+                    0, Map.of());
+        }
+        if (physical != null) {
+            physical.setClientInfo(properties);
+        }
+        clientInfo = new Properties();
+        if (properties != null) {
+            clientInfo.putAll(properties);
+        }
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        checkOpen();
+        if (physical == null && clientInfo != null && clientInfo.containsKey(name)) {
+            return clientInfo.getProperty(name);
+        }
+        return physical().getClientInfo(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        checkOpen();
+        return physical().getClientInfo();
+    }
+
+    // ---- transactions ----------------------------------------------------------------------------------------
+
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            return;
+        }
+        try {
+            physical.commit();
+        } catch (SQLException e) {
+            throw onError(e);
+        } finally {
+            transactionActive = false;
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            return;
+        }
+        try {
+            physical.rollback();
+        } catch (SQLException e) {
+            throw onError(e);
+        } finally {
+            transactionActive = false;
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        Savepoint savepoint = physical().setSavepoint();
+        beforeExecute();
+        return savepoint;
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        Savepoint savepoint = physical().setSavepoint(name);
+        beforeExecute();
+        return savepoint;
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        requireSavepointConnection().rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        requireSavepointConnection().releaseSavepoint(savepoint);
+    }
+
+    private Connection requireSavepointConnection() throws SQLException {
+        checkOpen();
+        if (physical == null) {
+            throw new SQLException("No savepoint exists on this connection of cluster '" + router.cluster()
+                    + "': it holds no physical connection (none taken yet, or released when the read-only flag changed)");
+        }
+        return physical;
+    }
+
+    // ---- statements ------------------------------------------------------------------------------------------
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return new StatementWrapper(this, physical().createStatement());
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        return new StatementWrapper(this, physical().createStatement(resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
+        return new StatementWrapper(this, physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return new PreparedStatementWrapper(this, physical().prepareStatement(sql));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return new PreparedStatementWrapper(this,
+                physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, autoGeneratedKeys));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnIndexes));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnNames));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return new CallableStatementWrapper(this, physical().prepareCall(sql));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return new CallableStatementWrapper(this, physical().prepareCall(sql, resultSetType, resultSetConcurrency));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return new CallableStatementWrapper(this,
+                physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        return physical().nativeSQL(sql);
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------------
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        release();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (timeout < 0) {
+            throw new SQLException("Timeout must not be negative, but was " + timeout);
+        }
+        if (closed || router.isClosed()) {
+            return false;
+        }
+        try {
+            return physical().isValid(timeout);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (executor == null) {
+            throw new SQLException("abort needs an executor");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Connection c = physical;
+        Node n = node;
+        physical = null;
+        node = null;
+        if (c != null) {
+            try {
+                c.abort(executor);
+            } finally {
+                n.evict(c);
+            }
+        }
+    }
+
+    // ---- pass-through ----------------------------------------------------------------------------------------
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        return physical().getMetaData();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return physical == null ? null : physical.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        if (physical != null) {
+            physical.clearWarnings();
+        }
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        return physical().getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        physical().setTypeMap(map);
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return physical().createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return physical().createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return physical().createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return physical().createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return physical().createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return physical().createStruct(typeName, attributes);
+    }
+
+    /**
+     * This connection for {@link ReplicaAwareConnection} and {@link Connection} (no physical connection taken);
+     * otherwise the physical connection, HikariCP's proxy or the driver's own connection beneath it.
+     */
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        Connection c = physical();
+        if (iface.isInstance(c)) {
+            return iface.cast(c);
+        }
+        return c.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return true;
+        }
+        Connection c = physical();
+        return iface.isInstance(c) || c.isWrapperFor(iface);
+    }
+
+    @Override
+    public String toString() {
+        Node n = node;
+        return "ReplicaAwareConnection[cluster=" + router.cluster() + ", node=" + (n == null ? "none yet" : n.name())
+                + ", readOnly=" + readOnly + ", autoCommit=" + autoCommit + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,225 @@
+package dev.replicaware.topology;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.config.Secrets;
+
+import java.sql.Connection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Internal: one database server as the router sees it: its name, URL, configured role, HikariCP pool, the state a
+ * borrowed connection starts in, and counters of what was routed to it. Not API.
+ *
+ * <p>Until the topology monitor exists, a node that failed to give a connection is marked unavailable for a short
+ * back-off ({@link #markFailed}) so the reads after it do not each wait for the pool's connection timeout.
+ */
+public final class Node {
+    /** An isolation level, catalog or schema the pool does not set. */
+    public static final int UNKNOWN = -1;
+
+    private final String cluster;
+    private final String name;
+    private final String url;
+    private final NodeRole role;
+    private final int weight;
+    private final HikariDataSource pool;
+    private final HikariPoolMXBean poolBean;
+    private final boolean defaultAutoCommit;
+    private final boolean defaultReadOnly;
+    private final int defaultIsolation;
+    private final String defaultCatalog;
+    private final String defaultSchema;
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private volatile long skipUntilNanos;
+
+    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari) {
+        this.cluster = cluster;
+        this.name = config.name();
+        this.url = config.url();
+        this.role = role;
+        this.weight = config.weight();
+        this.defaultAutoCommit = hikari.isAutoCommit();
+        this.defaultReadOnly = hikari.isReadOnly();
+        this.defaultIsolation = isolationLevel(hikari.getTransactionIsolation());
+        this.defaultCatalog = hikari.getCatalog();
+        this.defaultSchema = hikari.getSchema();
+        this.skipUntilNanos = System.nanoTime();
+        this.pool = new HikariDataSource(hikari);
+        this.poolBean = pool.getHikariPoolMXBean();
+    }
+
+    /**
+     * Starts the pool of {@code config}'s node {@code node}: HikariCP settings by their own names, the cluster's then the
+     * node's; pool name {@code <cluster>-<node>}; {@code initializationFailTimeout} -1 so a node that is down does not stop
+     * start-up; replicas get {@link ClusterConfig#DEFAULT_REPLICA_CONNECTION_TIMEOUT} unless configured.
+     */
+    public static Node start(ClusterConfig config, NodeConfig node, NodeRole role) {
+        Map<String, String> settings = config.poolSettings(node);
+        Properties properties = new Properties();
+        settings.forEach(properties::setProperty);
+        HikariConfig hikari = new HikariConfig(properties);
+        if (role == NodeRole.REPLICA && !settings.containsKey("connectionTimeout")) {
+            hikari.setConnectionTimeout(ClusterConfig.DEFAULT_REPLICA_CONNECTION_TIMEOUT.toMillis());
+        }
+        hikari.setJdbcUrl(node.url());
+        hikari.setUsername(config.usernameOf(node));
+        hikari.setPassword(config.passwordOf(node));
+        hikari.setPoolName(config.name() + "-" + node.name());
+        hikari.setInitializationFailTimeout(-1);
+        return new Node(config.name(), node, role, hikari);
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The URL with secrets masked; the only form in which the URL leaves this class. */
+    public String maskedUrl() {
+        return Secrets.maskUrl(url);
+    }
+
+    public NodeRole role() {
+        return role;
+    }
+
+    public int weight() {
+        return weight;
+    }
+
+    /** The node's pool. */
+    public HikariDataSource pool() {
+        return pool;
+    }
+
+    /** Connections of this node's pool in use now, from HikariCP's pool MXBean. */
+    public int activeConnections() {
+        return poolBean.getActiveConnections();
+    }
+
+    /** Connections of this node's pool, in use or idle. */
+    public int totalConnections() {
+        return poolBean.getTotalConnections();
+    }
+
+    public boolean defaultAutoCommit() {
+        return defaultAutoCommit;
+    }
+
+    public boolean defaultReadOnly() {
+        return defaultReadOnly;
+    }
+
+    /** The isolation level the pool sets, or {@link #UNKNOWN} when it leaves the driver's default. */
+    public int defaultIsolation() {
+        return defaultIsolation;
+    }
+
+    /** The catalog the pool sets, or {@code null}. */
+    public String defaultCatalog() {
+        return defaultCatalog;
+    }
+
+    /** The schema the pool sets, or {@code null}. */
+    public String defaultSchema() {
+        return defaultSchema;
+    }
+
+    /** True unless the node failed to serve within the back-off before {@code nowNanos}. */
+    public boolean isAvailable(long nowNanos) {
+        return nowNanos - skipUntilNanos >= 0;
+    }
+
+    /** Marks that the node could not serve: routing skips it until {@code backoffNanos} after {@code nowNanos}. */
+    public void markFailed(long nowNanos, long backoffNanos) {
+        failures.increment();
+        skipUntilNanos = nowNanos + backoffNanos;
+    }
+
+    /** After a connection error: idle connections are closed, connections in use are closed when returned. */
+    public void evictConnections() {
+        poolBean.softEvictConnections();
+    }
+
+    /** Closes {@code physical} now instead of returning it to the pool. */
+    public void evict(Connection physical) {
+        pool.evictConnection(physical);
+    }
+
+    public void countRead() {
+        reads.increment();
+    }
+
+    public void countWrite() {
+        writes.increment();
+    }
+
+    public void countFallback() {
+        fallbacks.increment();
+    }
+
+    /** Read-only connections routed here, fallbacks included. */
+    public long reads() {
+        return reads.sum();
+    }
+
+    /** Read-write connections routed here. */
+    public long writes() {
+        return writes.sum();
+    }
+
+    /** Read-only connections routed here because the node chosen first, or every replica, could not serve. */
+    public long fallbacks() {
+        return fallbacks.sum();
+    }
+
+    /** Times the node failed to give a connection or broke one. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Closes the pool. */
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + cluster + "/" + name + ", " + role + ", " + maskedUrl() + "]";
+    }
+
+    static int isolationLevel(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return UNKNOWN;
+        }
+        String key = configured.trim().toUpperCase(Locale.ROOT);
+        key = key.startsWith("TRANSACTION_") ? key.substring("TRANSACTION_".length()) : key;
+        return switch (key) {
+            case "NONE" -> Connection.TRANSACTION_NONE;
+            case "READ_UNCOMMITTED" -> Connection.TRANSACTION_READ_UNCOMMITTED;
+            case "READ_COMMITTED" -> Connection.TRANSACTION_READ_COMMITTED;
+            case "REPEATABLE_READ" -> Connection.TRANSACTION_REPEATABLE_READ;
+            case "SERIALIZABLE" -> Connection.TRANSACTION_SERIALIZABLE;
+            default -> {
+                try {
+                    yield Integer.parseInt(key);
+                } catch (NumberFormatException e) {
+                    yield UNKNOWN;
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,295 @@
+package dev.replicaware.it;
+
+import dev.replicaware.ReplicaAwareConnection;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.ReplicatedCluster;
+import dev.replicaware.topology.Node;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Routing against a real replicated cluster of any engine. Every claim about where a statement ran is proven by asking
+ * the server which node it is ({@link #whichNodeSql()}). A subclass names the engine: how to start a cluster of a
+ * primary and two replicas, and the SQL that answers the serving node's port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class RoutingContractTest {
+    private ReplicatedCluster cluster;
+    private ReplicaAwareDataSource dataSource;
+
+    /** Starts a cluster of a primary and two replicas. */
+    protected abstract ReplicatedCluster startCluster();
+
+    /** SQL whose one row, one column answers the port of the server that ran it. */
+    protected abstract String whichNodeSql();
+
+    @BeforeAll
+    void startClusterAndDataSource() throws SQLException {
+        cluster = startCluster();
+        dataSource = dataSource(cluster, b -> { });
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE routing_probe (id INT PRIMARY KEY, note VARCHAR(40))");
+        }
+        cluster.waitForReplication(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stop() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A DataSource over {@code c}'s nodes, named as the testkit names them, with small pools. */
+    static ReplicaAwareDataSource dataSource(ReplicatedCluster c, Consumer<ClusterConfig.Builder> customizer) {
+        ClusterConfig.Builder b = ClusterConfig.builder("it")
+                .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1"));
+        for (ClusterNode r : c.replicas()) {
+            b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
+        }
+        customizer.accept(b);
+        return new ReplicaAwareDataSource(b.build());
+    }
+
+    /** The node of {@code c} that answers {@link #whichNodeSql()} on {@code connection}. */
+    String servedBy(ReplicatedCluster c, Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(whichNodeSql())) {
+            rs.next();
+            int port = rs.getInt(1);
+            return c.nodes().stream().filter(n -> n.port() == port).findFirst().map(ClusterNode::name)
+                    .orElseThrow(() -> new AssertionError("No node of " + c + " listens on port " + port));
+        }
+    }
+
+    String servedBy(Connection connection) throws SQLException {
+        return servedBy(cluster, connection);
+    }
+
+    /** One read-only transaction; answers the node that ran it. */
+    String readOnlyTransaction(ReplicaAwareDataSource ds, ReplicatedCluster c) throws SQLException {
+        try (Connection conn = ds.getConnection()) {
+            conn.setReadOnly(true);
+            conn.setAutoCommit(false);
+            String node = servedBy(c, conn);
+            conn.commit();
+            return node;
+        }
+    }
+
+    static void awaitNoActiveConnections(ReplicaAwareDataSource ds) {
+        await("every pool of " + ds + " has 0 active connections", Duration.ofSeconds(10), () -> ds.topology().nodes().stream()
+                .allMatch(n -> n.activeConnections() == 0), () -> ds.topology().nodes().stream()
+                .map(n -> n.name() + "=" + n.activeConnections()).toList());
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<Object> lastObserved) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("Waited " + timeout + " for " + what + "; last observed " + lastObserved.get());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("Interrupted while waiting for " + what);
+            }
+        }
+    }
+
+    @Test
+    void writesAndReadWriteTransactionsRunOnThePrimary() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO routing_probe VALUES (1, 'autocommit')");
+            assertThat(servedBy(c)).isEqualTo("primary");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO routing_probe VALUES (2, 'transaction')");
+            }
+            assertThat(servedBy(c)).isEqualTo("primary");
+            c.commit();
+        }
+    }
+
+    @Test
+    void readOnlyTransactionsRunOnReplicas() throws SQLException {
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            served.add(readOnlyTransaction(dataSource, cluster));
+        }
+        assertThat(served).containsOnly("replica1", "replica2").contains("replica1", "replica2");
+    }
+
+    @Test
+    void springCallOrderRunsOnAReplicaThenWritesOnThePrimary() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            String reader = servedBy(c);
+            c.commit();
+            c.setReadOnly(false);
+            c.setAutoCommit(true);
+            assertThat(reader).startsWith("replica");
+
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO routing_probe VALUES (3, 'after read-only')");
+            }
+            assertThat(servedBy(c)).isEqualTo("primary");
+            assertThat(c.unwrap(ReplicaAwareConnection.class).servingNode()).contains("primary");
+        }
+    }
+
+    @Test
+    void roundRobinSpreadsReadOnlyTransactionsEvenly() throws SQLException {
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            served.merge(readOnlyTransaction(dataSource, cluster), 1, Integer::sum);
+        }
+        assertThat(served).containsOnlyKeys("replica1", "replica2");
+        assertThat(served.get("replica1")).isBetween(1350, 1650);
+        assertThat(served.get("replica2")).isBetween(1350, 1650);
+    }
+
+    @Test
+    void weightedSpreadsTwoToOne() throws SQLException {
+        ClusterConfig base = dataSource.config();
+        ClusterConfig config = new ClusterConfig(base.name(), base.primary(),
+                List.of(base.replicas().get(0).withWeight(2), base.replicas().get(1).withWeight(1)),
+                base.username(), base.password(), base.pool(),
+                new dev.replicaware.config.RoutingConfig(dev.replicaware.config.RoutingConfig.Strategy.WEIGHTED, true,
+                        base.routing().readConsistency(), base.routing().failureBackoff()));
+        try (ReplicaAwareDataSource weighted = new ReplicaAwareDataSource(config)) {
+            Map<String, Integer> served = new HashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                served.merge(readOnlyTransaction(weighted, cluster), 1, Integer::sum);
+            }
+            assertThat(served.get("replica1")).isBetween(1800, 2200);
+            assertThat(served.get("replica2")).isBetween(900, 1100);
+        }
+    }
+
+    @Test
+    void thirtyTwoThreadsOfMixedConnectionsLeakNothing() throws Exception {
+        int threads = 32;
+        int perThread = 10_000;
+        AtomicLong touched = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        mixedWork(thread, i, touched);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get(170, TimeUnit.SECONDS); // a deadlock detector, not a performance bound
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(touched.get()).isPositive();
+        awaitNoActiveConnections(dataSource);
+    }
+
+    /** One logical connection of one of five kinds, so threads interleave every path. */
+    private void mixedWork(int thread, int i, AtomicLong touched) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            switch ((thread + i) % 5) {
+                case 0 -> c.setReadOnly(true); // never touches the database
+                case 1 -> {
+                    c.setReadOnly(true);
+                    trivialQuery(c, touched);
+                }
+                case 2 -> {
+                    c.setReadOnly(true);
+                    c.setAutoCommit(false);
+                    trivialQuery(c, touched);
+                    c.commit();
+                    c.setReadOnly(false);
+                    trivialQuery(c, touched);
+                }
+                case 3 -> trivialQuery(c, touched);
+                default -> {
+                    c.setAutoCommit(false);
+                    trivialQuery(c, touched);
+                    c.rollback();
+                }
+            }
+        }
+    }
+
+    private static void trivialQuery(Connection c, AtomicLong touched) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+        }
+        touched.incrementAndGet();
+    }
+
+    @Test
+    void killedReplicaMidRunLeavesReadsOnTheOthersAndLeaksNothing() throws SQLException {
+        try (ReplicatedCluster own = startCluster(); ReplicaAwareDataSource ds = dataSource(own, b -> { })) {
+            ClusterNode victim = own.replicas().get(0);
+            Map<String, Integer> afterKill = new HashMap<>();
+            List<SQLException> failures = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                if (i == 200) {
+                    own.kill(victim);
+                }
+                try {
+                    String node = readOnlyTransaction(ds, own);
+                    if (i >= 200) {
+                        afterKill.merge(node, 1, Integer::sum);
+                    }
+                } catch (SQLException e) {
+                    failures.add(e);
+                }
+            }
+            // The one transaction that took a pooled connection the kill had already cut fails, with a connection error;
+            // that marks the replica, evicts its pool, and every later transaction goes elsewhere.
+            assertThat(failures).hasSizeLessThanOrEqualTo(1)
+                    .allSatisfy(e -> assertThat(e.getSQLState()).startsWith("08"));
+            assertThat(afterKill).doesNotContainKey(victim.name());
+            assertThat(afterKill.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(400 - failures.size());
+            Node victimNode = ds.topology().node(victim.name()).orElseThrow();
+            assertThat(victimNode.failures()).isPositive();
+            awaitNoActiveConnections(ds);
+        }
+    }
+}
