@@ -8,6 +8,13 @@ import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
 import dev.replicaware.topology.Topology;
 import dev.replicaware.topology.TopologyHolder;
+import dev.replicaware.topology.NodeStatus;
+import dev.replicaware.topology.TopologyListener;
+import dev.replicaware.topology.TopologyMonitor;
+import dev.replicaware.topology.TopologySnapshot;
+import dev.replicaware.dialect.Role;
+import java.time.Clock;
+import java.util.Map;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -38,6 +45,8 @@ import javax.sql.DataSource;
 public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     private final ClusterConfig config;
     private final TopologyHolder topology;
+    private final List<Node> nodes;
+    private final TopologyMonitor monitor;
     private final Router router;
     private volatile ReadConsistency readConsistency;
     private volatile PrintWriter logWriter;
@@ -62,7 +71,34 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             throw new IllegalStateException("Could not start the pools of Replicaware cluster '" + config.name() + "': "
                     + Secrets.maskUrl(e.getMessage()));
         }
+        this.nodes = List.copyOf(started);
+        this.monitor = new TopologyMonitor(config.name(), targets(config), config.health(), config.routing().maxLag(),
+                Clock.systemUTC(), this::onTopologyChange);
+        for (Node n : nodes) {
+            n.onFailure(monitor::reprobe);
+        }
+        monitor.start(); // the first round, so the first request already routes on what the servers say
         this.router = new Router(config.name(), topology, config.routing());
+    }
+
+    private static List<TopologyMonitor.Target> targets(ClusterConfig config) {
+        List<TopologyMonitor.Target> targets = new ArrayList<>();
+        for (NodeConfig n : config.nodes()) {
+            targets.add(new TopologyMonitor.Target(n.name(), n.url(), config.usernameOf(n), config.passwordOf(n),
+                    n == config.primary() ? Role.PRIMARY : Role.REPLICA));
+        }
+        return targets;
+    }
+
+    /** The monitor saw something: hand each node its status, then publish the topology they describe, in that order. */
+    private synchronized void onTopologyChange(Map<String, NodeStatus> statuses) {
+        for (Node n : nodes) {
+            NodeStatus s = statuses.get(n.name());
+            if (s != null) {
+                n.status(s);
+            }
+        }
+        topology.publish(Topology.observed(config.name(), nodes));
     }
 
     /**
@@ -92,9 +128,28 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         this.readConsistency = Objects.requireNonNull(readConsistency, "readConsistency");
     }
 
-    /** The nodes as routing sees them now, with each node's pool and counters. */
-    public Topology topology() {
+    /** Every node as the monitor last saw it: role, state, lag, last probe, last error (secrets masked). */
+    public TopologySnapshot topology() {
+        List<NodeStatus> statuses = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            statuses.add(n.status());
+        }
+        return new TopologySnapshot(config.name(), statuses);
+    }
+
+    /** Hears node up/down, role changes and lag crossing {@code routing.maxLag}, on the monitor's thread. */
+    public void addTopologyListener(TopologyListener listener) {
+        monitor.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Internal: the nodes with their pools and counters, as routing sees them now; for tests and the metrics binder. */
+    public Topology routingTopology() {
         return topology.current();
+    }
+
+    /** Internal: the monitor, for the metrics binder. */
+    public TopologyMonitor monitor() {
+        return monitor;
     }
 
     /** The configuration this DataSource was built from. */
@@ -113,7 +168,8 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             return;
         }
         router.close();
-        for (Node node : topology.current().nodes()) {
+        monitor.close();
+        for (Node node : nodes) {
             node.close();
         }
     }

@@ -32,9 +32,10 @@ import java.util.stream.Collectors;
  * @param pool     HikariCP settings for every node by HikariCP's own names ({@code maximumPoolSize}, {@code connectionTimeout},
  *                 {@code dataSource.<driver property>}...); a node's own {@code pool} overrides them
  * @param routing  how reads are routed
+ * @param health   how the monitor probes nodes
  */
 public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> replicas, String username, String password,
-                            Map<String, String> pool, RoutingConfig routing) {
+                            Map<String, String> pool, RoutingConfig routing, HealthConfig health) {
 
     /** The most replicas a cluster may have. */
     public static final int MAX_REPLICAS = 64;
@@ -56,7 +57,9 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         replicas = replicas == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(replicas));
         pool = pool == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pool));
         routing = routing == null ? RoutingConfig.DEFAULTS : routing;
+        health = health == null ? HealthConfig.DEFAULTS : health;
         List<ConfigException.Problem> problems = validate(name, primary, replicas, pool, routing);
+        problems.addAll(health.problems());
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
@@ -94,7 +97,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
     @Override
     public String toString() {
         return "ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
-                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + "]";
+                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + "]";
     }
 
     static String maskPool(Map<String, String> pool) {
@@ -128,6 +131,9 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         }
         if (routing.failureBackoff().isNegative()) {
             problems.add("routing.failureBackoff", "must not be negative, but was " + routing.failureBackoff());
+        }
+        if (routing.maxLag() != null && routing.maxLag().isNegative()) {
+            problems.add("routing.maxLag", "must not be negative, but was " + routing.maxLag());
         }
         return problems.list;
     }
@@ -285,6 +291,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private boolean fallbackToPrimary = true;
         private ReadConsistency readConsistency = ReadConsistency.ANY;
         private Duration failureBackoff = RoutingConfig.DEFAULT_FAILURE_BACKOFF;
+        private Duration maxLag = RoutingConfig.DEFAULT_MAX_LAG;
+        private HealthConfig health = HealthConfig.DEFAULTS;
 
         private Builder(String name) {
             this.name = name;
@@ -370,16 +378,28 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             return this;
         }
 
+        /** Replicas further behind than this serve no reads; null for no bound. Default {@link RoutingConfig#DEFAULT_MAX_LAG}. */
+        public Builder maxLag(Duration maxLag) {
+            this.maxLag = maxLag;
+            return this;
+        }
+
+        /** How the monitor probes nodes; default {@link HealthConfig#DEFAULTS}. */
+        public Builder health(HealthConfig health) {
+            this.health = health;
+            return this;
+        }
+
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
-            RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff);
+            RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag);
             List<ConfigException.Problem> problems = new ArrayList<>();
             if (unknownStrategy != null) {
                 problems.add(new ConfigException.Problem("routing.strategy", "unknown strategy " + quote(unknownStrategy)
                         + "; expected one of " + RoutingConfig.Strategy.names()));
             }
             try {
-                ClusterConfig config = new ClusterConfig(name, primary, replicas, username, password, pool, routing);
+                ClusterConfig config = new ClusterConfig(name, primary, replicas, username, password, pool, routing, health);
                 if (problems.isEmpty()) {
                     return config;
                 }

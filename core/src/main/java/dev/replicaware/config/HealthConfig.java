@@ -24,27 +24,20 @@ public record HealthConfig(Duration interval, Duration timeout, int failuresBefo
     public static final HealthConfig DEFAULTS = new HealthConfig(DEFAULT_INTERVAL, DEFAULT_TIMEOUT,
             DEFAULT_FAILURES_BEFORE_DOWN, DEFAULT_SUCCESSES_BEFORE_UP);
 
-    public HealthConfig {
-        List<String> problems = problems(interval, timeout, failuresBeforeDown, successesBeforeUp);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-    }
-
-    /** Every problem with these values, each naming the field under {@code health.}, the value and what is expected. */
-    static List<String> problems(Duration interval, Duration timeout, int failuresBeforeDown, int successesBeforeUp) {
-        List<String> p = new ArrayList<>();
+    /** Every problem with these values, each with its path under {@code health.}; checked when a ClusterConfig is built. */
+    List<ConfigException.Problem> problems() {
+        List<ConfigException.Problem> p = new ArrayList<>();
         if (interval == null || interval.toMillis() < 10) {
-            p.add("health.interval must be at least 10ms, but was " + interval);
+            p.add(new ConfigException.Problem("health.interval", "must be at least 10ms, but was " + interval));
         }
         if (timeout == null || timeout.toMillis() < 100) {
-            p.add("health.timeout must be at least 100ms, but was " + timeout);
+            p.add(new ConfigException.Problem("health.timeout", "must be at least 100ms, but was " + timeout));
         }
         if (failuresBeforeDown < 1) {
-            p.add("health.failuresBeforeDown must be at least 1, but was " + failuresBeforeDown);
+            p.add(new ConfigException.Problem("health.failuresBeforeDown", "must be at least 1, but was " + failuresBeforeDown));
         }
         if (successesBeforeUp < 1) {
-            p.add("health.successesBeforeUp must be at least 1, but was " + successesBeforeUp);
+            p.add(new ConfigException.Problem("health.successesBeforeUp", "must be at least 1, but was " + successesBeforeUp));
         }
         return p;
     }

@@ -15,15 +15,23 @@ import java.util.stream.Collectors;
  * @param fallbackToPrimary when no replica can give a connection, read from the primary instead of failing
  * @param readConsistency   the consistency a connection asks for unless it sets its own
  * @param failureBackoff    how long a replica that failed to give a connection is skipped before it is tried again
+ * @param maxLag            replicas further behind the primary than this serve no reads until they catch up; null: no bound
  */
-public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff) {
+public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                            Duration maxLag) {
 
     /** The default: a replica that failed is skipped this long, so it stalls one read per period, not every read. */
     public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(5);
 
-    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off. */
+    /**
+     * The default lag bound: 5 s. A healthy replica is well under a second behind; one that is 5 s behind is broken or
+     * overloaded, and reads from it would surprise an application more than a read from the primary.
+     */
+    public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(5);
+
+    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound. */
     public static final RoutingConfig DEFAULTS =
-            new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF);
+            new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_LAG);
 
     public RoutingConfig {
         strategy = strategy == null ? Strategy.ROUND_ROBIN : strategy;
@@ -40,7 +48,9 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         /** The replica whose pool has the fewest connections in use. */
         LEAST_ACTIVE("least-active"),
         /** Replicas in proportion to their {@link NodeConfig#weight()}. */
-        WEIGHTED("weighted");
+        WEIGHTED("weighted"),
+        /** The replica the monitor last saw least behind the primary. */
+        LOWEST_LAG("lowest-lag");
 
         private final String configName;
 

@@ -26,6 +26,7 @@ public interface ReplicaSelector {
             case RANDOM -> new RandomSelector();
             case LEAST_ACTIVE -> new LeastActiveSelector();
             case WEIGHTED -> new WeightedSelector();
+            case LOWEST_LAG -> new LowestLagSelector();
         };
     }
 

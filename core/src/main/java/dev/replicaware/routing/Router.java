@@ -1,5 +1,6 @@
 package dev.replicaware.routing;
 
+import dev.replicaware.NoPrimaryAvailableException;
 import dev.replicaware.NoReplicaAvailableException;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;
@@ -11,14 +12,17 @@ import dev.replicaware.topology.TopologyHolder;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Internal: where the routing decision lives. A logical connection asks it for a physical connection when it first
  * needs the database; the router reads the current topology snapshot once and decides:
  * <ul>
- *   <li>read-write, or read-only with {@link ReadConsistency#PRIMARY}: the primary;</li>
- *   <li>read-only: a replica chosen by the strategy among those not backing off; when one cannot give a connection
+ *   <li>read-write, or read-only with {@link ReadConsistency#PRIMARY}: the one node that says it is primary; with none,
+ *       or with two (a split brain), {@link NoPrimaryAvailableException}: writes fail closed;</li>
+ *   <li>read-only: a replica chosen by the strategy among those the monitor sees up and within the request's lag
+ *       bound (the tighter of {@code routing.maxLag} and the consistency's), and not backing off; when one cannot give a connection
  *       (pool timeout, connection error) it is marked failed and the next eligible replica is tried; when none can,
  *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException}.</li>
  * </ul>
@@ -30,25 +34,28 @@ public final class Router {
     private final ReplicaSelector selector;
     private final boolean fallbackToPrimary;
     private final long backoffNanos;
+    private final Duration maxLag;
     private volatile boolean closed;
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
-                routing.failureBackoff().toNanos());
+                routing.failureBackoff().toNanos(), routing.maxLag());
     }
 
-    Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos) {
+    Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
+           Duration maxLag) {
         this.cluster = cluster;
         this.topology = topology;
         this.selector = selector;
         this.fallbackToPrimary = fallbackToPrimary;
         this.backoffNanos = backoffNanos;
+        this.maxLag = maxLag;
     }
 
     /** A new logical connection; touches no pool. */
     public ReplicaAwareConnection open(ReadConsistency consistency) throws SQLException {
         checkOpen();
-        return new LogicalConnection(this, consistency, topology.current().primary().defaultAutoCommit());
+        return new LogicalConnection(this, consistency, topology.current().nodes().get(0).defaultAutoCommit());
     }
 
     /** From now on every request fails with a "closed" SQLException. */
@@ -79,41 +86,67 @@ public final class Router {
     void route(LogicalConnection connection, boolean readOnly, ReadConsistency consistency) throws SQLException {
         checkOpen();
         Topology current = topology.current();
-        Node primary = current.primary();
-        if (!readOnly) {
+        if (!readOnly || !consistency.allowsReplicas()) {
+            Node primary = primaryOf(current);
             connection.attach(primary, borrow(primary));
-            primary.countWrite();
+            if (readOnly) {
+                primary.countRead();
+            } else {
+                primary.countWrite();
+            }
             return;
         }
-        if (!consistency.allowsReplicas()) {
-            connection.attach(primary, borrow(primary));
-            primary.countRead();
+        if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
             return;
         }
-        if (routeToReplica(connection, current.replicas())) {
-            return;
-        }
+        Node primary = primaryOf(current);
         connection.attach(primary, borrow(primary));
         primary.countRead();
         primary.countFallback();
+    }
+
+    /** The one writable node; with none, or with two that both claim the role, writes fail closed. */
+    private Node primaryOf(Topology current) throws NoPrimaryAvailableException {
+        Node primary = current.primary();
+        if (primary != null) {
+            return primary;
+        }
+        List<Node> primaries = current.primaries();
+        if (primaries.size() > 1) {
+            StringBuilder names = new StringBuilder();
+            for (Node n : primaries) {
+                names.append(names.length() == 0 ? "" : " and ").append(n.name());
+            }
+            throw new NoPrimaryAvailableException("Cluster '" + cluster + "': nodes " + names + " both claim to be the primary;"
+                    + " writes are refused until one of them is demoted or fenced, so that no write lands on both");
+        }
+        StringBuilder states = new StringBuilder();
+        for (Node n : current.nodes()) {
+            states.append(states.length() == 0 ? "" : ", ").append(n.status());
+        }
+        throw new NoPrimaryAvailableException("Cluster '" + cluster + "' has no primary that can take a connection now: " + states);
     }
 
     /**
      * Attaches a replica and returns true; returns false when none could serve and the primary should; throws when
      * none could serve and fallback is off.
      */
-    private boolean routeToReplica(LogicalConnection connection, List<Node> replicas) throws SQLException {
+    private boolean routeToReplica(LogicalConnection connection, List<Node> replicas, Duration lagBound) throws SQLException {
         int count = replicas.size();
         if (count == 0) {
             if (fallbackToPrimary) {
                 return false;
             }
-            throw noReplica(replicas, null);
+            throw noReplica(replicas, lagBound, null);
         }
         long now = System.nanoTime();
+        long refused = 0;
         long backingOff = 0;
         for (int i = 0; i < count; i++) {
-            if (!replicas.get(i).isAvailable(now)) {
+            Node replica = replicas.get(i);
+            if (!replica.status().servesReadsWithin(lagBound)) {
+                refused |= 1L << i;
+            } else if (!replica.isAvailable(now)) {
                 backingOff |= 1L << i;
             }
         }
@@ -121,7 +154,7 @@ public final class Router {
         SQLException failure = null;
         // First pass skips replicas backing off; with no fallback, a second pass tries them rather than fail untried.
         for (int pass = 0; pass < 2; pass++) {
-            long excluded = pass == 0 ? backingOff | tried : tried;
+            long excluded = refused | tried | (pass == 0 ? backingOff : 0);
             int index;
             while ((index = selector.select(replicas, excluded)) >= 0) {
                 Node replica = replicas.get(index);
@@ -153,22 +186,25 @@ public final class Router {
                 break;
             }
         }
-        throw noReplica(replicas, failure);
+        throw noReplica(replicas, lagBound, failure);
     }
 
     private static Connection borrow(Node node) throws SQLException {
         return node.pool().getConnection();
     }
 
-    private NoReplicaAvailableException noReplica(List<Node> replicas, SQLException failure) {
+    private NoReplicaAvailableException noReplica(List<Node> replicas, Duration lagBound, SQLException failure) {
         StringBuilder why = new StringBuilder("Cluster '").append(cluster)
-                .append("': no replica could give a read-only connection and fallbackToPrimary is off");
+                .append("': no replica could serve a read-only connection and fallbackToPrimary is off");
         if (replicas.isEmpty()) {
             why.append("; the cluster has no replicas");
         } else {
-            why.append("; tried ");
+            why.append("; considered ");
             for (int i = 0; i < replicas.size(); i++) {
-                why.append(i == 0 ? "" : ", ").append(replicas.get(i).name());
+                Node r = replicas.get(i);
+                String refusal = r.status().refusal(lagBound);
+                why.append(i == 0 ? "" : ", ").append(r.name()).append(": ")
+                        .append(refusal != null ? refusal : "could not give a connection");
             }
             if (failure != null) {
                 why.append("; first failure: ").append(failure.getMessage());

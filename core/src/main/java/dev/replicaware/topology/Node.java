@@ -41,6 +41,8 @@ public final class Node {
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile long skipUntilNanos;
+    private volatile NodeStatus status;
+    private volatile java.util.function.Consumer<String> failureHook;
 
     private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari) {
         this.cluster = cluster;
@@ -54,6 +56,9 @@ public final class Node {
         this.defaultCatalog = hikari.getCatalog();
         this.defaultSchema = hikari.getSchema();
         this.skipUntilNanos = System.nanoTime();
+        this.status = new NodeStatus(name, role == NodeRole.PRIMARY ? dev.replicaware.dialect.Role.PRIMARY
+                : dev.replicaware.dialect.Role.REPLICA, NodeState.UP, Double.NaN, -1, "none", false, null,
+                java.time.Duration.ZERO, null);
         this.pool = new HikariDataSource(hikari);
         this.poolBean = pool.getHikariPoolMXBean();
     }
@@ -143,10 +148,37 @@ public final class Node {
         return nowNanos - skipUntilNanos >= 0;
     }
 
-    /** Marks that the node could not serve: routing skips it until {@code backoffNanos} after {@code nowNanos}. */
+    /**
+     * Marks that the node could not serve: routing skips it until {@code backoffNanos} after {@code nowNanos}, and the
+     * monitor probes it at once rather than at its next turn.
+     */
     public void markFailed(long nowNanos, long backoffNanos) {
         failures.increment();
         skipUntilNanos = nowNanos + backoffNanos;
+        java.util.function.Consumer<String> hook = failureHook;
+        if (hook != null) {
+            hook.accept(name);
+        }
+    }
+
+    /** Who hears of request-path failures (the monitor's re-probe). */
+    public void onFailure(java.util.function.Consumer<String> hook) {
+        this.failureHook = hook;
+    }
+
+    /** What the monitor last saw of this node; read lock-free on the request path. */
+    public NodeStatus status() {
+        return status;
+    }
+
+    /** Set by the monitor's publication, before the new topology snapshot is published. */
+    public void status(NodeStatus status) {
+        this.status = java.util.Objects.requireNonNull(status);
+    }
+
+    /** The lag the monitor last measured, in seconds; NaN when unknown. */
+    public double lagSeconds() {
+        return status.lagSeconds();
     }
 
     /** After a connection error: idle connections are closed, connections in use are closed when returned. */

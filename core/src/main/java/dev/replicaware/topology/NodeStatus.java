@@ -21,15 +21,32 @@ import java.time.Instant;
 public record NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
                          boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError) {
 
-    /** A replica that is reachable and at most {@code maxLag} behind; an unknown lag qualifies only without a bound. */
+    /**
+     * A replica that is reachable and at most {@code maxLag} behind. An unknown lag qualifies only without a bound,
+     * except in generic mode, where no lag can ever be known and the bound does not apply.
+     */
     public boolean servesReadsWithin(Duration maxLag) {
-        if (!state.serves() || role != Role.REPLICA) {
-            return false;
+        return refusal(maxLag) == null;
+    }
+
+    /** Why this node may not serve a read within {@code maxLag}, or null when it may. */
+    public String refusal(Duration maxLag) {
+        if (role != Role.REPLICA) {
+            return "it is " + role;
         }
-        if (maxLag == null) {
-            return true;
+        if (!state.serves()) {
+            return state + (lastError == null ? "" : " (" + lastError + ")");
         }
-        return !Double.isNaN(lagSeconds) && lagSeconds * 1000 <= maxLag.toMillis();
+        if (maxLag == null || "none".equals(positionUnit)) {
+            return null;
+        }
+        if (Double.isNaN(lagSeconds)) {
+            return "its lag is unknown and reads are bounded to " + maxLag.toMillis() + " ms";
+        }
+        if (lagSeconds * 1000 > maxLag.toMillis()) {
+            return String.format(java.util.Locale.ROOT, "lag %.3f s exceeds the bound of %.3f s", lagSeconds, maxLag.toMillis() / 1000.0);
+        }
+        return null;
     }
 
     NodeStatus withState(NodeState newState) {

@@ -1,45 +1,79 @@
 package dev.replicaware.topology;
 
+import dev.replicaware.dialect.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * An immutable snapshot of a cluster's nodes as routing sees them: one primary and the replicas, in configured order.
- * Published through a {@link TopologyHolder}; the topology monitor will publish new snapshots carrying health, lag and
- * observed roles, and the request path reads whichever is current without locking.
+ * Internal: an immutable snapshot of a cluster's nodes as routing sees them, rebuilt by the monitor whenever what it
+ * sees changes and published through a {@link TopologyHolder}; the request path reads whichever is current without
+ * locking. Roles are the observed ones: after a promotion, routing follows what the servers say.
  */
 public final class Topology {
     private final String cluster;
-    private final Node primary;
-    private final List<Node> replicas;
     private final List<Node> nodes;
+    private final List<Node> primaries;
+    private final List<Node> replicas;
 
+    /** The topology as configured, before the monitor has spoken: the configured primary takes writes. */
     public Topology(String cluster, Node primary, List<Node> replicas) {
+        this(cluster, concat(primary, replicas), List.of(primary), replicas);
+    }
+
+    private Topology(String cluster, List<Node> nodes, List<Node> primaries, List<Node> replicas) {
         this.cluster = cluster;
-        this.primary = primary;
+        this.nodes = List.copyOf(nodes);
+        this.primaries = List.copyOf(primaries);
         this.replicas = List.copyOf(replicas);
+    }
+
+    /**
+     * The topology the nodes' current {@link Node#status() statuses} describe: every reachable, unfenced node that says
+     * it is primary is a primary (more than one is a split brain: writes fail closed); every node that says it is a
+     * replica, whatever its health, is a replica, the router deciding per request which of them may serve.
+     */
+    public static Topology observed(String cluster, List<Node> nodes) {
+        List<Node> primaries = new ArrayList<>(1);
+        List<Node> replicas = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            NodeStatus s = n.status();
+            if (s.role() == Role.PRIMARY && s.state().serves()) {
+                primaries.add(n);
+            } else if (s.role() == Role.REPLICA) {
+                replicas.add(n);
+            }
+        }
+        return new Topology(cluster, nodes, primaries, replicas);
+    }
+
+    private static List<Node> concat(Node primary, List<Node> replicas) {
         List<Node> all = new ArrayList<>(replicas.size() + 1);
         all.add(primary);
         all.addAll(replicas);
-        this.nodes = List.copyOf(all);
+        return all;
     }
 
     public String cluster() {
         return cluster;
     }
 
-    /** The node that takes writes. */
+    /** The one node that takes writes, or null when there is none or more than one (see {@link #primaries()}). */
     public Node primary() {
-        return primary;
+        return primaries.size() == 1 ? primaries.get(0) : null;
     }
 
-    /** The nodes that may serve reads, in configured order. */
+    /** Every node that takes writes now: normally one; none while there is no primary; two or more in a split brain. */
+    public List<Node> primaries() {
+        return primaries;
+    }
+
+    /** The nodes that say they are replicas, in configured order, whatever their health. */
     public List<Node> replicas() {
         return replicas;
     }
 
-    /** The primary, then the replicas. */
+    /** Every configured node, in configured order. */
     public List<Node> nodes() {
         return nodes;
     }
@@ -51,7 +85,7 @@ public final class Topology {
 
     @Override
     public String toString() {
-        return "Topology[" + cluster + ": primary=" + primary.name() + ", replicas="
+        return "Topology[" + cluster + ": primaries=" + primaries.stream().map(Node::name).toList() + ", replicas="
                 + replicas.stream().map(Node::name).toList() + "]";
     }
 }

@@ -39,7 +39,7 @@ class RouterTest {
     }
 
     private Node node(String name) {
-        return cluster.dataSource.topology().node(name).orElseThrow();
+        return cluster.dataSource.routingTopology().node(name).orElseThrow();
     }
 
     @Test
@@ -88,7 +88,7 @@ class RouterTest {
         // One attempt waited for the refusing pool; during the back-off the others skipped it.
         assertThat(node("replica1").failures()).isEqualTo(1);
         assertThat(node("replica2").fallbacks()).isEqualTo(1);
-        assertThat(cluster.dataSource.topology().nodes()).allSatisfy(n -> assertThat(n.activeConnections()).isZero());
+        assertThat(cluster.dataSource.routingTopology().nodes()).allSatisfy(n -> assertThat(n.activeConnections()).isZero());
     }
 
     @Test
@@ -107,7 +107,7 @@ class RouterTest {
         cluster.replicas[0].refuseConnections(true);
         cluster.replicas[1].refuseConnections(true);
         assertThatThrownBy(() -> readMany(1)).isInstanceOf(NoReplicaAvailableException.class)
-                .hasMessageContaining("Cluster 'stub'").hasMessageContaining("replica1, replica2")
+                .hasMessageContaining("Cluster 'stub'").hasMessageContaining("considered replica1: could not give a connection, replica2: could not give a connection")
                 .hasMessageContaining("fallbackToPrimary is off").hasMessageNotContaining("secret");
         // Both now back off; without fallback they are still tried rather than refused untried.
         cluster.replicas[1].refuseConnections(false);
