@@ -33,9 +33,10 @@ import java.util.stream.Collectors;
  *                 {@code dataSource.<driver property>}...); a node's own {@code pool} overrides them
  * @param routing  how reads are routed
  * @param health   how the monitor probes nodes
+ * @param failover what happens when the primary is lost
  */
 public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> replicas, String username, String password,
-                            Map<String, String> pool, RoutingConfig routing, HealthConfig health) {
+                            Map<String, String> pool, RoutingConfig routing, HealthConfig health, FailoverConfig failover) {
 
     /** The most replicas a cluster may have. */
     public static final int MAX_REPLICAS = 64;
@@ -58,8 +59,10 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         pool = pool == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pool));
         routing = routing == null ? RoutingConfig.DEFAULTS : routing;
         health = health == null ? HealthConfig.DEFAULTS : health;
+        failover = failover == null ? FailoverConfig.DEFAULTS : failover;
         List<ConfigException.Problem> problems = validate(name, primary, replicas, pool, routing);
         problems.addAll(health.problems());
+        problems.addAll(failover.problems());
         if (!problems.isEmpty()) {
             throw new ConfigException(name, problems);
         }
@@ -97,7 +100,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
     @Override
     public String toString() {
         return "ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
-                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + "]";
+                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + ", failover=" + failover + "]";
     }
 
     static String maskPool(Map<String, String> pool) {
@@ -167,6 +170,12 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         }
         if (node.weight() < 1 || node.weight() > NodeConfig.MAX_WEIGHT) {
             problems.add(path + ".weight", "must be between 1 and " + NodeConfig.MAX_WEIGHT + ", but was " + node.weight());
+        }
+        if (node.replicationPort() < 0 || node.replicationPort() > 65535) {
+            problems.add(path + ".replicationPort", "must be a TCP port from 1 to 65535 (0: the URL's), but was " + node.replicationPort());
+        }
+        if (node.replicationHost() != null && node.replicationHost().isBlank()) {
+            problems.add(path + ".replicationHost", "must be a host name or address, or absent to use the URL's host");
         }
         validatePool(path + ".pool", node.pool(), problems);
     }
@@ -293,6 +302,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private Duration failureBackoff = RoutingConfig.DEFAULT_FAILURE_BACKOFF;
         private Duration maxLag = RoutingConfig.DEFAULT_MAX_LAG;
         private HealthConfig health = HealthConfig.DEFAULTS;
+        private FailoverConfig failover = FailoverConfig.DEFAULTS;
 
         private Builder(String name) {
             this.name = name;
@@ -390,6 +400,12 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             return this;
         }
 
+        /** What happens when the primary is lost; default {@link FailoverConfig#DEFAULTS}. */
+        public Builder failover(FailoverConfig failover) {
+            this.failover = failover;
+            return this;
+        }
+
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
             RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag);
@@ -399,7 +415,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
                         + "; expected one of " + RoutingConfig.Strategy.names()));
             }
             try {
-                ClusterConfig config = new ClusterConfig(name, primary, replicas, username, password, pool, routing, health);
+                ClusterConfig config = new ClusterConfig(name, primary, replicas, username, password, pool, routing, health, failover);
                 if (problems.isEmpty()) {
                     return config;
                 }

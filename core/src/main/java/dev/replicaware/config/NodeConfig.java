@@ -14,8 +14,13 @@ import java.util.Map;
  * @param password overrides the cluster's password; {@code null} to inherit it
  * @param pool     HikariCP settings by HikariCP's own property names, overriding the cluster's {@code pool}; never {@code null}
  * @param weight   the share of reads for the weighted strategy, 1 to {@value #MAX_WEIGHT}; ignored by other strategies
+ * @param priority failover preference among replicas equally far ahead: higher is preferred; default 0
+ * @param replicationHost the host other servers use to reach this one for replication, when it differs from the
+ *                        URL's (a private network, a proxy in front of the application); {@code null}: the URL's host
+ * @param replicationPort the port for replication, 0: the URL's port
  */
-public record NodeConfig(String name, String url, String username, String password, Map<String, String> pool, int weight) {
+public record NodeConfig(String name, String url, String username, String password, Map<String, String> pool, int weight,
+                         int priority, String replicationHost, int replicationPort) {
     /** The weight of a node that names none. */
     public static final int DEFAULT_WEIGHT = 1;
     /** The largest weight accepted. */
@@ -26,6 +31,11 @@ public record NodeConfig(String name, String url, String username, String passwo
             name = defaultName(url);
         }
         pool = pool == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pool));
+    }
+
+    /** A node with default failover settings: priority 0, replication through the URL's host and port. */
+    public NodeConfig(String name, String url, String username, String password, Map<String, String> pool, int weight) {
+        this(name, url, username, password, pool, weight, 0, null, 0);
     }
 
     /** A node with only a URL: name from {@code host:port}, the cluster's credentials and pool, weight 1. */
@@ -40,7 +50,7 @@ public record NodeConfig(String name, String url, String username, String passwo
 
     /** This node with another weight. */
     public NodeConfig withWeight(int weight) {
-        return new NodeConfig(name, url, username, password, pool, weight);
+        return new NodeConfig(name, url, username, password, pool, weight, priority, replicationHost, replicationPort);
     }
 
     /**
@@ -80,6 +90,8 @@ public record NodeConfig(String name, String url, String username, String passwo
     @Override
     public String toString() {
         return "NodeConfig[name=" + name + ", url=" + Secrets.maskUrl(url) + ", username=" + username
-                + ", password=" + Secrets.maskPassword(password) + ", pool=" + ClusterConfig.maskPool(pool) + ", weight=" + weight + "]";
+                + ", password=" + Secrets.maskPassword(password) + ", pool=" + ClusterConfig.maskPool(pool) + ", weight=" + weight + ", priority=" + priority
+                + (replicationHost == null ? "" : ", replicationHost=" + replicationHost)
+                + (replicationPort == 0 ? "" : ", replicationPort=" + replicationPort) + "]";
     }
 }

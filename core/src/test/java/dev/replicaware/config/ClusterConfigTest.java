@@ -97,7 +97,7 @@ class ClusterConfigTest {
     @Test
     void recordsRefuseBadValuesToo() {
         assertThatThrownBy(() -> new ClusterConfig(" ", NodeConfig.of("jdbc:stub:p"), null, null, null, null,
-                new RoutingConfig(null, true, null, java.time.Duration.ofSeconds(-1), null), null))
+                new RoutingConfig(null, true, null, java.time.Duration.ofSeconds(-1), null), null, null))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("name: must be a non-blank name")
                 .hasMessageContaining("routing.failureBackoff: must not be negative");

@@ -190,7 +190,7 @@ public abstract class RoutingContractTest {
                 List.of(base.replicas().get(0).withWeight(2), base.replicas().get(1).withWeight(1)),
                 base.username(), base.password(), base.pool(),
                 new dev.replicaware.config.RoutingConfig(dev.replicaware.config.RoutingConfig.Strategy.WEIGHTED, true,
-                        base.routing().readConsistency(), base.routing().failureBackoff(), base.routing().maxLag()), base.health());
+                        base.routing().readConsistency(), base.routing().failureBackoff(), base.routing().maxLag()), base.health(), base.failover());
         try (ReplicaAwareDataSource weighted = new ReplicaAwareDataSource(config)) {
             Map<String, Integer> served = new HashMap<>();
             for (int i = 0; i < 3000; i++) {
