@@ -188,10 +188,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
             throw new SQLException("Read consistency must not be null; use ReadConsistency.ANY or ReadConsistency.PRIMARY");
         }
         checkOpen();
-        if (consistency == this.consistency) {
+        if (consistency.equals(this.consistency)) {
             return;
         }
-        if (readOnly && consistency.allowsReplicas() != this.consistency.allowsReplicas()) {
+        if (readOnly) { // another bound may need another node
             rerouteAtBoundary("the read consistency");
         }
         this.consistency = consistency;

@@ -1,0 +1,121 @@
+package dev.replicaware.metrics;
+
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.dialect.Role;
+import dev.replicaware.topology.Node;
+import dev.replicaware.topology.NodeStatus;
+import dev.replicaware.topology.TopologyEvent;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds a {@link ReplicaAwareDataSource}'s figures to a Micrometer registry: replica lag in time and in position,
+ * node health, routed requests, probe timings, and each node's HikariCP pool meters (pool name {@code <cluster>-<node>}).
+ * Every meter carries {@code cluster} and, where it applies, {@code node}; tag values are bounded (no URL, no SQL).
+ *
+ * <pre>{@code
+ * new ReplicawareMetrics(dataSource).bindTo(meterRegistry);
+ * }</pre>
+ *
+ * <p>Micrometer is optional: nothing else in Replicaware loads this class, and without it the same figures are read
+ * from {@code dataSource.topology()}. The binder never throws into the application.
+ */
+public final class ReplicawareMetrics implements MeterBinder {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicawareMetrics.class);
+
+    private final ReplicaAwareDataSource dataSource;
+
+    public ReplicawareMetrics(ReplicaAwareDataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        String cluster = dataSource.config().name();
+        Map<String, Meter> upGauges = new ConcurrentHashMap<>();
+        Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
+        for (Node node : dataSource.routingTopology().nodes()) {
+            Tags tags = Tags.of("cluster", cluster, "node", node.name());
+            Gauge.builder("replicaware.replica.lag", node, n -> n.status().lagSeconds())
+                    .description("How long ago the primary was where this node is (0 on the primary, NaN when unknown)")
+                    .baseUnit("seconds").tags(tags).strongReference(true).register(registry);
+            String unit = node.status().positionUnit();
+            if (!"none".equals(unit)) {
+                String name = "bytes".equals(unit) ? "replicaware.replica.lag.bytes" : "replicaware.replica.lag.transactions";
+                Gauge.builder(name, node, n -> positions(n.status()))
+                        .description("How far this node is behind the primary's last sampled position, in " + unit)
+                        .baseUnit(unit).tags(tags).strongReference(true).register(registry);
+            }
+            upGauges.put(node.name(), registerUp(registry, tags, node));
+            routed(registry, tags, node, "read", Node::reads);
+            routed(registry, tags, node, "write", Node::writes);
+            routed(registry, tags, node, "fallback", Node::fallbacks);
+            for (boolean answered : new boolean[] {true, false}) {
+                probeTimers.put(node.name() + answered, Timer.builder("replicaware.probe.duration")
+                        .description("Time of one health probe of a node, on its dedicated connection")
+                        .tags(tags).tag("outcome", answered ? "success" : "failure").register(registry));
+            }
+            bindPool(registry, node);
+        }
+        dataSource.monitor().addProbeObserver((node, nanos, answered) -> {
+            Timer t = probeTimers.get(node + answered);
+            if (t != null) {
+                t.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        });
+        // node.up carries the role, which a promotion changes: re-register under the new tag
+        dataSource.addTopologyListener(event -> {
+            if (event.type() != TopologyEvent.Type.ROLE_CHANGED) {
+                return;
+            }
+            dataSource.routingTopology().node(event.node()).ifPresent(node -> {
+                Meter old = upGauges.get(node.name());
+                if (old != null) {
+                    registry.remove(old);
+                }
+                upGauges.put(node.name(), registerUp(registry, Tags.of("cluster", cluster, "node", node.name()), node));
+            });
+        });
+    }
+
+    private static Gauge registerUp(MeterRegistry registry, Tags tags, Node node) {
+        return Gauge.builder("replicaware.node.up", node, n -> n.status().state().serves() ? 1 : 0)
+                .description("1 while the node is reachable and not fenced, 0 otherwise")
+                .tags(tags).tag("role", role(node.status().role())).strongReference(true).register(registry);
+    }
+
+    private static void routed(MeterRegistry registry, Tags tags, Node node, String kind, java.util.function.ToLongFunction<Node> count) {
+        FunctionCounter.builder("replicaware.routed", node, n -> count.applyAsLong(n))
+                .description("Requests routed to this node: reads, writes, and reads that fell back to it")
+                .baseUnit("requests").tags(tags).tag("kind", kind).register(registry);
+    }
+
+    private static void bindPool(MeterRegistry registry, Node node) {
+        try {
+            node.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        } catch (RuntimeException e) {
+            LOG.warn("{} - HikariCP meters of node {} not bound: {}", node.cluster(), node.name(), e.getMessage());
+        }
+    }
+
+    private static double positions(NodeStatus s) {
+        return s.lagPositions() < 0 ? Double.NaN : s.lagPositions();
+    }
+
+    private static String role(Role role) {
+        return role.name().toLowerCase(Locale.ROOT);
+    }
+}
