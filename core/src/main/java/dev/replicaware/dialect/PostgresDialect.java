@@ -44,10 +44,13 @@ public final class PostgresDialect extends Dialect {
             long replayed = position(rs, 4);
             boolean streaming = rs.getBoolean(5);
             double reported = rs.getDouble(6);
-            if (rs.wasNull() || !replica) {
+            boolean noTimestamp = rs.wasNull();
+            if (!replica) {
                 reported = Double.NaN;
-            } else if (received != Probe.NO_POSITION && replayed >= received) {
-                reported = 0; // everything received is applied: the replay timestamp only says the primary was idle
+            } else if (streaming && received != Probe.NO_POSITION && replayed >= received) {
+                reported = 0; // everything received is applied: the replay timestamp only says how long the primary was idle
+            } else if (noTimestamp) {
+                reported = Double.NaN;
             }
             return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported);
         }
