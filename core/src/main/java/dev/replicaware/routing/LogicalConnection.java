@@ -46,6 +46,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private Connection physical;
     private Node node;
     private boolean transactionActive;
+    private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
+    private int executions;   // statements run on the current attachment
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -88,6 +90,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
         this.node = target;
         this.physical = connection;
         this.transactionActive = false;
+        this.generation++;
+        this.executions = 0;
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -120,19 +124,69 @@ final class LogicalConnection implements ReplicaAwareConnection {
     /** Returns the physical connection to its pool; the next call that needs the database routes again. */
     private void release() throws SQLException {
         Connection c = physical;
+        Node n = node;
         physical = null;
         node = null;
         transactionActive = false;
         if (c != null) {
-            c.close();
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // The pool resets state on return; on a server that just died that fails, and HikariCP has already
+                // evicted the connection. The caller's work is done: note the node, do not fail the caller.
+                if (!isConnectionError(e)) {
+                    throw e;
+                }
+                onError(n, e);
+            }
         }
     }
 
     /** A statement is about to run: with autocommit off, a transaction is now active. */
     void beforeExecute() {
+        executions++;
         if (!autoCommit) {
             transactionActive = true;
         }
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    /**
+     * A statement made now could be retried elsewhere if its first run fails: read-only, on a replica, nothing run on
+     * this physical connection yet.
+     */
+    private boolean readRetryable() {
+        Node n = node;
+        return readOnly && n != null && executions == 0 && !transactionActive
+                && n.status().role() == dev.replicaware.dialect.Role.REPLICA;
+    }
+
+    /**
+     * The first statement of a read-only transaction failed on its replica with a connection error: gives up that
+     * physical connection and routes afresh (the failed replica is now backing off), returning the new connection; or
+     * null when a retry would not be safe.
+     */
+    Connection retryRead(int statementGeneration, SQLException failure) throws SQLException {
+        if (!readOnly || statementGeneration != generation || executions != 1 || !isConnectionError(failure) || closed) {
+            return null;
+        }
+        release();
+        return physical();
+    }
+
+    /**
+     * A read-only transaction whose server died at its end: it wrote nothing and its reads were already answered, so
+     * there is nothing to commit or roll back; the connection is given up and the next statement routes afresh.
+     */
+    private boolean endsReadOnlyTransactionAnyway(SQLException failure) throws SQLException {
+        if (!readOnly || !isConnectionError(failure)) {
+            return false;
+        }
+        release();
+        return true;
     }
 
     /** Notes a connection error against the serving node, and returns {@code e} for the caller to throw. */
@@ -400,7 +454,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
         try {
             physical.commit();
         } catch (SQLException e) {
-            throw onError(e);
+            SQLException failure = onError(e);
+            if (!endsReadOnlyTransactionAnyway(failure)) {
+                throw failure;
+            }
         } finally {
             transactionActive = false;
         }
@@ -415,7 +472,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
         try {
             physical.rollback();
         } catch (SQLException e) {
-            throw onError(e);
+            SQLException failure = onError(e);
+            if (!endsReadOnlyTransactionAnyway(failure)) {
+                throw failure;
+            }
         } finally {
             transactionActive = false;
         }
@@ -458,34 +518,42 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        return new StatementWrapper(this, physical().createStatement());
+        Statement s = physical().createStatement();
+        return new StatementWrapper(this, s, readRetryable() ? Connection::createStatement : null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new StatementWrapper(this, physical().createStatement(resultSetType, resultSetConcurrency));
+        Statement s = physical().createStatement(resultSetType, resultSetConcurrency);
+        return new StatementWrapper(this, s, readRetryable() ? c -> c.createStatement(resultSetType, resultSetConcurrency) : null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        return new StatementWrapper(this, physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+        Statement s = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        return new StatementWrapper(this, s, readRetryable()
+                ? c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql));
+        PreparedStatement s = physical().prepareStatement(sql);
+        return new PreparedStatementWrapper(this, s, readRetryable() ? c -> c.prepareStatement(sql) : null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
+        PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
+        return new PreparedStatementWrapper(this, s, readRetryable()
+                ? c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency) : null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        return new PreparedStatementWrapper(this,
-                physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+        PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        return new PreparedStatementWrapper(this, s, readRetryable()
+                ? c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability) : null);
     }
 
     @Override

@@ -172,7 +172,22 @@ public final class Router {
                     }
                     continue;
                 }
-                connection.attach(replica, physical);
+                try {
+                    connection.attach(replica, physical); // replays state: the first round trip on a pooled connection
+                } catch (SQLException e) {
+                    if (!LogicalConnection.isConnectionError(e)) {
+                        throw e;
+                    }
+                    // a pooled connection to a replica that just died: try the next one, as for a failed borrow
+                    tried |= 1L << index;
+                    excluded |= 1L << index;
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                    continue;
+                }
                 replica.countRead();
                 if (tried != 0) {
                     replica.countFallback();

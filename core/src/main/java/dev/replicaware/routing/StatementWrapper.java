@@ -22,6 +22,8 @@ import java.sql.SQLType;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
@@ -31,14 +33,94 @@ import java.util.Map;
  * A statement handed out by a logical connection: {@link #getConnection()} answers the logical connection, executing
  * marks the transaction active when autocommit is off, and a connection error marks the serving node failed. The rest
  * delegates to the driver's statement. Result sets are not wrapped.
+ *
+ * <p>The first query of a read-only transaction on a replica is retried once, on another node, when the replica fails
+ * with a connection error before answering: nothing was returned to the application, and nothing was written, so
+ * running it elsewhere is the same as having routed it there. Such a statement remembers how it was made and the
+ * settings and parameters given to it; anything it cannot replay (a stream, a LOB, a batch) turns the retry off.
+ * Writes are never retried.
  */
 class StatementWrapper implements Statement {
     final LogicalConnection connection;
-    private final Statement delegate;
+    private Statement delegate;
+    private StatementFactory factory;
+    private int generation;
+    private List<SqlAction> replay;
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
+        this(connection, delegate, null);
+    }
+
+    /** @param factory how to make this statement again on another connection; null: never retried */
+    StatementWrapper(LogicalConnection connection, Statement delegate, StatementFactory factory) {
         this.connection = connection;
         this.delegate = delegate;
+        this.factory = factory;
+        this.generation = connection.generation();
+    }
+
+    /** Makes a statement of the same kind on a connection. */
+    @FunctionalInterface
+    interface StatementFactory {
+        Statement create(Connection connection) throws SQLException;
+    }
+
+    /** A call to replay on the new statement. */
+    @FunctionalInterface
+    interface SqlAction {
+        void apply(Statement statement) throws SQLException;
+    }
+
+    /** True while calls must be remembered for a retry; callers test it before building the action. */
+    final boolean remembering() {
+        return factory != null;
+    }
+
+    final void remember(SqlAction action) {
+        if (replay == null) {
+            replay = new ArrayList<>(4);
+        }
+        replay.add(action);
+    }
+
+    /** Something that cannot be replayed was done: this statement is no longer retried. */
+    final void forgetRetry() {
+        factory = null;
+        replay = null;
+    }
+
+    /**
+     * After {@code failure} (already passed through {@code connection.onError}): moves this statement to a freshly
+     * routed connection and replays its settings, if the connection allows a retry now. True when it did.
+     */
+    final boolean moveForRetry(SQLException failure) throws SQLException {
+        if (factory == null) {
+            return false;
+        }
+        Connection fresh = connection.retryRead(generation, failure);
+        if (fresh == null) {
+            return false;
+        }
+        Statement next = factory.create(fresh);
+        if (replay != null) {
+            for (SqlAction a : replay) {
+                a.apply(next);
+            }
+        }
+        replaceDelegate(next);
+        generation = connection.generation();
+        factory = null; // one retry
+        return true;
+    }
+
+    void replaceDelegate(Statement next) {
+        Statement old = delegate;
+        delegate = next;
+        try {
+            old.close();
+        } catch (SQLException ignored) {
+            // it belonged to the connection that just failed
+        }
     }
 
     @Override
@@ -73,6 +155,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public void addBatch(String sql) throws SQLException {
+        forgetRetry();
         delegate.addBatch(sql);
     }
 
@@ -94,6 +177,9 @@ class StatementWrapper implements Statement {
     @Override
     public void closeOnCompletion() throws SQLException {
         delegate.closeOnCompletion();
+        if (remembering()) {
+            remember(Statement::closeOnCompletion);
+        }
     }
 
     @Override
@@ -143,6 +229,15 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean execute(String sql) throws SQLException {
+        connection.beforeExecute();
+        try {
+            return delegate.execute(sql);
+        } catch (SQLException e) {
+            SQLException failure = connection.onError(e);
+            if (!moveForRetry(failure)) {
+                throw failure;
+            }
+        }
         connection.beforeExecute();
         try {
             return delegate.execute(sql);
@@ -213,6 +308,15 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
+        connection.beforeExecute();
+        try {
+            return delegate.executeQuery(sql);
+        } catch (SQLException e) {
+            SQLException failure = connection.onError(e);
+            if (!moveForRetry(failure)) {
+                throw failure;
+            }
+        }
         connection.beforeExecute();
         try {
             return delegate.executeQuery(sql);
@@ -359,46 +463,73 @@ class StatementWrapper implements Statement {
     @Override
     public void setCursorName(String name) throws SQLException {
         delegate.setCursorName(name);
+        if (remembering()) {
+            remember(st -> st.setCursorName(name));
+        }
     }
 
     @Override
     public void setEscapeProcessing(boolean escapeProcessing) throws SQLException {
         delegate.setEscapeProcessing(escapeProcessing);
+        if (remembering()) {
+            remember(st -> st.setEscapeProcessing(escapeProcessing));
+        }
     }
 
     @Override
     public void setFetchDirection(int fetchDirection) throws SQLException {
         delegate.setFetchDirection(fetchDirection);
+        if (remembering()) {
+            remember(st -> st.setFetchDirection(fetchDirection));
+        }
     }
 
     @Override
     public void setFetchSize(int fetchSize) throws SQLException {
         delegate.setFetchSize(fetchSize);
+        if (remembering()) {
+            remember(st -> st.setFetchSize(fetchSize));
+        }
     }
 
     @Override
     public void setLargeMaxRows(long largeMaxRows) throws SQLException {
         delegate.setLargeMaxRows(largeMaxRows);
+        if (remembering()) {
+            remember(st -> st.setLargeMaxRows(largeMaxRows));
+        }
     }
 
     @Override
     public void setMaxFieldSize(int maxFieldSize) throws SQLException {
         delegate.setMaxFieldSize(maxFieldSize);
+        if (remembering()) {
+            remember(st -> st.setMaxFieldSize(maxFieldSize));
+        }
     }
 
     @Override
     public void setMaxRows(int maxRows) throws SQLException {
         delegate.setMaxRows(maxRows);
+        if (remembering()) {
+            remember(st -> st.setMaxRows(maxRows));
+        }
     }
 
     @Override
     public void setPoolable(boolean poolable) throws SQLException {
         delegate.setPoolable(poolable);
+        if (remembering()) {
+            remember(st -> st.setPoolable(poolable));
+        }
     }
 
     @Override
     public void setQueryTimeout(int queryTimeout) throws SQLException {
         delegate.setQueryTimeout(queryTimeout);
+        if (remembering()) {
+            remember(st -> st.setQueryTimeout(queryTimeout));
+        }
     }
 
 }

@@ -150,15 +150,8 @@ abstract class LagAwareRoutingContract {
             long back = readers.served(victim.name());
             readers.awaitCondition(() -> readers.served(victim.name()) > back, Duration.ofSeconds(15));
             readers.stop();
-            if (kill) {
-                // Reads in flight on the server at the instant it died fail with the driver's connection error, as with
-                // any pool; Replicaware never replays them. None fails after.
-                System.out.println("reads failed by the kill: " + readers.failures.size());
-                assertThat(readers.failures).hasSizeLessThanOrEqualTo(readers.threads.size())
-                        .allSatisfy(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
-            } else {
-                assertThat(readers.failures).as("failed read-only transactions").isEmpty();
-            }
+            // reads in flight on the replica when it died moved to another node before answering
+            assertThat(readers.failures).as("failed read-only transactions").isEmpty();
             RoutingContractTest.awaitNoActiveConnections(ds);
         }
     }

@@ -129,7 +129,8 @@ class RouterTest {
                 failed++;
             }
         }
-        assertThat(failed).isEqualTo(1);
+        // the one read that met the broken connection moved to replica2 before answering: nothing failed
+        assertThat(failed).isZero();
         assertThat(node("replica1").failures()).isEqualTo(1);
     }
 }

@@ -86,6 +86,13 @@ public final class StubConnection extends UnsupportedConnection {
         }
     }
 
+    /** A server that broke its connections fails their next round trip with SQLState 08006. */
+    private void checkNotBroken() throws SQLException {
+        if (generation != server.generation()) {
+            throw new SQLNonTransientConnectionException("Stub server '" + server.name() + "' broke this connection", "08006");
+        }
+    }
+
     void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLNonTransientConnectionException("This stub connection to '" + server.name() + "' is closed", "08003");
@@ -95,9 +102,7 @@ public final class StubConnection extends UnsupportedConnection {
     /** A statement is about to run on this connection. */
     void execute(String sql) throws SQLException {
         checkOpen();
-        if (generation != server.generation()) {
-            throw new SQLNonTransientConnectionException("Stub server '" + server.name() + "' broke this connection", "08006");
-        }
+        checkNotBroken();
         lastSql = sql;
         if (!autoCommit) {
             inTransaction = true;
@@ -145,6 +150,7 @@ public final class StubConnection extends UnsupportedConnection {
         if (autoCommit) {
             throw new SQLException("Cannot commit when autoCommit is enabled.", "25P01");
         }
+        checkNotBroken();
         record("commit");
         inTransaction = false;
     }
@@ -155,6 +161,7 @@ public final class StubConnection extends UnsupportedConnection {
         if (autoCommit) {
             throw new SQLException("Cannot rollback when autoCommit is enabled.", "25P01");
         }
+        checkNotBroken();
         record("rollback");
         inTransaction = false;
     }

@@ -299,6 +299,11 @@ public final class StubStatement extends UnsupportedStatement {
     }
 
     @Override
+    public void setBinaryStream(int index, java.io.InputStream x) throws SQLException {
+        checkOpen();
+    }
+
+    @Override
     public void setBytes(int index, byte[] x) throws SQLException {
         checkOpen();
     }
