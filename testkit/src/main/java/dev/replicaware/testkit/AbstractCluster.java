@@ -22,10 +22,20 @@ abstract class AbstractCluster implements ReplicatedCluster {
     private final Thread cleanupHook;
     private volatile boolean closed;
 
-    AbstractCluster(Path baseDir, List<ClusterNode> nodes, Duration startTimeout) {
+    final String database;
+    final Credentials admin;
+    final Credentials app;
+    final Credentials replication;
+
+    AbstractCluster(Path baseDir, List<ClusterNode> nodes, Duration startTimeout, String database, Credentials admin,
+                    Credentials app, Credentials replication) {
         this.baseDir = baseDir;
         this.nodes = List.copyOf(nodes);
         this.startTimeout = startTimeout;
+        this.database = database;
+        this.admin = admin;
+        this.app = app;
+        this.replication = replication;
         this.cleanupHook = new Thread(this::closeQuietly, "replicaware-testkit-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupHook);
     }
@@ -49,6 +59,26 @@ abstract class AbstractCluster implements ReplicatedCluster {
     @Override
     public List<ClusterNode> nodes() {
         return nodes;
+    }
+
+    @Override
+    public String database() {
+        return database;
+    }
+
+    @Override
+    public Credentials admin() {
+        return admin;
+    }
+
+    @Override
+    public Credentials app() {
+        return app;
+    }
+
+    @Override
+    public Credentials replication() {
+        return replication;
     }
 
     @Override

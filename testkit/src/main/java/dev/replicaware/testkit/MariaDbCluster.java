@@ -43,20 +43,12 @@ public final class MariaDbCluster extends AbstractCluster {
     private static final int MAX_SOCKET_PATH = 100;
 
     private final Path home;
-    private final String database;
-    private final Credentials admin;
-    private final Credentials app;
-    private final Credentials replication;
     private final boolean semiSynchronous;
     private final Map<String, String> extraSettings;
 
     private MariaDbCluster(Builder b, Path baseDir, Path home, List<ClusterNode> nodes) {
-        super(baseDir, nodes, b.startTimeout);
+        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.app, b.replication);
         this.home = home;
-        this.database = b.database;
-        this.admin = b.admin;
-        this.app = b.app;
-        this.replication = b.replication;
         this.semiSynchronous = b.semiSynchronous;
         this.extraSettings = Map.copyOf(b.settings);
     }
@@ -69,26 +61,6 @@ public final class MariaDbCluster extends AbstractCluster {
     @Override
     public Engine engine() {
         return Engine.MARIADB;
-    }
-
-    @Override
-    public String database() {
-        return database;
-    }
-
-    @Override
-    public Credentials admin() {
-        return admin;
-    }
-
-    @Override
-    public Credentials app() {
-        return app;
-    }
-
-    @Override
-    public Credentials replication() {
-        return replication;
     }
 
     /** True when the primary waits for a replica's acknowledgement of each commit (see {@link #SEMI_SYNC_TIMEOUT}). */

@@ -35,20 +35,12 @@ import java.util.stream.Stream;
  */
 public final class PostgresCluster extends AbstractCluster {
     private final Path binDir;
-    private final String database;
-    private final Credentials admin;
-    private final Credentials app;
-    private final Credentials replication;
     private final int synchronousReplicas;
     private final Map<String, String> extraSettings;
 
     private PostgresCluster(Builder b, Path baseDir, Path binDir, List<ClusterNode> nodes) {
-        super(baseDir, nodes, b.startTimeout);
+        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.app, b.replication);
         this.binDir = binDir;
-        this.database = b.database;
-        this.admin = b.admin;
-        this.app = b.app;
-        this.replication = b.replication;
         this.synchronousReplicas = b.synchronousReplicas;
         this.extraSettings = Map.copyOf(b.settings);
     }
@@ -60,26 +52,6 @@ public final class PostgresCluster extends AbstractCluster {
     @Override
     public Engine engine() {
         return Engine.POSTGRESQL;
-    }
-
-    @Override
-    public String database() {
-        return database;
-    }
-
-    @Override
-    public Credentials admin() {
-        return admin;
-    }
-
-    @Override
-    public Credentials app() {
-        return app;
-    }
-
-    @Override
-    public Credentials replication() {
-        return replication;
     }
 
     @Override
