@@ -1,0 +1,126 @@
+package dev.replicaware.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.stub.StubDriver;
+import dev.replicaware.testkit.stub.StubServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What routing costs on top of HikariCP, with a stub driver so that the database costs nothing. One operation is the
+ * cycle an application with Spring's transaction manager runs: getConnection, setReadOnly, setAutoCommit(false),
+ * prepareStatement, executeQuery, next, close, commit, close — on the read path (to a replica) and the write path.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar RoutingOverhead -t 8 -prof gc</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RoutingOverheadBenchmark {
+    private static final int POOL_SIZE = 40; // more than the most threads run, so no benchmark waits on its pool
+
+    private HikariDataSource raw;
+    private ReplicaAwareDataSource replicaware;
+
+    @Setup(Level.Trial)
+    public void start() {
+        StubDriver.register();
+        StubServer rawServer = quiet(StubServer.named("bench-raw"));
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(rawServer.url());
+        hikari.setMaximumPoolSize(POOL_SIZE);
+        hikari.setMinimumIdle(POOL_SIZE);
+        hikari.setPoolName("raw");
+        raw = new HikariDataSource(hikari);
+
+        StubServer primary = quiet(StubServer.named("bench-primary"));
+        StubServer replica1 = quiet(StubServer.named("bench-replica1"));
+        StubServer replica2 = quiet(StubServer.named("bench-replica2"));
+        replicaware = new ReplicaAwareDataSource(ClusterConfig.builder("bench")
+                .primary(NodeConfig.of("primary", primary.url()))
+                .replica(NodeConfig.of("replica1", replica1.url()))
+                .replica(NodeConfig.of("replica2", replica2.url()))
+                .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
+                .build());
+    }
+
+    private static StubServer quiet(StubServer server) {
+        server.recordStateCalls(false);
+        return server;
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        raw.close();
+        replicaware.close();
+    }
+
+    @Benchmark
+    public boolean hikariRead() throws SQLException {
+        return readCycle(raw);
+    }
+
+    @Benchmark
+    public boolean replicawareRead() throws SQLException {
+        return readCycle(replicaware);
+    }
+
+    @Benchmark
+    public int hikariWrite() throws SQLException {
+        return writeCycle(raw);
+    }
+
+    @Benchmark
+    public int replicawareWrite() throws SQLException {
+        return writeCycle(replicaware);
+    }
+
+    static boolean readCycle(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            boolean row;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                row = rs.next();
+            }
+            c.commit();
+            return row;
+        }
+    }
+
+    static int writeCycle(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE t SET x = 1")) {
+                n = ps.executeUpdate();
+            }
+            c.commit();
+            return n;
+        }
+    }
+}
