@@ -123,7 +123,12 @@ public final class MariaDbDialect extends Dialect {
         try (Statement s = admin.createStatement()) {
             s.execute("STOP SLAVE");
             s.execute("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos");
-            s.execute("CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = " + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos");
+            // MariaDB 11.4 replicates over TLS unless told otherwise; a server without TLS assumes its peers have none
+            boolean tls;
+            try (ResultSet rs = s.executeQuery("SELECT @@have_ssl = 'YES'")) {
+                tls = rs.next() && rs.getBoolean(1);
+            }
+            s.execute("CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = " + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos, MASTER_SSL = " + (tls ? 1 : 0));
             s.execute("START SLAVE");
         }
     }

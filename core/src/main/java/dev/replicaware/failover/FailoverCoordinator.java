@@ -143,7 +143,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      * beyond the nodes' states.
      */
     public String situation() {
-        return situation;
+        String s = situation;
+        if (s == null && config.mode() == Mode.DISABLED) {
+            return "failover.mode is disabled: writes fail until the primary is back";
+        }
+        return s;
     }
 
     /** Counts and durations so far. */
@@ -251,7 +255,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             fire(lost, TopologyEvent.Type.FAILOVER_STARTED, "PRIMARY", "DOWN", "the primary " + lost + " is DOWN: "
                     + monitor.statuses().get(lost).lastError(), null);
         }
-        situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; failover in progress";
+        if (lastRefusal == null) {
+            situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; failover in progress";
+        } // else the last refusal's reason stands until something changes
         // 1. Admin sessions to every node the monitor can reach.
         try (Sessions sessions = openSessions(lost)) {
             // 2. The failover lock on a majority of all configured nodes.
@@ -315,12 +321,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             fenceOldPrimary(lost, "replaced by " + candidate);
             // 9. Publish the new topology; evict the old primary's pool.
             awaitPublished(candidate);
-            Node old = nodes.get(lost);
-            if (old != null) {
-                // fenced for good: closing its pool aborts connections still in use there (a hung primary would hold
-                // them forever, and a write in flight must not land after it resumes)
-                old.close();
-            }
             lastPrimary = candidate;
             Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
             String detail = "promoted " + candidate + " in place of " + lost + "; replicas re-pointed to it"
@@ -329,6 +329,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                     + " to rejoin";
             completed(candidate, lost, detail, took);
             endEpisode();
+            Node old = nodes.get(lost);
+            if (old != null) {
+                // fenced for good: closing its pool aborts connections still in use there (a hung primary would hold
+                // them forever, and a write in flight must not land after it resumes)
+                old.close();
+            }
             return true;
             // 10. Closing the sessions releases the locks.
         } catch (SQLException | RuntimeException e) {

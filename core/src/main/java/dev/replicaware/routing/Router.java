@@ -164,7 +164,7 @@ public final class Router {
         }
         String situation = failoverSituation.get();
         return new NoPrimaryAvailableException("Cluster '" + cluster + "' has no primary"
-                + (waitedNanos > 0 ? " after waiting " + waitedNanos / 1_000_000 + " ms" : "")
+                + (waitedNanos >= 1_000_000 ? " after waiting " + waitedNanos / 1_000_000 + " ms" : "")
                 + (situation == null ? "" : "; " + situation) + "; nodes: " + states);
     }
 

@@ -8,7 +8,6 @@ import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.NodeConfig;
-import dev.replicaware.dialect.Dialect;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.testkit.TcpProxy;
@@ -59,6 +58,9 @@ abstract class FailoverContract {
 
     /** True where the database can demote a primary without a restart (MariaDB, MySQL); PostgreSQL fences it instead. */
     abstract boolean oldPrimaryRejoinsAfterSwitchover();
+
+    /** The primary's write position now, in the dialect's unit (WAL bytes; transactions counted from GTIDs). */
+    abstract long primaryPosition(ReplicatedCluster c) throws SQLException;
 
     /** SQL answering the port of the server that ran it. */
     abstract String whichPortSql();
@@ -125,9 +127,10 @@ abstract class FailoverContract {
             ClusterNode other = c.replicas().stream().filter(r -> !r.name().equals(newPrimary)).findFirst().orElseThrow();
             assertFollows(c, other, c.node(newPrimary));
             assertThat(ds.topology().node("primary").orElseThrow().state()).isEqualTo(NodeState.FENCED);
+            await("the failover's completion is reported", Duration.ofSeconds(10), () -> ds.failoverStats().completed() == 1,
+                    ds::failoverStats);
             assertThat(events).extracting(TopologyEvent::type)
                     .containsSubsequence(TopologyEvent.Type.FAILOVER_STARTED, TopologyEvent.Type.FAILOVER_COMPLETED);
-            assertThat(ds.failoverStats().completed()).isEqualTo(1);
             assertThat(windowMs).isLessThan(WRITE_WAIT.toMillis());
         }
     }
@@ -153,7 +156,9 @@ abstract class FailoverContract {
                 System.out.println("[" + c.engine() + "] SIGSTOP: write-unavailability window " + w.unavailableMillis() + " ms");
                 String newPrimary = ds.routingTopology().primary().name();
                 assertThat(newPrimary).isNotEqualTo(old.name());
-                assertThat(ds.topology().node(old.name()).orElseThrow().state()).isEqualTo(NodeState.FENCED);
+                // the monitor may publish the promoted node a moment before the sequence fences the old one
+                await(old.name() + " is fenced", Duration.ofSeconds(10),
+                        () -> ds.topology().node(old.name()).orElseThrow().state() == NodeState.FENCED, ds::topology);
             } finally {
                 c.resume(old);
             }
@@ -194,6 +199,8 @@ abstract class FailoverContract {
                 }
             }, () -> ds.failoverStats());
         }
+        await("the promotion is reported", Duration.ofSeconds(10),
+                () -> a.failoverStats().completed() + b.failoverStats().completed() > 0, () -> a.failoverStats() + " / " + b.failoverStats());
         String primary = onlyPrimary(c);
         assertThat(a.routingTopology().primary().name()).isEqualTo(primary);
         assertThat(b.routingTopology().primary().name()).isEqualTo(primary);
@@ -247,10 +254,7 @@ abstract class FailoverContract {
                 s.executeUpdate("INSERT INTO fo_writes VALUES (" + i + ", '" + "x".repeat(200) + "')");
             }
         }
-        long position;
-        try (Connection conn = c.connectAdmin(c.primary())) {
-            position = Dialect.forUrl(c.primary().jdbcUrl()).confirm(conn.getMetaData()).probe(conn).writePosition();
-        }
+        long position = primaryPosition(c);
         await("the monitor samples the primary's last position", Duration.ofSeconds(5),
                 () -> ds.monitor().lastPrimaryPosition() >= position, () -> ds.monitor().lastPrimaryPosition() + " < " + position);
         c.kill(c.primary());
@@ -372,8 +376,13 @@ abstract class FailoverContract {
             s.executeUpdate("INSERT INTO fo_writes VALUES (" + marker + ", 'marker')");
         }
         await(replica.name() + " receives a write made on " + primary.name(), Duration.ofSeconds(15),
-                () -> ids(c, replica).contains(marker), () -> "not there");
+                () -> ids(c, replica).contains(marker), () -> "not there; " + replicationState(c, replica));
         assertThat(isPrimary(c, replica)).isFalse();
+    }
+
+    /** What the replica says of its replication, for failure messages. */
+    String replicationState(ReplicatedCluster c, ClusterNode replica) {
+        return "";
     }
 
     interface Check {

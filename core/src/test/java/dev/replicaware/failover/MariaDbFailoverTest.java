@@ -40,6 +40,33 @@ class MariaDbFailoverTest extends FailoverContract {
     }
 
     @Override
+    long primaryPosition(ReplicatedCluster c) throws SQLException {
+        try (Connection conn = c.connectAdmin(c.primary()); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+            rs.next();
+            long total = 0;
+            for (String gtid : rs.getString(1).split(",")) {
+                total += Long.parseLong(gtid.trim().split("-")[2]);
+            }
+            return total;
+        }
+    }
+
+    @Override
+    String replicationState(ReplicatedCluster c, ClusterNode replica) {
+        try (Connection conn = c.connectAdmin(replica); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                return "no replication configured";
+            }
+            return "IO=" + rs.getString("Slave_IO_Running") + " SQL=" + rs.getString("Slave_SQL_Running") + " host="
+                    + rs.getString("Master_Port") + " io_error=" + rs.getString("Last_IO_Error") + " sql_error=" + rs.getString("Last_SQL_Error");
+        } catch (SQLException e) {
+            return "unreachable: " + e.getMessage();
+        }
+    }
+
+    @Override
     String whichPortSql() {
         return "SELECT @@port";
     }

@@ -48,6 +48,15 @@ class PostgresFailoverTest extends FailoverContract {
     }
 
     @Override
+    long primaryPosition(ReplicatedCluster c) throws SQLException {
+        try (Connection conn = c.connectAdmin(c.primary()); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
     String whichPortSql() {
         return "SELECT inet_server_port()";
     }
