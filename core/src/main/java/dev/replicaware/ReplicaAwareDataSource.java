@@ -1,7 +1,10 @@
 package dev.replicaware;
 
 import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.failover.FailoverCoordinator;
+import dev.replicaware.failover.FailoverStats;
 import dev.replicaware.config.Secrets;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
@@ -14,6 +17,7 @@ import dev.replicaware.topology.TopologyMonitor;
 import dev.replicaware.topology.TopologySnapshot;
 import dev.replicaware.dialect.Role;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import java.io.PrintWriter;
@@ -48,6 +52,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     private final List<Node> nodes;
     private final TopologyMonitor monitor;
     private final Router router;
+    private final FailoverCoordinator failover;
     private volatile ReadConsistency readConsistency;
     private volatile PrintWriter logWriter;
 
@@ -77,8 +82,13 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         for (Node n : nodes) {
             n.onFailure(monitor::reprobe);
         }
+        this.failover = new FailoverCoordinator(config, nodes, monitor, this::republish);
+        monitor.addListener(failover);
         monitor.start(); // the first round, so the first request already routes on what the servers say
         this.router = new Router(config.name(), topology, config.routing());
+        router.awaitPrimary(config.failover().mode() == FailoverConfig.Mode.DISABLED ? Duration.ZERO : config.failover().writeWait(),
+                failover::situation);
+        failover.start();
     }
 
     private static List<TopologyMonitor.Target> targets(ClusterConfig config) {
@@ -98,7 +108,13 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                 n.status(s);
             }
         }
-        topology.publish(Topology.observed(config.name(), nodes));
+        republish();
+    }
+
+    /** The topology the nodes' statuses describe, without a primary while a switchover holds writes. */
+    private synchronized void republish() {
+        Topology observed = Topology.observed(config.name(), nodes);
+        topology.publish(failover != null && failover.holdsWrites() ? observed.withoutPrimaries() : observed);
     }
 
     /**
@@ -142,6 +158,24 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         monitor.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Planned switchover: makes {@code nodeName} the primary without losing a write. New writes wait while it runs
+     * (at most {@code failover.writeWait}), writes in flight finish, the target replays everything, is promoted, the
+     * other replicas follow it; the old primary rejoins as a replica where the database allows (MariaDB, MySQL), else
+     * is fenced (PostgreSQL: it needs {@code pg_rewind}). Needs the admin credentials of {@code failover}.
+     *
+     * @return how long new writes were held
+     * @throws SQLException when it cannot start (no single primary, target not a replica, lock held elsewhere) or fails
+     */
+    public Duration switchover(String nodeName) throws SQLException {
+        return failover.switchover(Objects.requireNonNull(nodeName, "nodeName"));
+    }
+
+    /** Failovers and switchovers so far: counts, durations, the last outcome. */
+    public FailoverStats failoverStats() {
+        return failover.stats();
+    }
+
     /** Internal: the nodes with their pools and counters, as routing sees them now; for tests and the metrics binder. */
     public Topology routingTopology() {
         return topology.current();
@@ -168,6 +202,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             return;
         }
         router.close();
+        failover.close();
         monitor.close();
         for (Node node : nodes) {
             node.close();

@@ -64,6 +64,81 @@ public abstract class Dialect {
         return java.util.Map.of();
     }
 
+    // ---- Failover: run on dedicated admin connections (autocommit), never on a pool's or the monitor's. ----
+
+    /** True where this family can promote, re-point and fence; false in generic mode. */
+    public boolean supportsFailover() {
+        return false;
+    }
+
+    /** The port a URL without one means. */
+    public int defaultPort() {
+        return -1;
+    }
+
+    /**
+     * How far a failover candidate may be behind the last known primary position by default, in {@link #positionUnit()}:
+     * 1 MiB of WAL for PostgreSQL (as Patroni's {@code maximum_lag_on_failover}), a number of transactions for GTID.
+     */
+    public long defaultMaxLagOnFailover() {
+        return 0;
+    }
+
+    /**
+     * Takes the cluster's failover lock on this server for the session of {@code admin}, without waiting; true when
+     * taken. The lock lives as long as the session, so a dead application instance's locks vanish with its connections.
+     */
+    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
+        throw unsupported("take a failover lock");
+    }
+
+    /** Turns this replica into a primary that takes writes; returns once the server says it did. */
+    public void promote(Connection admin) throws SQLException {
+        throw unsupported("promote a replica");
+    }
+
+    /** Makes this replica replicate from the server at {@code host:port}, keeping its replication user and password. */
+    public void repoint(Connection admin, String host, int port) throws SQLException {
+        throw unsupported("re-point a replica");
+    }
+
+    /**
+     * Makes a former primary (already {@link #fence fenced}) replicate from {@code host:port} as {@code user}, where
+     * the database can demote a primary without a restart; PostgreSQL cannot (it needs {@code pg_rewind}).
+     */
+    public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
+        throw unsupported("rejoin a former primary as a replica");
+    }
+
+    /** Makes a former primary refuse the application's writes, as far as the database allows. */
+    public void fence(Connection admin) throws SQLException {
+        throw unsupported("fence a node");
+    }
+
+    /**
+     * Waits until this replica has applied everything it received, polling {@link #probe} until {@code timeout};
+     * answers the last probe, whose replayed position equals its received one on success.
+     */
+    public Probe awaitReplayed(Connection admin, java.time.Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Probe p = probe(admin);
+            if (p.role() != Role.REPLICA || p.replayedPosition() >= p.receivedPosition() || System.nanoTime() > deadline) {
+                return p;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while waiting for a replica to replay", "57014", e);
+            }
+        }
+    }
+
+    private SQLException unsupported(String what) {
+        return new java.sql.SQLFeatureNotSupportedException("The " + name() + " dialect cannot " + what);
+    }
+
     @Override
     public String toString() {
         return name();

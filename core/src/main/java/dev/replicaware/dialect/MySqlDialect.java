@@ -71,6 +71,79 @@ public final class MySqlDialect extends Dialect {
     }
 
     @Override
+    public boolean supportsFailover() {
+        return true;
+    }
+
+    @Override
+    public int defaultPort() {
+        return 3306;
+    }
+
+    /** 10 transactions: GTID positions count transactions, not bytes. */
+    @Override
+    public long defaultMaxLagOnFailover() {
+        return 10;
+    }
+
+    /** {@code GET_LOCK} without waiting; a session lock, released when the session ends. */
+    @Override
+    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
+        try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            String name = "replicaware-failover:" + cluster;
+            ps.setString(1, name.length() > 64 ? name.substring(0, 64) : name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    @Override
+    public void promote(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("STOP REPLICA");
+            s.execute("RESET REPLICA ALL");
+            s.execute("SET GLOBAL super_read_only = OFF");
+            s.execute("SET GLOBAL read_only = OFF");
+        }
+    }
+
+    /** Keeps the replication user and password (unnamed options of the change statement are kept). */
+    @Override
+    public void repoint(Connection admin, String host, int port) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("STOP REPLICA");
+            s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port + ", SOURCE_AUTO_POSITION = 1");
+            s.execute("START REPLICA");
+        }
+    }
+
+    /**
+     * The former primary, already read-only, replicates from the new one from its own GTID position; the user needs
+     * the replication privilege on the new primary.
+     */
+    @Override
+    public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("STOP REPLICA");
+            
+            s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1");
+            s.execute("START REPLICA");
+        }
+    }
+
+    @Override
+    public void fence(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("SET GLOBAL super_read_only = ON");
+        }
+    }
+
+    private static String quote(String value) {
+        return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
     public String serverIdentitySql() {
         return "SELECT CONCAT(@@hostname, ':', @@port)";
     }

@@ -69,6 +69,128 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public boolean supportsFailover() {
+        return true;
+    }
+
+    @Override
+    public int defaultPort() {
+        return 5432;
+    }
+
+    /** 1 MiB of WAL, as Patroni's {@code maximum_lag_on_failover}. */
+    @Override
+    public long defaultMaxLagOnFailover() {
+        return 1L << 20;
+    }
+
+    /** A session-level advisory lock keyed by the cluster's name; works on a hot standby too. */
+    @Override
+    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
+        try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            ps.setString(1, "replicaware-failover:" + cluster);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** {@code pg_promote}, waiting up to 30 s; it replays everything received before it opens for writes. */
+    @Override
+    public void promote(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote(true, 30)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new SQLException("pg_promote did not finish within 30 s");
+            }
+        }
+    }
+
+    /**
+     * Rewrites {@code primary_conninfo} with the new host and port, keeping every other parameter (user, password,
+     * application_name...), and reloads: the walreceiver restarts and follows the new timeline
+     * ({@code recovery_target_timeline} is {@code latest} by default), no restart needed.
+     */
+    @Override
+    public void repoint(Connection admin, String host, int port) throws SQLException {
+        String current;
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW primary_conninfo")) {
+            rs.next();
+            current = rs.getString(1);
+        }
+        java.util.Map<String, String> conninfo = parseConninfo(current);
+        conninfo.remove("hostaddr");
+        conninfo.put("host", host);
+        conninfo.put("port", Integer.toString(port));
+        try (Statement s = admin.createStatement()) {
+            s.execute("ALTER SYSTEM SET primary_conninfo = '" + formatConninfo(conninfo).replace("'", "''") + "'");
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    /**
+     * {@code default_transaction_read_only} on, reloaded: every session's next transaction is read-only unless it
+     * asks otherwise. A weak fence (a session may {@code SET} it off); the strong one is that Replicaware never routes
+     * there again. A former primary needs {@code pg_rewind} or a new base backup to rejoin as a replica.
+     */
+    @Override
+    public void fence(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    /** {@code key=value key='quoted value'} as libpq writes it; keys in order. */
+    static java.util.Map<String, String> parseConninfo(String conninfo) {
+        java.util.Map<String, String> result = new java.util.LinkedHashMap<>();
+        String s = conninfo == null ? "" : conninfo;
+        int i = 0;
+        while (i < s.length()) {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            int eq = s.indexOf('=', i);
+            if (i >= s.length() || eq < 0) {
+                break;
+            }
+            String key = s.substring(i, eq).trim();
+            i = eq + 1;
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            StringBuilder value = new StringBuilder();
+            if (i < s.length() && s.charAt(i) == '\'') {
+                i++;
+                while (i < s.length() && s.charAt(i) != '\'') {
+                    if (s.charAt(i) == '\\' && i + 1 < s.length()) {
+                        i++;
+                    }
+                    value.append(s.charAt(i++));
+                }
+                i++;
+            } else {
+                while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+                    if (s.charAt(i) == '\\' && i + 1 < s.length()) {
+                        i++;
+                    }
+                    value.append(s.charAt(i++));
+                }
+            }
+            result.put(key, value.toString());
+        }
+        return result;
+    }
+
+    static String formatConninfo(java.util.Map<String, String> conninfo) {
+        StringBuilder sb = new StringBuilder();
+        conninfo.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append("='")
+                .append(v.replace("\\", "\\\\").replace("'", "\\'")).append('\''));
+        return sb.toString();
+    }
+
+    @Override
     public String serverIdentitySql() {
         return "SELECT host(inet_server_addr()) || ':' || inet_server_port()";
     }

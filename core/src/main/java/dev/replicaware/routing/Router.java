@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Internal: where the routing decision lives. A logical connection asks it for a physical connection when it first
@@ -35,11 +36,23 @@ public final class Router {
     private final boolean fallbackToPrimary;
     private final long backoffNanos;
     private final Duration maxLag;
+    private volatile long writeWaitNanos;
+    private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
                 routing.failureBackoff().toNanos(), routing.maxLag());
+    }
+
+    /**
+     * Writes that find no primary wait up to {@code writeWait} for one to be published (zero: fail at once), and
+     * their {@link NoPrimaryAvailableException} says what {@code situation} answers (a promotion in progress, a
+     * refusal and why); {@code situation} may answer null.
+     */
+    public void awaitPrimary(Duration writeWait, Supplier<String> situation) {
+        this.writeWaitNanos = writeWait.toNanos();
+        this.failoverSituation = situation;
     }
 
     Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
@@ -105,26 +118,54 @@ public final class Router {
         primary.countFallback();
     }
 
-    /** The one writable node; with none, or with two that both claim the role, writes fail closed. */
+    /**
+     * The one writable node; with none, waits up to the write wait for one to be published (the failure path: the
+     * hot path returns at once); with two that both claim the role, writes fail closed at once.
+     */
     private Node primaryOf(Topology current) throws NoPrimaryAvailableException {
         Node primary = current.primary();
         if (primary != null) {
             return primary;
         }
+        long waitNanos = writeWaitNanos;
+        long start = System.nanoTime();
+        while (primary == null && current.primaries().size() < 2) {
+            long left = waitNanos - (System.nanoTime() - start);
+            if (left <= 0 || closed) {
+                break;
+            }
+            try {
+                current = topology.awaitNext(current, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            primary = current.primary();
+        }
+        if (primary != null) {
+            return primary;
+        }
+        throw noPrimary(current, System.nanoTime() - start);
+    }
+
+    private NoPrimaryAvailableException noPrimary(Topology current, long waitedNanos) {
         List<Node> primaries = current.primaries();
         if (primaries.size() > 1) {
             StringBuilder names = new StringBuilder();
             for (Node n : primaries) {
                 names.append(names.length() == 0 ? "" : " and ").append(n.name());
             }
-            throw new NoPrimaryAvailableException("Cluster '" + cluster + "': nodes " + names + " both claim to be the primary;"
+            return new NoPrimaryAvailableException("Cluster '" + cluster + "': split brain: nodes " + names + " both claim to be the primary;"
                     + " writes are refused until one of them is demoted or fenced, so that no write lands on both");
         }
         StringBuilder states = new StringBuilder();
         for (Node n : current.nodes()) {
             states.append(states.length() == 0 ? "" : ", ").append(n.status());
         }
-        throw new NoPrimaryAvailableException("Cluster '" + cluster + "' has no primary that can take a connection now: " + states);
+        String situation = failoverSituation.get();
+        return new NoPrimaryAvailableException("Cluster '" + cluster + "' has no primary"
+                + (waitedNanos >= 1_000_000 ? " after waiting " + waitedNanos / 1_000_000 + " ms" : "")
+                + (situation == null ? "" : "; " + situation) + "; nodes: " + states);
     }
 
     /**

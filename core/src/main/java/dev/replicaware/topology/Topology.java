@@ -47,6 +47,11 @@ public final class Topology {
         return new Topology(cluster, nodes, primaries, replicas);
     }
 
+    /** This topology with no node taking writes: new writes wait (a switchover holds them). */
+    public Topology withoutPrimaries() {
+        return new Topology(cluster, nodes, List.of(), replicas);
+    }
+
     private static List<Node> concat(Node primary, List<Node> replicas) {
         List<Node> all = new ArrayList<>(replicas.size() + 1);
         all.add(primary);

@@ -12,8 +12,17 @@ import java.time.Instant;
  * @param from    the state or role before, as text
  * @param to      the state or role after, as text
  * @param at      when it was seen
+ * @param detail  why, for failover events (the refusal's reason, what was promoted); null otherwise
+ * @param duration how long a failover took, from detection to the new primary published; null otherwise
  */
-public record TopologyEvent(String cluster, String node, Type type, String from, String to, Instant at) {
+public record TopologyEvent(String cluster, String node, Type type, String from, String to, Instant at, String detail,
+                            java.time.Duration duration) {
+
+    /** A monitor event: no detail, no duration. */
+    public TopologyEvent(String cluster, String node, Type type, String from, String to, Instant at) {
+        this(cluster, node, type, from, to, at, null, null);
+    }
+
     public enum Type {
         /** Reachable again after being DOWN. */
         NODE_UP,
@@ -26,11 +35,18 @@ public record TopologyEvent(String cluster, String node, Type type, String from,
         /** A lagging replica caught up. */
         LAG_UNDER_THRESHOLD,
         /** A node was fenced: never routed to again. */
-        NODE_FENCED
+        NODE_FENCED,
+        /** The primary was lost and this instance began a failover; {@code node} is the lost primary. */
+        FAILOVER_STARTED,
+        /** A replica was promoted and published; {@code node} is the new primary, {@code from} the old, with duration. */
+        FAILOVER_COMPLETED,
+        /** This instance did not promote; {@code detail} says why (replicas still receive, lag, lock, no candidate). */
+        FAILOVER_REFUSED
     }
 
     @Override
     public String toString() {
-        return cluster + "/" + node + " " + type + " (" + from + " -> " + to + ")";
+        return cluster + "/" + node + " " + type + " (" + from + " -> " + to + ")"
+                + (detail == null ? "" : ": " + detail) + (duration == null ? "" : " in " + duration.toMillis() + " ms");
     }
 }

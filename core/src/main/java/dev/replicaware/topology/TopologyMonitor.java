@@ -184,6 +184,19 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * The newest write position the monitor sampled on the primary, in the dialect's position unit; -1 when it has
+     * none. After the primary is lost: the last known primary position that bounds a failover candidate's lag.
+     */
+    public long lastPrimaryPosition() {
+        return history.latestPosition();
+    }
+
+    /** Delivers an event that did not come from a probe (a failover's outcome) to the listeners, on the caller's thread. */
+    public void publishEvent(TopologyEvent event) {
+        deliver(event);
+    }
+
     /** The dialect each node's server confirmed. */
     public Dialect dialect(String node) {
         return nodes.get(node).probe.dialect();
@@ -320,6 +333,10 @@ public final class TopologyMonitor implements AutoCloseable {
         } else {
             LOG.info("{} - {}", cluster, event);
         }
+        deliver(event);
+    }
+
+    private void deliver(TopologyEvent event) {
         for (TopologyListener l : listeners) {
             try {
                 l.onEvent(event);

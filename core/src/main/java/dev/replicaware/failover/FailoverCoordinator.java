@@ -1,0 +1,742 @@
+package dev.replicaware.failover;
+
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.FailoverConfig;
+import dev.replicaware.config.FailoverConfig.Mode;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.dialect.Dialect;
+import dev.replicaware.dialect.Probe;
+import dev.replicaware.dialect.Role;
+import dev.replicaware.topology.Node;
+import dev.replicaware.topology.NodeState;
+import dev.replicaware.topology.NodeStatus;
+import dev.replicaware.topology.TopologyEvent;
+import dev.replicaware.topology.TopologyListener;
+import dev.replicaware.topology.TopologyMonitor;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Internal: what happens when the primary is lost, and planned switchovers. Everything runs on one daemon thread,
+ * {@code replicaware-<cluster>-failover}, never on a probe thread and never on the request path.
+ *
+ * <p>Every {@link #evaluate() evaluation} (on each monitor event, and once a probe interval) reads the monitor's
+ * statuses. When the node last seen as primary is DOWN and none serves in its place:
+ * {@code disabled} mode reports it (writes fail fast), {@code external} mode waits for the servers to report a new
+ * primary (the monitor follows observed roles), and {@code automatic} mode runs {@link #failover(String)}:
+ * <ol>
+ *   <li>open admin sessions to every node the monitor can reach;</li>
+ *   <li>take the failover lock on a majority of all configured nodes, or follow whoever holds it;</li>
+ *   <li>ask the replicas afresh: one that says it is primary is followed; one that still receives from the lost
+ *       primary proves it alive (only this application lost it): refuse;</li>
+ *   <li>choose the candidate ({@link Candidates#choose}) and refuse one beyond {@code maxLagOnFailover};</li>
+ *   <li>wait (bounded by {@code writeWait}) until it replayed everything it received;</li>
+ *   <li>promote it and verify its role flipped;</li>
+ *   <li>re-point every other replica to it;</li>
+ *   <li>fence the old primary (never routed to again; set read-only once it answers);</li>
+ *   <li>publish the new topology (the monitor re-probes the new primary) and close the old primary's pool, which
+ *       aborts connections still in use there;</li>
+ *   <li>release the locks (close the sessions).</li>
+ * </ol>
+ */
+public final class FailoverCoordinator implements TopologyListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverCoordinator.class);
+    /** Socket timeout of admin sessions: longer than {@code pg_promote}'s own 30 s wait. */
+    private static final Duration ADMIN_STATEMENT_TIMEOUT = Duration.ofSeconds(40);
+    private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String cluster;
+    private final FailoverConfig config;
+    private final Duration probeTimeout;
+    private final Duration interval;
+    private final Map<String, NodeConfig> nodeConfigs = new LinkedHashMap<>();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final TopologyMonitor monitor;
+    private final Runnable republish;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+
+    // Touched on the failover thread only, except where volatile.
+    private volatile String lastPrimary;
+    private volatile String situation;
+    private volatile boolean holdWrites;
+    private volatile boolean closed;
+    private long episodeStartNanos;
+    private boolean episodeAnnounced;
+    private String lastRefusal;
+    private long nextAttemptNanos;
+    private final Set<String> fencedNotYetReadOnly = new LinkedHashSet<>();
+
+    private long started;
+    private long completed;
+    private long refused;
+    private Duration totalDuration = Duration.ZERO;
+    private Duration lastDuration = Duration.ZERO;
+    private String lastOutcome;
+
+    /**
+     * @param republish rebuilds and publishes the routing topology from the nodes' statuses (used to hold writes)
+     */
+    public FailoverCoordinator(ClusterConfig config, List<Node> nodes, TopologyMonitor monitor, Runnable republish) {
+        this.cluster = config.name();
+        this.config = config.failover();
+        this.probeTimeout = config.health().timeout();
+        this.interval = config.health().interval();
+        for (NodeConfig n : config.nodes()) {
+            nodeConfigs.put(n.name(), n);
+        }
+        for (Node n : nodes) {
+            this.nodes.put(n.name(), n);
+        }
+        this.monitor = monitor;
+        this.republish = republish;
+        this.clock = Clock.systemUTC();
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "replicaware-" + cluster + "-failover");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Notes the primary the monitor's first round found, then evaluates on every event and once an interval. */
+    public void start() {
+        lastPrimary = servingPrimaries(monitor.statuses()).stream().findFirst().orElse(null);
+        long every = interval.toNanos();
+        executor.scheduleWithFixedDelay(this::evaluateSafely, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    /** Monitor events arrive on probe threads: hand them to the failover thread at once. */
+    @Override
+    public void onEvent(TopologyEvent event) {
+        switch (event.type()) {
+            case NODE_DOWN, NODE_UP, ROLE_CHANGED, NODE_FENCED -> submit(this::evaluateSafely);
+            default -> { }
+        }
+    }
+
+    /** While true, the DataSource publishes topologies without a primary: new writes wait (a switchover). */
+    public boolean holdsWrites() {
+        return holdWrites;
+    }
+
+    /**
+     * What is happening while there is no primary, for {@code NoPrimaryAvailableException}; null when nothing is known
+     * beyond the nodes' states.
+     */
+    public String situation() {
+        String s = situation;
+        if (s == null && config.mode() == Mode.DISABLED) {
+            return "failover.mode is disabled: writes fail until the primary is back";
+        }
+        return s;
+    }
+
+    /** Counts and durations so far. */
+    public synchronized FailoverStats stats() {
+        return new FailoverStats(started, completed, refused, totalDuration, lastDuration, lastOutcome);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Evaluation: the one place that decides whether to act.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void evaluateSafely() {
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            LOG.error("{} - failover evaluation failed", cluster, e);
+        }
+    }
+
+    private void evaluate() {
+        if (closed) {
+            return;
+        }
+        makeFencedNodesReadOnly();
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        List<String> primaries = servingPrimaries(statuses);
+        if (primaries.size() == 1) {
+            String primary = primaries.get(0);
+            String previous = lastPrimary;
+            if (previous != null && !previous.equals(primary) && config.mode() == Mode.AUTOMATIC
+                    && statuses.get(previous).state() != NodeState.FENCED) {
+                // another instance promoted: the old primary must never take a write from us either
+                fenceOldPrimary(previous, "replaced by " + primary);
+            }
+            lastPrimary = primary;
+            endEpisode();
+            return;
+        }
+        if (primaries.size() > 1) {
+            situation = "split brain: " + primaries + " all claim to be the primary";
+            return;
+        }
+        String lost = lastPrimary;
+        if (lost == null) {
+            situation = "no node has been seen as the primary since start-up";
+            return;
+        }
+        NodeStatus status = statuses.get(lost);
+        if (status.state() == NodeState.FENCED || (status.state() != NodeState.DOWN && status.role() == Role.PRIMARY)) {
+            return;
+        }
+        if (episodeStartNanos == 0) {
+            episodeStartNanos = System.nanoTime();
+        }
+        switch (config.mode()) {
+            case DISABLED -> situation = "the primary " + lost + " is " + status.state() + " and failover.mode is disabled:"
+                    + " writes fail until it is back";
+            case EXTERNAL -> situation = "the primary " + lost + " is " + status.state() + " for " + episodeMillis()
+                    + " ms; waiting for an external promotion (failover.mode external)";
+            case AUTOMATIC -> {
+                if (System.nanoTime() - nextAttemptNanos >= 0) {
+                    boolean done = failover(lost);
+                    if (!done) {
+                        long backoff = Math.max(interval.toNanos() * 2, TimeUnit.SECONDS.toNanos(1));
+                        nextAttemptNanos = System.nanoTime() + backoff + ThreadLocalRandom.current().nextLong(backoff / 2);
+                    }
+                }
+            }
+        }
+    }
+
+    private void endEpisode() {
+        situation = null;
+        episodeStartNanos = 0;
+        episodeAnnounced = false;
+        lastRefusal = null;
+        nextAttemptNanos = 0;
+    }
+
+    private long episodeMillis() {
+        return episodeStartNanos == 0 ? 0 : (System.nanoTime() - episodeStartNanos) / 1_000_000;
+    }
+
+    private static List<String> servingPrimaries(Map<String, NodeStatus> statuses) {
+        List<String> primaries = new ArrayList<>(1);
+        for (NodeStatus s : statuses.values()) {
+            if (s.role() == Role.PRIMARY && s.state().serves()) {
+                primaries.add(s.name());
+            }
+        }
+        return primaries;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The failover sequence.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** One attempt to replace the lost primary; true when a new primary is published (by us or found). */
+    private boolean failover(String lost) {
+        if (!episodeAnnounced) {
+            episodeAnnounced = true;
+            synchronized (this) {
+                started++;
+            }
+            fire(lost, TopologyEvent.Type.FAILOVER_STARTED, "PRIMARY", "DOWN", "the primary " + lost + " is DOWN: "
+                    + monitor.statuses().get(lost).lastError(), null);
+        }
+        if (lastRefusal == null) {
+            situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; failover in progress";
+        } // else the last refusal's reason stands until something changes
+        // 1. Admin sessions to every node the monitor can reach.
+        try (Sessions sessions = openSessions(lost)) {
+            // 2. The failover lock on a majority of all configured nodes.
+            List<String> locked = sessions.lockInOrder();
+            int majority = nodeConfigs.size() / 2 + 1;
+            if (locked.size() < majority) {
+                return refuse("another Replicaware instance holds the failover lock (this one holds it on " + locked
+                        + ", needs " + majority + " of " + nodeConfigs.size() + " nodes); following its result");
+            }
+            NodeStatus lostStatus = monitor.statuses().get(lost);
+            if (lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty()) {
+                return true; // it came back, or a primary appeared: the next evaluation follows it
+            }
+            // 3. Ask the replicas afresh.
+            Map<String, Probe> answers = sessions.probeAll();
+            for (Map.Entry<String, Probe> a : answers.entrySet()) {
+                if (a.getValue().role() == Role.PRIMARY) {
+                    monitor.reprobe(a.getKey());
+                    situation = "node " + a.getKey() + " says it is the primary now; following it";
+                    return true;
+                }
+            }
+            List<String> stillReceiving = answers.entrySet().stream().filter(a -> a.getValue().receiving()).map(Map.Entry::getKey).toList();
+            if (!stillReceiving.isEmpty()) {
+                return refuse("the primary " + lost + " is unreachable from this application, but replicas " + stillReceiving
+                        + " still receive from it: it is alive, so no replica is promoted");
+            }
+            // 4. The candidate.
+            List<Candidates.Replica> reachable = new ArrayList<>();
+            for (Map.Entry<String, Probe> a : answers.entrySet()) {
+                Probe p = a.getValue();
+                if (p.role() == Role.REPLICA) {
+                    long received = Math.max(p.receivedPosition(), p.replayedPosition());
+                    reachable.add(new Candidates.Replica(a.getKey(), received, nodeConfigs.get(a.getKey()).priority()));
+                }
+            }
+            Dialect dialect = sessions.dialect();
+            if (dialect == null || !dialect.supportsFailover()) {
+                return refuse("the " + (dialect == null ? "unknown" : dialect.name()) + " dialect cannot promote a replica");
+            }
+            long maxLag = config.maxLagOnFailover() != null ? config.maxLagOnFailover() : dialect.defaultMaxLagOnFailover();
+            Candidates.Choice choice = Candidates.choose(reachable, monitor.lastPrimaryPosition(), maxLag, dialect.positionUnit());
+            if (choice.refusal() != null) {
+                return refuse(choice.refusal());
+            }
+            String candidate = choice.candidate().name();
+            situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; promotion of " + candidate + " in progress";
+            Connection c = sessions.connection(candidate);
+            // 5. Let it replay what it received.
+            Probe replayed = dialect.awaitReplayed(c, config.writeWait());
+            if (replayed.replayedPosition() < replayed.receivedPosition()) {
+                return refuse("candidate " + candidate + " did not replay what it received within " + config.writeWait().toMillis()
+                        + " ms (replayed " + replayed.replayedPosition() + " of " + replayed.receivedPosition() + ")");
+            }
+            // 6. Promote, and verify the role flipped.
+            dialect.promote(c);
+            awaitRole(dialect, c, candidate, Role.PRIMARY);
+            // 7. Re-point every other replica.
+            List<String> notRepointed = repointOthers(sessions, candidate, null);
+            // 8. Fence the old primary.
+            fenceOldPrimary(lost, "replaced by " + candidate);
+            // 9. Publish the new topology; evict the old primary's pool.
+            awaitPublished(candidate);
+            lastPrimary = candidate;
+            Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
+            String detail = "promoted " + candidate + " in place of " + lost + "; replicas re-pointed to it"
+                    + (notRepointed.isEmpty() ? "" : " except " + notRepointed) + "; " + lost
+                    + " is fenced and needs " + (dialect.name().equals("postgresql") ? "pg_rewind or a new base backup" : "re-cloning or re-pointing")
+                    + " to rejoin";
+            completed(candidate, lost, detail, took);
+            endEpisode();
+            Node old = nodes.get(lost);
+            if (old != null) {
+                // fenced for good: closing its pool aborts connections still in use there (a hung primary would hold
+                // them forever, and a write in flight must not land after it resumes)
+                old.close();
+            }
+            return true;
+            // 10. Closing the sessions releases the locks.
+        } catch (SQLException | RuntimeException e) {
+            return refuse("the failover sequence failed: " + describe(e));
+        }
+    }
+
+    private List<String> repointOthers(Sessions sessions, String primary, String skip) {
+        String host = replicationHost(primary);
+        int port = replicationPort(primary, sessions.dialect());
+        List<String> failed = new ArrayList<>();
+        for (String name : sessions.names()) {
+            if (name.equals(primary) || name.equals(skip)) {
+                continue;
+            }
+            try {
+                sessions.dialect().repoint(sessions.connection(name), host, port);
+                LOG.info("{} - re-pointed replica {} to {}", cluster, name, primary);
+            } catch (SQLException | RuntimeException e) {
+                failed.add(name);
+                LOG.warn("{} - could not re-point replica {} to {}: {}", cluster, name, primary, describe(e));
+            }
+        }
+        return failed;
+    }
+
+    /** Never route to {@code node} again; make it read-only as soon as it answers. */
+    private void fenceOldPrimary(String node, String why) {
+        if (monitor.statuses().get(node).state() != NodeState.FENCED) {
+            monitor.fence(node);
+        }
+        fencedNotYetReadOnly.add(node);
+        LOG.warn("{} - fenced former primary {} ({}); it is never routed to again and needs a rewind or re-clone to rejoin",
+                cluster, node, why);
+        makeFencedNodesReadOnly();
+    }
+
+    /** A fenced node that answers again (a paused primary resumed) is set read-only where the database allows. */
+    private void makeFencedNodesReadOnly() {
+        for (String node : List.copyOf(fencedNotYetReadOnly)) {
+            NodeStatus s = monitor.statuses().get(node);
+            if (s.lastError() != null || s.lastProbe() == null) {
+                continue;
+            }
+            try (Connection c = openAdmin(node)) {
+                Dialect d = monitor.dialect(node).confirm(c.getMetaData());
+                d.fence(c);
+                fencedNotYetReadOnly.remove(node);
+                LOG.warn("{} - former primary {} answers again; set it read-only", cluster, node);
+            } catch (SQLException | RuntimeException e) {
+                LOG.info("{} - could not set former primary {} read-only yet: {}", cluster, node, describe(e));
+            }
+        }
+    }
+
+    private void awaitRole(Dialect dialect, Connection c, String node, Role role) throws SQLException {
+        long deadline = System.nanoTime() + VERIFY_TIMEOUT.toNanos();
+        Probe p;
+        while ((p = dialect.probe(c)).role() != role) {
+            if (System.nanoTime() > deadline) {
+                throw new SQLException("node " + node + " still says it is " + p.role() + " " + VERIFY_TIMEOUT.toSeconds()
+                        + " s after it was promoted");
+            }
+            sleep(20);
+        }
+    }
+
+    /** Has the monitor re-probe {@code primary} until the published statuses show it serving as the primary. */
+    private void awaitPublished(String primary) {
+        long deadline = System.nanoTime() + VERIFY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeStatus s = monitor.statuses().get(primary);
+            if (s.role() == Role.PRIMARY && s.state().serves()) {
+                return;
+            }
+            monitor.reprobe(primary);
+            sleep(20);
+        }
+        LOG.warn("{} - the monitor did not see {} as primary within {} s; routing follows at its next probe", cluster,
+                primary, VERIFY_TIMEOUT.toSeconds());
+    }
+
+    private boolean refuse(String reason) {
+        situation = "promotion refused: " + reason;
+        if (!reason.equals(lastRefusal)) {
+            lastRefusal = reason;
+            synchronized (this) {
+                refused++;
+                lastOutcome = reason;
+            }
+            LOG.warn("{} - not promoting: {}", cluster, reason);
+            fire(lastPrimary, TopologyEvent.Type.FAILOVER_REFUSED, "DOWN", "DOWN", reason, null);
+        }
+        return false;
+    }
+
+    private void completed(String primary, String old, String detail, Duration took) {
+        synchronized (this) {
+            completed++;
+            totalDuration = totalDuration.plus(took);
+            lastDuration = took;
+            lastOutcome = detail;
+        }
+        LOG.warn("{} - {} in {} ms", cluster, detail, took.toMillis());
+        fire(primary, TopologyEvent.Type.FAILOVER_COMPLETED, old, primary, detail, took);
+    }
+
+    private void fire(String node, TopologyEvent.Type type, String from, String to, String detail, Duration took) {
+        monitor.publishEvent(new TopologyEvent(cluster, node, type, from, to, clock.instant(), detail, took));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Planned switchover.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Makes {@code target} the primary without losing a write; answers how long new writes were held. Runs on the
+     * failover thread; the caller waits.
+     *
+     * @throws SQLException when the switchover cannot start or fails; writes are released either way
+     */
+    public Duration switchover(String target) throws SQLException {
+        if (!nodeConfigs.containsKey(target)) {
+            throw new SQLException("Cluster '" + cluster + "' has no node '" + target + "'; it has " + nodeConfigs.keySet());
+        }
+        try {
+            return executor.submit(() -> doSwitchover(target)).get(config.writeWait().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException("Switchover to " + target + " failed: " + describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new SQLException("Switchover to " + target + " did not finish in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while switching over to " + target, e);
+        }
+    }
+
+    /**
+     * 1. lock; 2. hold new writes; 3. let writes in flight finish and make the old primary read-only; 4. wait until
+     * the target replayed the old primary's last position; 5. promote and verify; 6. re-point the other replicas, and
+     * the old primary where the database allows (else fence it); 7. publish, release writes.
+     */
+    private Duration doSwitchover(String target) throws SQLException {
+        long t0 = System.nanoTime();
+        List<String> primaries = servingPrimaries(monitor.statuses());
+        if (primaries.size() != 1) {
+            throw new SQLException("Cluster '" + cluster + "' has " + primaries.size() + " primaries " + primaries + "; a switchover needs exactly one");
+        }
+        String old = primaries.get(0);
+        if (old.equals(target)) {
+            throw new SQLException("Node " + target + " of cluster '" + cluster + "' is already the primary");
+        }
+        try (Sessions sessions = openSessions(null)) {
+            List<String> locked = sessions.lockInOrder();
+            if (locked.size() < nodeConfigs.size() / 2 + 1) {
+                throw new SQLException("Another Replicaware instance holds the failover lock of cluster '" + cluster + "'");
+            }
+            Dialect dialect = sessions.dialect();
+            if (!sessions.names().contains(target) || !sessions.names().contains(old)) {
+                throw new SQLException("Switchover needs both " + old + " and " + target + " reachable; reached " + sessions.names());
+            }
+            Connection oldConnection = sessions.connection(old);
+            Connection targetConnection = sessions.connection(target);
+            if (dialect.probe(targetConnection).role() != Role.REPLICA) {
+                throw new SQLException("Node " + target + " is not a replica");
+            }
+            long holdStart = System.nanoTime();
+            holdWrites = true;
+            situation = "switchover from " + old + " to " + target + " in progress";
+            republish.run();
+            boolean promoted = false;
+            try {
+                Node oldNode = nodes.get(old);
+                long drainDeadline = System.nanoTime() + config.writeWait().toNanos() / 2;
+                while (oldNode != null && oldNode.activeConnections() > 0 && System.nanoTime() < drainDeadline) {
+                    sleep(10);
+                }
+                dialect.fence(oldConnection);
+                long position = dialect.probe(oldConnection).writePosition();
+                long deadline = System.nanoTime() + config.writeWait().toNanos();
+                Probe p;
+                while ((p = dialect.probe(targetConnection)).replayedPosition() < position) {
+                    if (System.nanoTime() > deadline) {
+                        throw new SQLException("Switchover refused: " + target + " did not replay " + old + "'s position " + position
+                                + " within " + config.writeWait().toMillis() + " ms (it is at " + p.replayedPosition() + ")");
+                    }
+                    sleep(5);
+                }
+                dialect.promote(targetConnection);
+                promoted = true;
+                awaitRole(dialect, targetConnection, target, Role.PRIMARY);
+                repointOthers(sessions, target, old);
+                try {
+                    dialect.rejoin(oldConnection, replicationHost(target), replicationPort(target, dialect),
+                            config.adminUsername(), config.adminPassword());
+                    LOG.info("{} - former primary {} rejoined as a replica of {}", cluster, old, target);
+                } catch (SQLException e) {
+                    monitor.fence(old);
+                    LOG.warn("{} - former primary {} is fenced after the switchover ({}); it needs a rewind to rejoin as a replica",
+                            cluster, old, describe(e));
+                }
+                lastPrimary = target;
+                awaitPublished(target);
+            } finally {
+                if (!promoted) {
+                    unfence(dialect, oldConnection, old);
+                }
+                holdWrites = false;
+                situation = null;
+                republish.run();
+            }
+            Duration pause = Duration.ofNanos(System.nanoTime() - holdStart);
+            if (nodes.get(old) != null) {
+                nodes.get(old).evictConnections();
+            }
+            completed(target, old, "switchover from " + old + " to " + target + "; writes held for " + pause.toMillis() + " ms",
+                    Duration.ofNanos(System.nanoTime() - t0));
+            return pause;
+        }
+    }
+
+    /** A switchover that failed before promoting gives the old primary its writes back. */
+    private void unfence(Dialect dialect, Connection c, String node) {
+        try (java.sql.Statement s = c.createStatement()) {
+            if (dialect.name().equals("postgresql")) {
+                s.execute("ALTER SYSTEM RESET default_transaction_read_only");
+                s.execute("SELECT pg_reload_conf()");
+            } else {
+                s.execute("SET GLOBAL read_only = OFF");
+            }
+        } catch (SQLException e) {
+            LOG.error("{} - could not make {} writable again after a failed switchover: {}", cluster, node, describe(e));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Admin sessions.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private Sessions openSessions(String except) {
+        Sessions sessions = new Sessions();
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        for (String name : nodeConfigs.keySet()) {
+            NodeStatus s = statuses.get(name);
+            if (name.equals(except) || s == null || !s.state().serves()) {
+                continue;
+            }
+            try {
+                Connection c = openAdmin(name);
+                sessions.add(name, c, monitor.dialect(name).confirm(c.getMetaData()));
+            } catch (SQLException | RuntimeException e) {
+                LOG.info("{} - no admin session to {}: {}", cluster, name, describe(e));
+            }
+        }
+        return sessions;
+    }
+
+    private Connection openAdmin(String name) throws SQLException {
+        String url = nodeConfigs.get(name).url();
+        Dialect dialect = monitor.dialect(name);
+        Properties p = new Properties();
+        p.putAll(dialect.timeoutProperties(ADMIN_STATEMENT_TIMEOUT));
+        Map<String, String> connect = dialect.timeoutProperties(probeTimeout);
+        for (String key : List.of("connectTimeout", "loginTimeout")) {
+            if (connect.containsKey(key)) {
+                p.setProperty(key, connect.get(key));
+            }
+        }
+        p.putAll(dialect.probeConnectionProperties());
+        if (config.adminUsername() != null) {
+            p.setProperty("user", config.adminUsername());
+        }
+        if (config.adminPassword() != null) {
+            p.setProperty("password", config.adminPassword());
+        }
+        Driver driver = DriverManager.getDriver(url);
+        Connection c = driver.connect(url, p);
+        if (c == null) {
+            throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");
+        }
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    /** The admin sessions of one failover or switchover, in configured order; closing them releases the locks. */
+    private final class Sessions implements AutoCloseable {
+        private final Map<String, Connection> connections = new LinkedHashMap<>();
+        private Dialect dialect;
+
+        void add(String name, Connection c, Dialect d) {
+            connections.put(name, c);
+            dialect = dialect == null ? d : dialect;
+        }
+
+        Set<String> names() {
+            return connections.keySet();
+        }
+
+        Connection connection(String name) {
+            return connections.get(name);
+        }
+
+        Dialect dialect() {
+            return dialect;
+        }
+
+        /** Takes the lock node by node in configured order, stopping at the first held by someone else. */
+        List<String> lockInOrder() {
+            List<String> held = new ArrayList<>();
+            for (Map.Entry<String, Connection> e : connections.entrySet()) {
+                try {
+                    if (!dialect.tryFailoverLock(e.getValue(), cluster)) {
+                        break;
+                    }
+                    held.add(e.getKey());
+                } catch (SQLException | RuntimeException ex) {
+                    LOG.info("{} - could not take the failover lock on {}: {}", cluster, e.getKey(), describe(ex));
+                }
+            }
+            return held;
+        }
+
+        /** A fresh probe of every session's server; one that fails to answer is left out. */
+        Map<String, Probe> probeAll() {
+            Map<String, Probe> answers = new LinkedHashMap<>();
+            for (Map.Entry<String, Connection> e : connections.entrySet()) {
+                try {
+                    answers.put(e.getKey(), dialect.probe(e.getValue()));
+                } catch (SQLException | RuntimeException ex) {
+                    LOG.info("{} - {} did not answer the failover's probe: {}", cluster, e.getKey(), describe(ex));
+                }
+            }
+            return answers;
+        }
+
+        @Override
+        public void close() {
+            for (Connection c : connections.values()) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // its locks end with the session either way
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private String replicationHost(String node) {
+        NodeConfig n = nodeConfigs.get(node);
+        return n.replicationHost() != null ? n.replicationHost() : JdbcUrls.host(n.url());
+    }
+
+    private int replicationPort(String node, Dialect dialect) {
+        NodeConfig n = nodeConfigs.get(node);
+        if (n.replicationPort() > 0) {
+            return n.replicationPort();
+        }
+        int port = JdbcUrls.port(n.url());
+        return port > 0 ? port : dialect.defaultPort();
+    }
+
+    /** A message with the admin password masked. */
+    private String describe(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String secret = config.adminPassword();
+        return secret == null || secret.isEmpty() ? m : m.replace(secret, "****");
+    }
+
+    private void submit(Runnable r) {
+        if (!closed) {
+            try {
+                executor.execute(r);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FailoverCoordinator[" + cluster + ", mode=" + config.mode().configName() + ", primary=" + lastPrimary + "]";
+    }
+}
