@@ -3,6 +3,7 @@ package dev.replicaware;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
 import dev.replicaware.config.Secrets;
+import dev.replicaware.routing.LateReadOnlyListener;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
@@ -140,6 +141,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     /** Hears node up/down, role changes and lag crossing {@code routing.maxLag}, on the monitor's thread. */
     public void addTopologyListener(TopologyListener listener) {
         monitor.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Hears connections made read-only after they had taken a physical connection read-write (see
+     * {@link LateReadOnlyListener}); the Spring Boot adapter logs it once. Null for nobody.
+     */
+    public void setLateReadOnlyListener(LateReadOnlyListener listener) {
+        router.setLateReadOnlyListener(listener);
     }
 
     /** Internal: the nodes with their pools and counters, as routing sees them now; for tests and the metrics binder. */

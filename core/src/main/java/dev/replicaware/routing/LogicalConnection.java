@@ -46,6 +46,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private Connection physical;
     private Node node;
     private boolean transactionActive;
+    private boolean physicalUsed; // a statement or savepoint has run on the current physical connection
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -88,6 +89,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         this.node = target;
         this.physical = connection;
         this.transactionActive = false;
+        this.physicalUsed = false;
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -130,6 +132,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** A statement is about to run: with autocommit off, a transaction is now active. */
     void beforeExecute() {
+        physicalUsed = true;
         if (!autoCommit) {
             transactionActive = true;
         }
@@ -210,6 +213,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         checkOpen();
         if (readOnly == this.readOnly) {
             return;
+        }
+        if (readOnly && physical != null && (!physicalUsed || transactionActive)) {
+            router.lateReadOnly(node, !transactionActive);
         }
         rerouteAtBoundary("the read-only flag");
         this.readOnly = readOnly;

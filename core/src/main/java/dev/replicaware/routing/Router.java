@@ -36,6 +36,7 @@ public final class Router {
     private final long backoffNanos;
     private final Duration maxLag;
     private volatile boolean closed;
+    private volatile LateReadOnlyListener lateReadOnlyListener;
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
@@ -69,6 +70,23 @@ public final class Router {
 
     String cluster() {
         return cluster;
+    }
+
+    /** Who hears connections made read-only too late; null for nobody. */
+    public void setLateReadOnlyListener(LateReadOnlyListener listener) {
+        this.lateReadOnlyListener = listener;
+    }
+
+    /** A connection became read-only while holding a physical connection no statement had used; off the hot path. */
+    void lateReadOnly(Node node, boolean rerouted) {
+        LateReadOnlyListener listener = lateReadOnlyListener;
+        if (listener != null) {
+            try {
+                listener.lateReadOnly(cluster, node.name(), rerouted);
+            } catch (RuntimeException ignored) {
+                // A listener's failure must not fail the caller's setReadOnly.
+            }
+        }
     }
 
     long backoffNanos() {
