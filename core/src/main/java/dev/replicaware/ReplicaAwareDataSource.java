@@ -6,6 +6,7 @@ import dev.replicaware.config.NodeConfig;
 import dev.replicaware.failover.FailoverCoordinator;
 import dev.replicaware.failover.FailoverStats;
 import dev.replicaware.config.Secrets;
+import dev.replicaware.routing.LateReadOnlyListener;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
@@ -174,6 +175,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     /** Failovers and switchovers so far: counts, durations, the last outcome. */
     public FailoverStats failoverStats() {
         return failover.stats();
+    }
+
+    /**
+     * Hears connections made read-only after they had taken a physical connection read-write (see
+     * {@link LateReadOnlyListener}); the Spring Boot adapter logs it once. Null for nobody.
+     */
+    public void setLateReadOnlyListener(LateReadOnlyListener listener) {
+        router.setLateReadOnlyListener(listener);
     }
 
     /** Internal: the nodes with their pools and counters, as routing sees them now; for tests and the metrics binder. */

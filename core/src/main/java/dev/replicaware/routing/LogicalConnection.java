@@ -48,6 +48,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     private int executions;   // statements run on the current attachment
+    private boolean physicalUsed; // a statement or savepoint has run on the current physical connection
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -92,6 +93,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
+        this.physicalUsed = false;
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -145,6 +147,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     /** A statement is about to run: with autocommit off, a transaction is now active. */
     void beforeExecute() {
         executions++;
+        physicalUsed = true;
         if (!autoCommit) {
             transactionActive = true;
         }
@@ -264,6 +267,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         checkOpen();
         if (readOnly == this.readOnly) {
             return;
+        }
+        if (readOnly && physical != null && (!physicalUsed || transactionActive)) {
+            router.lateReadOnly(node, !transactionActive);
         }
         rerouteAtBoundary("the read-only flag");
         this.readOnly = readOnly;

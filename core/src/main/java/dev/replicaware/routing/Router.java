@@ -39,6 +39,7 @@ public final class Router {
     private volatile long writeWaitNanos;
     private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
+    private volatile LateReadOnlyListener lateReadOnlyListener;
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
@@ -82,6 +83,23 @@ public final class Router {
 
     String cluster() {
         return cluster;
+    }
+
+    /** Who hears connections made read-only too late; null for nobody. */
+    public void setLateReadOnlyListener(LateReadOnlyListener listener) {
+        this.lateReadOnlyListener = listener;
+    }
+
+    /** A connection became read-only while holding a physical connection no statement had used; off the hot path. */
+    void lateReadOnly(Node node, boolean rerouted) {
+        LateReadOnlyListener listener = lateReadOnlyListener;
+        if (listener != null) {
+            try {
+                listener.lateReadOnly(cluster, node.name(), rerouted);
+            } catch (RuntimeException ignored) {
+                // A listener's failure must not fail the caller's setReadOnly.
+            }
+        }
     }
 
     long backoffNanos() {

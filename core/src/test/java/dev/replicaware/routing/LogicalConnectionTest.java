@@ -131,6 +131,26 @@ class LogicalConnectionTest {
     }
 
     @Test
+    void readOnlySetAfterAnEarlyPhysicalConnectionIsReportedAndRerouted() throws SQLException {
+        cluster = StubCluster.start(1);
+        List<String> heard = new java.util.ArrayList<>();
+        cluster.dataSource.setLateReadOnlyListener((name, node, rerouted) -> heard.add(name + "/" + node + "/" + rerouted));
+        try (Connection c = cluster.dataSource.getConnection()) {
+            c.getMetaData(); // takes the primary's physical connection before the flag is set
+            c.setReadOnly(true);
+            assertThat(heard).containsExactly("stub/primary/true");
+            assertThat(servedBy(c)).isEqualTo(cluster.replicas[0].name());
+        }
+        heard.clear();
+        try (Connection c = cluster.dataSource.getConnection()) { // a connection used for a write, then read-only: not a trap
+            servedBy(c);
+            c.setReadOnly(true);
+            assertThat(servedBy(c)).isEqualTo(cluster.replicas[0].name());
+        }
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
     void readOnlyChangeInsideATransactionIsRefusedAndSaysWhy() throws SQLException {
         cluster = StubCluster.start(1);
         try (Connection c = cluster.dataSource.getConnection()) {
