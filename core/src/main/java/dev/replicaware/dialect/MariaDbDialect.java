@@ -49,7 +49,7 @@ public final class MariaDbDialect extends Dialect {
                 return new Probe(Role.PRIMARY, binlog, Probe.NO_POSITION, Probe.NO_POSITION, false, Double.NaN);
             }
             long received = status == null ? applied : Math.max(applied, Gtids.mariaDbCount(status.get("Gtid_IO_Pos")));
-            return new Probe(Role.REPLICA, Probe.NO_POSITION, received, applied,
+            return new Probe(Role.REPLICA, binlog, received, applied,
                     status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind());
         }
     }

@@ -59,7 +59,7 @@ public final class MySqlDialect extends Dialect {
                 return new Probe(Role.PRIMARY, applied, Probe.NO_POSITION, Probe.NO_POSITION, false, Double.NaN);
             }
             long received = status == null ? applied : Gtids.mySqlUnionCount(executed, status.get("Retrieved_Gtid_Set"));
-            return new Probe(Role.REPLICA, Probe.NO_POSITION, received, applied,
+            return new Probe(Role.REPLICA, applied, received, applied,
                     status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind());
         }
     }

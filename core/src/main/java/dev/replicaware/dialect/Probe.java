@@ -8,7 +8,9 @@ package dev.replicaware.dialect;
  * server has none (a primary has no replay position, a generic server no position at all).
  *
  * @param role             what the server says it is
- * @param writePosition    a primary's current write position
+ * @param writePosition    a primary's current write position; MySQL and MariaDB report their binary log's position
+ *                         whatever the role, so that a primary just made read-only (fenced, or before a switchover)
+ *                         still tells how far it got
  * @param receivedPosition how far a replica has received the primary's changes
  * @param replayedPosition how far a replica has applied them (what a read there sees)
  * @param receiving        a replica's stream from its primary is up (PostgreSQL walreceiver streaming, MySQL IO thread running)

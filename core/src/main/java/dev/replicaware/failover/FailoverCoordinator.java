@@ -312,14 +312,20 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 return refuse("candidate " + candidate + " did not replay what it received within " + config.writeWait().toMillis()
                         + " ms (replayed " + replayed.replayedPosition() + " of " + replayed.receivedPosition() + ")");
             }
-            // 6. Promote, and verify the role flipped.
+            // 6. Cut the application off the old primary, then promote and verify the role flipped. Closing its pool
+            //    aborts the connections still in use there: a hung primary that resumes must not acknowledge a write
+            //    in flight once another node takes writes. (Should the promotion then fail, writes keep failing closed.)
+            Node oldNode = nodes.get(lost);
+            if (oldNode != null) {
+                oldNode.close();
+            }
             dialect.promote(c);
             awaitRole(dialect, c, candidate, Role.PRIMARY);
             // 7. Re-point every other replica.
             List<String> notRepointed = repointOthers(sessions, candidate, null);
             // 8. Fence the old primary.
             fenceOldPrimary(lost, "replaced by " + candidate);
-            // 9. Publish the new topology; evict the old primary's pool.
+            // 9. Publish the new topology.
             awaitPublished(candidate);
             lastPrimary = candidate;
             Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
@@ -329,12 +335,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                     + " to rejoin";
             completed(candidate, lost, detail, took);
             endEpisode();
-            Node old = nodes.get(lost);
-            if (old != null) {
-                // fenced for good: closing its pool aborts connections still in use there (a hung primary would hold
-                // them forever, and a write in flight must not land after it resumes)
-                old.close();
-            }
             return true;
             // 10. Closing the sessions releases the locks.
         } catch (SQLException | RuntimeException e) {

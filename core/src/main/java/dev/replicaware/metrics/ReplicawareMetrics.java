@@ -76,8 +76,30 @@ public final class ReplicawareMetrics implements MeterBinder {
                 t.record(nanos, TimeUnit.NANOSECONDS);
             }
         });
+        Tags clusterTag = Tags.of("cluster", cluster);
+        Map<String, io.micrometer.core.instrument.Counter> failovers = new ConcurrentHashMap<>();
+        for (String outcome : new String[] {"started", "completed", "refused"}) {
+            failovers.put(outcome, io.micrometer.core.instrument.Counter.builder("replicaware.failovers")
+                    .description("Failover episodes this instance began, promotions it completed (failovers and switchovers), "
+                            + "and times it decided not to promote")
+                    .tags(clusterTag).tag("outcome", outcome).register(registry));
+        }
+        Timer failoverDuration = Timer.builder("replicaware.failover.duration")
+                .description("From losing the primary (or starting a switchover) to the new primary published")
+                .tags(clusterTag).register(registry);
         // node.up carries the role, which a promotion changes: re-register under the new tag
         dataSource.addTopologyListener(event -> {
+            switch (event.type()) {
+                case FAILOVER_STARTED -> failovers.get("started").increment();
+                case FAILOVER_REFUSED -> failovers.get("refused").increment();
+                case FAILOVER_COMPLETED -> {
+                    failovers.get("completed").increment();
+                    if (event.duration() != null) {
+                        failoverDuration.record(event.duration());
+                    }
+                }
+                default -> { }
+            }
             if (event.type() != TopologyEvent.Type.ROLE_CHANGED) {
                 return;
             }
@@ -104,6 +126,10 @@ public final class ReplicawareMetrics implements MeterBinder {
     }
 
     private static void bindPool(MeterRegistry registry, Node node) {
+        if (node.pool().getMetricsTrackerFactory() != null || node.pool().getMetricRegistry() != null) {
+            LOG.info("{} - pool of node {} already reports metrics; left as it is", node.cluster(), node.name());
+            return;
+        }
         try {
             node.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         } catch (RuntimeException e) {

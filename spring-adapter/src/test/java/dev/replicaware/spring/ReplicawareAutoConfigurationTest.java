@@ -204,16 +204,16 @@ class ReplicawareAutoConfigurationTest {
                 .withClassLoader(new FilteredClassLoader("io.micrometer.", "org.springframework.boot.micrometer."))
                 .run(context -> {
                     assertThat(context).hasSingleBean(ReplicaAwareDataSource.class);
-                    assertThat(context).doesNotHaveBean("replicawarePoolMetrics");
+                    assertThat(context).doesNotHaveBean("replicawareMetrics");
                 });
     }
 
     @Test
     void withAMeterRegistryEveryPoolReportsItsMeters() {
         runner.withPropertyValues(cluster()).run(context -> {
-            assertThat(context).hasBean("replicawarePoolMetrics");
-            assertThat(context).doesNotHaveBean("replicawareMetrics"); // core's binder is not in this core yet
+            assertThat(context).hasBean("replicawareMetrics");
             MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.find("replicaware.node.up").tags("cluster", "shop", "node", "primary").gauge()).isNotNull();
             assertThat(registry.find("hikaricp.connections").tags("pool", "shop-primary").gauge()).isNotNull();
             assertThat(registry.find("hikaricp.connections").tags("pool", "shop-replica1").gauge()).isNotNull();
         });
