@@ -106,7 +106,7 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
         int column();
 
         default String kind() {
-            return this instanceof YMap ? "a mapping" : this instanceof YList ? "a list" : "a value";
+            return this instanceof YMap ? "a mapping" : this instanceof YList ? "a list" : "a single value";
         }
     }
 
@@ -417,7 +417,7 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                 places.put(join(at, ConfigKeys.MAX_LAG), new Place(s.line, s.column));
                 builder.maxLag(null);
             } else {
-                Duration d = duration(routing, ConfigKeys.MAX_LAG, at, " or none");
+                Duration d = duration(routing, ConfigKeys.MAX_LAG, at, ", or none");
                 if (d != null) {
                     builder.maxLag(d);
                 }
