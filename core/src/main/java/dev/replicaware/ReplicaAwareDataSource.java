@@ -48,12 +48,22 @@ import javax.sql.DataSource;
  * }</pre>
  */
 public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
-    private final ClusterConfig config;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaAwareDataSource.class);
+
+    /** How long a replica removed by a reload may keep connections borrowed before its pool is closed anyway. */
+    static final java.time.Duration RETIRE_LIMIT = java.time.Duration.ofMinutes(10);
+
+    private volatile ClusterConfig config;
     private final TopologyHolder topology;
-    private final List<Node> nodes;
+    /** Replaced whole by {@link #reload}; read by the monitor's publication under this object's lock. */
+    private volatile List<Node> nodes;
     private final TopologyMonitor monitor;
-    private final Router router;
     private final FailoverCoordinator failover;
+    private volatile Router router;
+    private final Object reloading = new Object();
+    private final List<Router> retiredRouters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<Node> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile ConfigFileWatcher watcher;
     private volatile ReadConsistency readConsistency;
     private volatile PrintWriter logWriter;
 
@@ -87,9 +97,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         monitor.addListener(failover);
         monitor.start(); // the first round, so the first request already routes on what the servers say
         this.router = new Router(config.name(), topology, config.routing());
-        router.awaitPrimary(config.failover().mode() == FailoverConfig.Mode.DISABLED ? Duration.ZERO : config.failover().writeWait(),
-                failover::situation);
+        awaitPrimaryPerConfig(router, config);
         failover.start();
+    }
+
+    /** Writes without a primary wait for one up to {@code failover.writeWait}, or not at all when failover is disabled. */
+    private void awaitPrimaryPerConfig(Router r, ClusterConfig c) {
+        r.awaitPrimary(c.failover().mode() == FailoverConfig.Mode.DISABLED ? Duration.ZERO : c.failover().writeWait(),
+                failover::situation);
     }
 
     private static List<TopologyMonitor.Target> targets(ClusterConfig config) {
@@ -99,6 +114,245 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                     n == config.primary() ? Role.PRIMARY : Role.REPLICA));
         }
         return targets;
+    }
+
+    /**
+     * A DataSource for the cluster a YAML file describes (see {@code docs/configuration.md}); with {@code watch: true}
+     * in the file, it {@link #watch watches} the file and reloads it when it changes.
+     *
+     * @throws dev.replicaware.config.ConfigException naming every problem in the file, with its line; nothing is started
+     */
+    public static ReplicaAwareDataSource fromYaml(java.nio.file.Path file) {
+        dev.replicaware.config.YamlConfig yaml = dev.replicaware.config.YamlConfig.read(file);
+        ReplicaAwareDataSource dataSource = new ReplicaAwareDataSource(yaml.cluster());
+        if (yaml.watch()) {
+            try {
+                dataSource.watch(file);
+            } catch (RuntimeException e) {
+                dataSource.close();
+                throw e;
+            }
+        }
+        return dataSource;
+    }
+
+    /** A DataSource for the cluster the YAML text describes; {@code watch} needs a file and is ignored here. */
+    public static ReplicaAwareDataSource fromYaml(java.io.Reader yaml) {
+        return fromYaml(dev.replicaware.config.YamlConfig.read(yaml, null));
+    }
+
+    /** A DataSource for the cluster the UTF-8 YAML describes; {@code watch} needs a file and is ignored here. */
+    public static ReplicaAwareDataSource fromYaml(java.io.InputStream yaml) {
+        return fromYaml(dev.replicaware.config.YamlConfig.read(yaml, null));
+    }
+
+    private static ReplicaAwareDataSource fromYaml(dev.replicaware.config.YamlConfig yaml) {
+        if (yaml.watch()) {
+            LOG.warn("{} - 'watch: true' needs a file; read with fromYaml(Path) to reload on change", yaml.cluster().name());
+        }
+        return new ReplicaAwareDataSource(yaml.cluster());
+    }
+
+    /**
+     * Applies a new configuration without a restart: replicas added start their pools and serve reads once the monitor
+     * sees them up; replicas removed serve no new reads at once, their borrowed connections finish on them, then their
+     * pools close; a replica whose settings changed is replaced the same way; new routing settings apply to connections
+     * taken from now on, new health settings to the next probes. The cluster's name and the primary (its name, URL,
+     * credentials and pool settings) cannot change: such a configuration is refused and nothing changes.
+     *
+     * @throws dev.replicaware.config.ConfigException when the change is refused; nothing changed
+     * @throws IllegalStateException when a new replica's pool cannot start (nothing changed) or this DataSource is closed
+     */
+    public void reload(ClusterConfig next) {
+        Objects.requireNonNull(next, "config");
+        synchronized (reloading) {
+            if (isClosed()) {
+                throw new IllegalStateException("The Replicaware DataSource of cluster '" + config.name() + "' is closed; nothing to reload");
+            }
+            ClusterConfig current = config;
+            refuseIdentityChange(current, next);
+            Map<String, Node> byName = new java.util.HashMap<>();
+            for (Node n : nodes) {
+                byName.put(n.name(), n);
+            }
+            Map<String, NodeConfig> before = new java.util.HashMap<>();
+            current.replicas().forEach(r -> before.put(r.name(), r));
+            List<NodeConfig> added = new ArrayList<>();
+            List<Node> removed = new ArrayList<>();
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            for (NodeConfig r : next.replicas()) {
+                NodeConfig old = before.get(r.name());
+                if (old == null) {
+                    added.add(r);
+                } else if (sameNode(current, old, next, r)) {
+                    kept.add(r.name());
+                } else {
+                    added.add(r);
+                    removed.add(byName.get(r.name()));
+                }
+            }
+            for (NodeConfig old : current.replicas()) {
+                if (!kept.contains(old.name()) && removed.stream().noneMatch(n -> n.name().equals(old.name()))) {
+                    removed.add(byName.get(old.name()));
+                }
+            }
+            for (Node n : removed) {
+                if (n.status().role() == Role.PRIMARY && n.status().state().serves()) {
+                    throw new dev.replicaware.config.ConfigException(current.name(), List.of(new dev.replicaware.config.ConfigException.Problem(
+                            "replicas", "cannot remove or change node '" + n.name() + "': it is the primary now (after a failover)")));
+                }
+            }
+            List<Node> started = new ArrayList<>();
+            try {
+                for (NodeConfig r : added) {
+                    started.add(Node.start(next, r, NodeRole.REPLICA));
+                }
+            } catch (RuntimeException e) {
+                started.forEach(Node::close);
+                throw new IllegalStateException("Could not start the pools of the new replicas of Replicaware cluster '"
+                        + next.name() + "'; nothing changed: " + Secrets.maskUrl(e.getMessage()));
+            }
+            // From here on nothing can fail for a reason of the configuration's.
+            if (!current.health().equals(next.health()) || !Objects.equals(current.routing().maxLag(), next.routing().maxLag())) {
+                monitor.reconfigure(next.health(), next.routing().maxLag());
+            }
+            if (!removed.isEmpty()) {
+                synchronized (this) {
+                    List<Node> remaining = new ArrayList<>(nodes);
+                    remaining.removeAll(removed);
+                    nodes = List.copyOf(remaining);
+                    republish();
+                }
+                for (Node n : removed) {
+                    monitor.removeTarget(n.name());
+                }
+            }
+            for (Node n : started) {
+                NodeConfig r = next.replicas().stream().filter(c -> c.name().equals(n.name())).findFirst().orElseThrow();
+                monitor.addTarget(new TopologyMonitor.Target(r.name(), r.url(), next.usernameOf(r), next.passwordOf(r), Role.REPLICA));
+                n.onFailure(monitor::reprobe);
+                NodeStatus seen = monitor.statuses().get(n.name());
+                if (seen != null) {
+                    n.status(seen);
+                }
+            }
+            synchronized (this) {
+                Map<String, Node> live = new java.util.HashMap<>();
+                nodes.forEach(n -> live.put(n.name(), n));
+                started.forEach(n -> live.put(n.name(), n));
+                List<Node> ordered = new ArrayList<>();
+                ordered.add(nodes.get(0));
+                for (NodeConfig r : next.replicas()) {
+                    ordered.add(live.get(r.name()));
+                }
+                nodes = List.copyOf(ordered);
+                republish();
+            }
+            if (!current.routing().equals(next.routing())) {
+                Router previous = router;
+                Router fresh = new Router(next.name(), topology, next.routing());
+                awaitPrimaryPerConfig(fresh, next);
+                router = fresh;
+                retiredRouters.add(previous);
+                if (!current.routing().readConsistency().equals(next.routing().readConsistency())) {
+                    readConsistency = next.routing().readConsistency();
+                }
+            }
+            config = next;
+            failover.reconfigure(next, nodes);
+            if (!current.failover().equals(next.failover()) && current.routing().equals(next.routing())) {
+                awaitPrimaryPerConfig(router, next);
+            }
+            removed.forEach(this::retire);
+            LOG.info("{} - configuration reloaded: replicas added {}, removed {}; routing {}, health {}", next.name(),
+                    started.stream().map(Node::name).toList(), removed.stream().map(Node::name).toList(),
+                    current.routing().equals(next.routing()) ? "unchanged" : "changed",
+                    current.health().equals(next.health()) ? "unchanged" : "changed");
+        }
+    }
+
+    /** Reads the YAML file and {@link #reload(ClusterConfig) reloads} it; an invalid file changes nothing. */
+    public void reload(java.nio.file.Path file) {
+        reload(dev.replicaware.config.YamlConfig.read(file).cluster());
+    }
+
+    /**
+     * Reloads {@code file} whenever it changes, on a daemon thread named {@code replicaware-<cluster>-config-watch},
+     * until {@link #close()}. A file that is invalid or refused is logged (secrets masked) and changes nothing.
+     */
+    public void watch(java.nio.file.Path file) {
+        synchronized (reloading) {
+            if (watcher != null) {
+                throw new IllegalStateException("Replicaware cluster '" + config.name() + "' already watches " + watcher.file());
+            }
+            watcher = ConfigFileWatcher.start(file, "replicaware-" + config.name() + "-config-watch", () -> {
+                try {
+                    reload(file);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} - the changed configuration {} was not applied; nothing changed: {}", config.name(), file,
+                            Secrets.maskUrl(e.getMessage()));
+                }
+            });
+        }
+    }
+
+    private static void refuseIdentityChange(ClusterConfig current, ClusterConfig next) {
+        List<dev.replicaware.config.ConfigException.Problem> refused = new ArrayList<>();
+        if (!current.name().equals(next.name())) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("cluster", "cannot change on reload (from '"
+                    + current.name() + "' to '" + next.name() + "'): it names the pools, threads and metrics; start a new DataSource"));
+        }
+        NodeConfig was = current.primary();
+        NodeConfig is = next.primary();
+        if (!was.name().equals(is.name())) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("primary.name", "cannot change on reload (from '"
+                    + was.name() + "' to '" + is.name() + "'): the primary's identity is fixed while the DataSource runs; restart to change it"));
+        }
+        if (!was.url().equals(is.url())) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("primary.url", "cannot change on reload (from '"
+                    + Secrets.maskUrl(was.url()) + "' to '" + Secrets.maskUrl(is.url())
+                    + "'): the primary's identity is fixed while the DataSource runs; restart to change it"));
+        }
+        if (refused.isEmpty() && !sameNode(current, was, next, is)) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("primary", "its credentials, pool settings (its own or "
+                    + "the cluster's pool), weight, priority or replication address cannot change on reload; restart to apply them"));
+        }
+        if (!refused.isEmpty()) {
+            throw new dev.replicaware.config.ConfigException(current.name(), refused);
+        }
+    }
+
+    /** True when a node would get the same pool and probe under both configurations. */
+    private static boolean sameNode(ClusterConfig a, NodeConfig x, ClusterConfig b, NodeConfig y) {
+        return x.equals(y) && a.poolSettings(x).equals(b.poolSettings(y)) && Objects.equals(a.usernameOf(x), b.usernameOf(y))
+                && Objects.equals(a.passwordOf(x), b.passwordOf(y));
+    }
+
+    /**
+     * Takes a removed replica's pool out of service: idle connections close now, borrowed ones when returned; once none
+     * is borrowed (or after {@link #RETIRE_LIMIT}) the pool closes, on a daemon thread of its own.
+     */
+    private void retire(Node node) {
+        retiring.add(node);
+        node.evictConnections();
+        Thread closer = new Thread(() -> {
+            long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
+            try {
+                while (node.activeConnections() > 0 && System.nanoTime() - deadline < 0 && !isClosed()) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (node.activeConnections() > 0) {
+                LOG.warn("{} - removed node {} still has {} connections borrowed after {}; closing its pool anyway",
+                        node.cluster(), node.name(), node.activeConnections(), RETIRE_LIMIT);
+            }
+            node.close();
+            retiring.remove(node);
+        }, "replicaware-" + node.cluster() + "-retire-" + node.name());
+        closer.setDaemon(true);
+        closer.start();
     }
 
     /** The monitor saw something: hand each node its status, then publish the topology they describe, in that order. */
@@ -207,13 +461,27 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     /** Closes every pool; connections still in use are closed as HikariCP closes them. Idempotent. */
     @Override
     public void close() {
+        synchronized (reloading) {
+            closeAll();
+        }
+    }
+
+    private void closeAll() {
         if (router.isClosed()) {
             return;
         }
         router.close();
         failover.close();
+        retiredRouters.forEach(Router::close);
+        ConfigFileWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
         monitor.close();
         for (Node node : nodes) {
+            node.close();
+        }
+        for (Node node : retiring) {
             node.close();
         }
     }

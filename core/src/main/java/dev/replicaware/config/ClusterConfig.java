@@ -3,6 +3,7 @@ package dev.replicaware.config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.util.PropertyElf;
 import dev.replicaware.ReadConsistency;
+import dev.replicaware.dialect.Dialect;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -132,6 +133,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
                 validateNode("replicas[" + i + "]", replica, pool, problems, pathByName);
             }
         }
+        validateFamilies(primary, replicas, problems);
         if (routing.failureBackoff().isNegative()) {
             problems.add("routing.failureBackoff", "must not be negative, but was " + routing.failureBackoff());
         }
@@ -139,6 +141,40 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             problems.add("routing.maxLag", "must not be negative, but was " + routing.maxLag());
         }
         return problems.list;
+    }
+
+    /**
+     * Every node must speak the primary's database family: one monitor compares their positions, one dialect promotes.
+     * MySQL and MariaDB URLs may mix, since MariaDB answers {@code jdbc:mysql:} URLs.
+     */
+    private static void validateFamilies(NodeConfig primary, List<NodeConfig> replicas, Problems problems) {
+        String expected = null;
+        String expectedFrom = null;
+        String expectedName = null;
+        List<NodeConfig> all = new ArrayList<>();
+        all.add(primary);
+        all.addAll(replicas);
+        for (int i = 0; i < all.size(); i++) {
+            NodeConfig node = all.get(i);
+            if (node == null || node.url() == null || !node.url().startsWith("jdbc:")) {
+                continue;
+            }
+            String path = i == 0 ? "primary" : "replicas[" + (i - 1) + "]";
+            String family = family(node.url());
+            if (expected == null) {
+                expected = family;
+                expectedName = Dialect.forUrl(node.url()).name();
+                expectedFrom = i == 0 ? "the primary's" : path + "'s";
+            } else if (!expected.equals(family)) {
+                problems.add(path + ".url", "is a " + Dialect.forUrl(node.url()).name() + " URL, but " + expectedFrom + " is "
+                        + expected + "; all nodes of a cluster must be of one database family (mysql and mariadb may mix)");
+            }
+        }
+    }
+
+    private static String family(String url) {
+        String name = Dialect.forUrl(url).name();
+        return name.equals("mariadb") ? "mysql" : name;
     }
 
     private static void validateNode(String path, NodeConfig node, Map<String, String> sharedPool, Problems problems,
@@ -209,7 +245,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         }
     }
 
-    private static List<String> poolKeys() {
+    /** The HikariCP settings a configuration may give (HikariCP's names, less those Replicaware sets). */
+    static List<String> poolKeys() {
         return HIKARI_PROPERTIES.stream().filter(k -> !RESERVED_POOL_KEYS.contains(k)).toList();
     }
 

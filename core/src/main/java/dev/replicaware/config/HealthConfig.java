@@ -28,10 +28,10 @@ public record HealthConfig(Duration interval, Duration timeout, int failuresBefo
     List<ConfigException.Problem> problems() {
         List<ConfigException.Problem> p = new ArrayList<>();
         if (interval == null || interval.toMillis() < 10) {
-            p.add(new ConfigException.Problem("health.interval", "must be at least 10ms, but was " + interval));
+            p.add(new ConfigException.Problem("health.interval", "must be at least 10ms, but was " + (interval == null ? null : ConfigValues.format(interval))));
         }
         if (timeout == null || timeout.toMillis() < 100) {
-            p.add(new ConfigException.Problem("health.timeout", "must be at least 100ms, but was " + timeout));
+            p.add(new ConfigException.Problem("health.timeout", "must be at least 100ms, but was " + (timeout == null ? null : ConfigValues.format(timeout))));
         }
         if (failuresBeforeDown < 1) {
             p.add(new ConfigException.Problem("health.failuresBeforeDown", "must be at least 1, but was " + failuresBeforeDown));

@@ -65,11 +65,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(10);
 
     private final String cluster;
-    private final FailoverConfig config;
-    private final Duration probeTimeout;
-    private final Duration interval;
-    private final Map<String, NodeConfig> nodeConfigs = new LinkedHashMap<>();
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    // replaced whole by reconfigure(); read on the failover thread
+    private volatile FailoverConfig config;
+    private volatile Duration probeTimeout;
+    private volatile Duration interval;
+    private volatile Map<String, NodeConfig> nodeConfigs = Map.of();
+    private volatile Map<String, Node> nodes = Map.of();
     private final TopologyMonitor monitor;
     private final Runnable republish;
     private final Clock clock;
@@ -93,20 +94,29 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private Duration lastDuration = Duration.ZERO;
     private String lastOutcome;
 
+    /** A reloaded configuration: its nodes (replicas added or removed), failover and health settings apply from now on. */
+    public void reconfigure(ClusterConfig next, List<Node> live) {
+        Map<String, NodeConfig> configs = new LinkedHashMap<>();
+        for (NodeConfig n : next.nodes()) {
+            configs.put(n.name(), n);
+        }
+        Map<String, Node> byName = new LinkedHashMap<>();
+        for (Node n : live) {
+            byName.put(n.name(), n);
+        }
+        this.config = next.failover();
+        this.probeTimeout = next.health().timeout();
+        this.interval = next.health().interval();
+        this.nodeConfigs = java.util.Collections.unmodifiableMap(configs);
+        this.nodes = java.util.Collections.unmodifiableMap(byName);
+    }
+
     /**
      * @param republish rebuilds and publishes the routing topology from the nodes' statuses (used to hold writes)
      */
     public FailoverCoordinator(ClusterConfig config, List<Node> nodes, TopologyMonitor monitor, Runnable republish) {
         this.cluster = config.name();
-        this.config = config.failover();
-        this.probeTimeout = config.health().timeout();
-        this.interval = config.health().interval();
-        for (NodeConfig n : config.nodes()) {
-            nodeConfigs.put(n.name(), n);
-        }
-        for (Node n : nodes) {
-            this.nodes.put(n.name(), n);
-        }
+        reconfigure(config, nodes);
         this.monitor = monitor;
         this.republish = republish;
         this.clock = Clock.systemUTC();

@@ -17,7 +17,7 @@ import java.util.Properties;
 final class NodeProbe implements AutoCloseable {
     private final String url;
     private final Properties properties;
-    private final Duration timeout;
+    private Duration timeout;
     private final List<String> secrets;
     private Dialect dialect;
     private Connection connection;
@@ -49,6 +49,13 @@ final class NodeProbe implements AutoCloseable {
             closeConnection();
             throw e;
         }
+    }
+
+    /** Probes from now on connect with {@code timeout}; the open connection is closed so the next probe reconnects. */
+    synchronized void retime(Duration timeout) {
+        this.timeout = timeout;
+        properties.putAll(dialect.timeoutProperties(timeout));
+        closeConnection();
     }
 
     /** The dialect, once confirmed by the server (MariaDB answers {@code jdbc:mysql:} URLs too). */

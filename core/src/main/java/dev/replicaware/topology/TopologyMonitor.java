@@ -45,10 +45,14 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     private final String cluster;
-    private final HealthConfig health;
-    private final Duration maxLag;
+    private volatile HealthConfig health;
+    private volatile Duration maxLag;
     private final Clock clock;
-    private final Map<String, Tracked> nodes = new LinkedHashMap<>();
+    /** Filled by the constructor, then only ever replaced whole (copy on write) by {@link #addTarget}/{@link #removeTarget}. */
+    private volatile Map<String, Tracked> nodes = new LinkedHashMap<>();
+    private final Object reconfiguring = new Object();
+    private volatile java.util.concurrent.ScheduledFuture<?> silenceWatch;
+    private volatile boolean started;
     private final PrimaryHistory history = new PrimaryHistory(1024);
     private final AtomicReference<Map<String, NodeStatus>> statuses;
     private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
@@ -108,10 +112,109 @@ public final class TopologyMonitor implements AutoCloseable {
             }
         }
         long interval = health.interval().toNanos();
-        for (Tracked t : nodes.values()) {
-            scheduler.scheduleWithFixedDelay(() -> probe(t), interval, interval, TimeUnit.NANOSECONDS);
+        synchronized (reconfiguring) {
+            for (Tracked t : nodes.values()) {
+                t.schedule = scheduler.scheduleWithFixedDelay(() -> probe(t), interval, interval, TimeUnit.NANOSECONDS);
+            }
+            silenceWatch = scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+            started = true;
         }
-        scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Starts watching one more node (a replica added by a reload): probes it once, waiting at most about one timeout as
+     * {@link #start()} does, then on schedule. Its status is in {@link #statuses()} before this returns.
+     */
+    public void addTarget(Target target) {
+        Tracked tracked;
+        synchronized (reconfiguring) {
+            if (nodes.containsKey(target.name())) {
+                throw new IllegalArgumentException("Cluster '" + cluster + "' already has a node '" + target.name() + "'");
+            }
+            Dialect dialect = Dialect.forUrl(target.url());
+            tracked = new Tracked(target, new NodeProbe(target.url(), target.username(), target.password(), dialect, health.timeout()));
+            tracked.last = new NodeStatus(target.name(), target.configuredRole(), NodeState.DOWN, Double.NaN, -1,
+                    dialect.positionUnit(), false, null, Duration.ZERO, "not probed yet");
+            Map<String, Tracked> next = new LinkedHashMap<>(nodes);
+            next.put(target.name(), tracked);
+            nodes = next;
+            Tracked added = tracked;
+            statuses.updateAndGet(old -> {
+                Map<String, NodeStatus> m = new LinkedHashMap<>(old);
+                m.put(target.name(), added.last);
+                return java.util.Collections.unmodifiableMap(m);
+            });
+        }
+        if (closed) {
+            return;
+        }
+        try {
+            scheduler.submit(() -> probe(tracked)).get(health.timeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // a slow or failed first probe leaves the node DOWN; the schedule goes on
+        }
+        synchronized (reconfiguring) {
+            if (started && nodes.get(target.name()) == tracked) {
+                long interval = health.interval().toNanos();
+                tracked.schedule = scheduler.scheduleWithFixedDelay(() -> probe(tracked), interval, interval, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /**
+     * Stops watching a node (a replica removed by a reload): no more probes, its probe connection closed, its status
+     * gone from {@link #statuses()}. No-op for a node it does not watch.
+     */
+    public void removeTarget(String name) {
+        Tracked removed;
+        synchronized (reconfiguring) {
+            removed = nodes.get(name);
+            if (removed == null) {
+                return;
+            }
+            Map<String, Tracked> next = new LinkedHashMap<>(nodes);
+            next.remove(name);
+            nodes = next;
+            if (removed.schedule != null) {
+                removed.schedule.cancel(false);
+            }
+            statuses.updateAndGet(old -> {
+                Map<String, NodeStatus> m = new LinkedHashMap<>(old);
+                m.remove(name);
+                return java.util.Collections.unmodifiableMap(m);
+            });
+        }
+        removed.probe.close();
+    }
+
+    /**
+     * New health settings and lag bound, for the probes from now on: a new interval reschedules every node's probe, a
+     * new timeout reconnects each probe with it; the failure and success counts apply from the next probe.
+     */
+    public void reconfigure(HealthConfig health, Duration maxLag) {
+        synchronized (reconfiguring) {
+            HealthConfig before = this.health;
+            this.health = health;
+            this.maxLag = maxLag;
+            if (!before.timeout().equals(health.timeout())) {
+                for (Tracked t : nodes.values()) {
+                    t.probe.retime(health.timeout());
+                }
+            }
+            if (started && !closed && !before.interval().equals(health.interval())) {
+                long interval = health.interval().toNanos();
+                for (Tracked t : nodes.values()) {
+                    if (t.schedule != null) {
+                        t.schedule.cancel(false);
+                    }
+                    t.schedule = scheduler.scheduleWithFixedDelay(() -> probe(t), interval, interval, TimeUnit.NANOSECONDS);
+                }
+                silenceWatch.cancel(false);
+                silenceWatch = scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     /**
@@ -314,10 +417,14 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     private void publish(Tracked t, NodeStatus status) {
+        Map<String, Tracked> current = nodes;
+        if (!current.containsKey(t.target.name())) {
+            return; // removed by a reload while its last probe ran
+        }
         Map<String, NodeStatus> next = statuses.updateAndGet(old -> {
             Map<String, NodeStatus> m = new LinkedHashMap<>(old.size());
-            for (String n : nodes.keySet()) {
-                m.put(n, n.equals(t.target.name()) ? status : old.get(n));
+            for (String n : current.keySet()) {
+                m.put(n, n.equals(t.target.name()) ? status : old.getOrDefault(n, current.get(n).last));
             }
             return java.util.Collections.unmodifiableMap(m);
         });
@@ -365,6 +472,7 @@ public final class TopologyMonitor implements AutoCloseable {
         final Target target;
         final NodeProbe probe;
         final AtomicBoolean inFlight = new AtomicBoolean();
+        volatile java.util.concurrent.ScheduledFuture<?> schedule;
         NodeState state = NodeState.DOWN;
         Role role;
         int failures;
