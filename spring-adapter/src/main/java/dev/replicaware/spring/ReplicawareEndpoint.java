@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
@@ -18,8 +21,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@code /actuator/replicaware}: the topology as the monitor sees it (each node's role, state, lag, last probe) with
  * the routing settings and what each node has served. No URL, user name or password is shown. Expose it with
  * {@code management.endpoints.web.exposure.include=health,replicaware}.
+ *
+ * <p>A planned switchover ({@code POST /actuator/replicaware} with {@code {"target": "replica1"}}) is a write
+ * operation, off by default: the endpoint's default access is read-only. Allow it with
+ * {@code management.endpoint.replicaware.access=unrestricted} (and the failover admin credentials).
  */
-@Endpoint(id = "replicaware")
+@Endpoint(id = "replicaware", defaultAccess = Access.READ_ONLY)
 public class ReplicawareEndpoint {
 
     private final ReplicaAwareDataSource dataSource;
@@ -49,6 +56,28 @@ public class ReplicawareEndpoint {
     @ReadOperation
     public NodeDescriptor node(@Selector String name) {
         return topology().nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * Makes {@code target} the primary without losing a write (see {@code ReplicaAwareDataSource.switchover}); answers
+     * how long new writes were held. Refused with the reason when the cluster cannot switch over now.
+     */
+    @WriteOperation
+    public SwitchoverResult switchover(String target) {
+        try {
+            java.time.Duration pause = dataSource.switchover(target);
+            return new SwitchoverResult(target, pause.toMillis());
+        } catch (java.sql.SQLException | IllegalArgumentException e) {
+            throw new InvalidEndpointRequestException("Switchover of cluster '" + dataSource.config().name() + "' to '" + target
+                    + "' refused: " + e.getMessage(), "Switchover refused");
+        }
+    }
+
+    /**
+     * @param primary             the node that is primary now
+     * @param writesHeldMillis    how long new writes waited while it switched
+     */
+    public record SwitchoverResult(String primary, long writesHeldMillis) {
     }
 
     private static Long toMillis(java.time.Duration d) {

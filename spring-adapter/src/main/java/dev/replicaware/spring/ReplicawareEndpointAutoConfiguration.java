@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Bean;
  * The {@code replicaware} Actuator endpoint (when available: enabled and exposed), and the sanitizing function that
  * keeps {@code replicaware.*} secrets out of the {@code configprops} and {@code env} endpoints.
  *
- * <p>The endpoint reads only. A switchover write operation, off by default, is planned once core offers switchover.
+ * <p>The endpoint's switchover write operation is off by default (read-only access); see {@link ReplicawareEndpoint}.
  */
 @AutoConfiguration(after = ReplicawareAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})

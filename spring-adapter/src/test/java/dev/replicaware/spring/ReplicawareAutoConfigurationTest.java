@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every condition of the auto-configuration, on the stub driver: no database needed. */
 class ReplicawareAutoConfigurationTest {
@@ -195,6 +196,19 @@ class ReplicawareAutoConfigurationTest {
             assertThat(topology.cluster()).isEqualTo("shop");
             assertThat(topology.nodes()).extracting(ReplicawareEndpoint.NodeDescriptor::name).containsExactly("primary", "replica1");
             assertThat(topology.toString()).doesNotContain("s3cret-pw").doesNotContain("jdbc:");
+        });
+    }
+
+    @Test
+    void aRefusedSwitchoverSaysWhyAndNamesTheTarget() {
+        runner.withPropertyValues(cluster("management.endpoints.web.exposure.include=replicaware",
+                "management.endpoint.replicaware.access=UNRESTRICTED")).run(context -> {
+            assertThat(context).hasNotFailed();
+            // the stub driver's generic dialect cannot promote: the refusal must say so, naming cluster and target
+            assertThatThrownBy(() -> context.getBean(ReplicawareEndpoint.class).switchover("replica1"))
+                    .isInstanceOf(org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException.class)
+                    .hasMessageContaining("Switchover of cluster 'shop' to 'replica1' refused")
+                    .hasMessageNotContaining("s3cret-pw");
         });
     }
 

@@ -113,6 +113,16 @@ class PostgresExampleTest extends ExampleApplicationContract {
     }
 
     @Test
+    void switchoverOverHttpIsOffByDefault() throws Exception {
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + serverPort + "/actuator/replicaware"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"" + CLUSTER.replicas().get(0).name() + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isIn(404, 405);
+        assertThat(get("/actuator/replicaware").body()).contains("\"primary\":\"" + CLUSTER.primary().name() + "\"");
+    }
+
+    @Test
     void noPasswordInActuatorOutput() throws Exception {
         for (String path : new String[] {"/actuator/health", "/actuator/replicaware", "/actuator/configprops", "/actuator/env"}) {
             HttpResponse<String> response = get(path);
