@@ -110,6 +110,8 @@ abstract class FailoverContract {
     void killedPrimaryIsReplacedAndNoAcknowledgedWriteIsLost() throws Exception {
         ReplicatedCluster c = cluster(true);
         ReplicaAwareDataSource ds = automatic(c);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new dev.replicaware.metrics.ReplicawareMetrics(ds).bindTo(registry);
         createTable(ds);
         try (Workload w = new Workload(ds, 8, 8)) {
             w.awaitAcked(200);
@@ -132,6 +134,9 @@ abstract class FailoverContract {
             assertThat(events).extracting(TopologyEvent::type)
                     .containsSubsequence(TopologyEvent.Type.FAILOVER_STARTED, TopologyEvent.Type.FAILOVER_COMPLETED);
             assertThat(windowMs).isLessThan(WRITE_WAIT.toMillis());
+            assertThat(registry.get("replicaware.failovers").tags("outcome", "completed").counter().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.failover.duration").timer().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.node.up").tags("node", newPrimary, "role", "primary").gauge().value()).isEqualTo(1);
         }
     }
 
