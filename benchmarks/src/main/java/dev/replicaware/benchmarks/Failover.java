@@ -28,10 +28,12 @@ import org.knowm.xchart.style.Styler;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.Failover</pre>
  *
  * System properties: {@code runs} (5), {@code threads} (8), {@code warmSeconds} (3 before the kill),
- * {@code afterSeconds} (3 after the first write on the new primary).
+ * {@code afterSeconds} (3 after the first write on the new primary), {@code connectionTimeoutMs} (unset: HikariCP's
+ * default of 30 s; set, the pools' {@code connectionTimeout} and results named {@code failover-connectionTimeout-<ms>ms}).
  */
 public final class Failover {
-    static final String NAME = "failover";
+    static final String CONNECTION_TIMEOUT = System.getProperty("connectionTimeoutMs");
+    static final String NAME = CONNECTION_TIMEOUT == null ? "failover" : "failover-connectionTimeout-" + CONNECTION_TIMEOUT + "ms";
 
     private Failover() {
     }
@@ -55,7 +57,8 @@ public final class Failover {
         summary.put("failedOperationsTotal", results.stream().mapToLong(r -> (Long) r.get("failedOperations")).sum());
         summary.put("acknowledgedWritesLostTotal", results.stream().mapToLong(r -> (Long) r.get("acknowledgedWritesLost")).sum());
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("settings", Map.of("engine", "PostgreSQL 18 (testkit)", "replicas", 2, "synchronousReplicas", 1, "threads", threads,
+        json.put("settings", Map.of("connectionTimeoutMs", CONNECTION_TIMEOUT == null ? "HikariCP default (30000)" : CONNECTION_TIMEOUT,
+                "engine", "PostgreSQL 18 (testkit)", "replicas", 2, "synchronousReplicas", 1, "threads", threads,
                 "readPercent", MixedWorkload.READ_PERCENT, "failover", "automatic, other settings default",
                 "fault", "SIGKILL of the primary's postmaster and every process it forked"));
         json.put("summary", summary);
@@ -74,6 +77,9 @@ public final class Failover {
                             c.admin().username(), c.admin().password()));
             for (ClusterNode r : c.replicas()) {
                 b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
+            }
+            if (CONNECTION_TIMEOUT != null) {
+                b.pool(Map.of("connectionTimeout", CONNECTION_TIMEOUT));
             }
             try (ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build())) {
                 MixedWorkload w = new MixedWorkload(ds, ds, threads);
@@ -123,7 +129,8 @@ public final class Failover {
 
     private static CategoryChart chart(List<Map<String, Object>> results, Map<String, Object> summary) {
         CategoryChart chart = new CategoryChartBuilder().width(800).height(500)
-                .title("SIGKILL of the PostgreSQL primary: write unavailability per run (median "
+                .title("SIGKILL of the PostgreSQL primary" + (CONNECTION_TIMEOUT == null ? "" : " (connectionTimeout " + CONNECTION_TIMEOUT + " ms)")
+                        + ": write unavailability per run (median "
                         + summary.get("writeUnavailableMsMedian") + " ms, max " + summary.get("writeUnavailableMsMax")
                         + " ms, acknowledged writes lost: " + summary.get("acknowledgedWritesLostTotal") + ")")
                 .xAxisTitle("run").yAxisTitle("ms").build();

@@ -62,7 +62,7 @@ final class Report {
         return file;
     }
 
-    /** Renders the charts side by side into {@code <name>.png}; returns the path. */
+    /** Renders the charts side by side (four: two by two) into {@code <name>.png}; returns the path. */
     static Path writePng(String name, List<? extends IChart> charts) {
         System.setProperty("java.awt.headless", "true");
         Path file = dir().resolve(name + ".png");
@@ -70,7 +70,9 @@ final class Report {
             if (charts.size() == 1) {
                 BitmapEncoder.saveBitmap(charts.get(0), file.toString(), BitmapEncoder.BitmapFormat.PNG);
             } else {
-                BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
+                int columns = charts.size() == 4 ? 2 : charts.size(); // four charts read better as a square
+                BitmapEncoder.saveBitmap(charts, (charts.size() + columns - 1) / columns, columns, file.toString(),
+                        BitmapEncoder.BitmapFormat.PNG);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
