@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -26,13 +27,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
  * What routing costs on top of HikariCP, with a stub driver so that the database costs nothing. One operation is the
  * cycle an application with Spring's transaction manager runs: getConnection, setReadOnly, setAutoCommit(false),
  * prepareStatement, executeQuery, next, close, commit, close — on the read path (to a replica) and the write path.
+ * Contenders, each on its own stub servers and HikariCP pools of the same size: one raw HikariCP pool; Replicaware
+ * (a primary and two replicas); Spring's {@link LazyConnectionDataSourceProxy} with a read-only DataSource (a primary
+ * pool and a replica pool). ShardingSphere-JDBC is not here: it cannot run on the stub driver (see docs/benchmarks.md).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar RoutingOverhead -t 8 -prof gc</pre>
+ * or, for threads 1, 8 and 32 with JSON and a chart, {@link RoutingOverhead}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +51,8 @@ public class RoutingOverheadBenchmark {
 
     private HikariDataSource raw;
     private ReplicaAwareDataSource replicaware;
+    private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
+    private DataSource springLazy;
 
     @Setup(Level.Trial)
     public void start() {
@@ -66,6 +74,23 @@ public class RoutingOverheadBenchmark {
                 .replica(NodeConfig.of("replica2", replica2.url()))
                 .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
                 .build());
+
+        LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(pool("spring-primary"));
+        lazy.setReadOnlyDataSource(pool("spring-replica"));
+        lazy.setDefaultAutoCommit(true);
+        lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        springLazy = lazy;
+    }
+
+    private HikariDataSource pool(String name) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(quiet(StubServer.named("bench-" + name)).url());
+        hikari.setMaximumPoolSize(POOL_SIZE);
+        hikari.setMinimumIdle(POOL_SIZE);
+        hikari.setPoolName(name);
+        HikariDataSource ds = new HikariDataSource(hikari);
+        peerPools.add(ds);
+        return ds;
     }
 
     private static StubServer quiet(StubServer server) {
@@ -77,6 +102,7 @@ public class RoutingOverheadBenchmark {
     public void stop() {
         raw.close();
         replicaware.close();
+        peerPools.forEach(HikariDataSource::close);
     }
 
     @Benchmark
@@ -97,6 +123,16 @@ public class RoutingOverheadBenchmark {
     @Benchmark
     public int replicawareWrite() throws SQLException {
         return writeCycle(replicaware);
+    }
+
+    @Benchmark
+    public boolean springLazyRead() throws SQLException {
+        return readCycle(springLazy);
+    }
+
+    @Benchmark
+    public int springLazyWrite() throws SQLException {
+        return writeCycle(springLazy);
     }
 
     static boolean readCycle(DataSource ds) throws SQLException {
