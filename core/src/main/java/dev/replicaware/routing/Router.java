@@ -118,8 +118,7 @@ public final class Router {
         checkOpen();
         Topology current = topology.current();
         if (!readOnly || !consistency.allowsReplicas()) {
-            Node primary = primaryOf(current);
-            connection.attach(primary, borrow(primary));
+            Node primary = attachPrimary(connection, current);
             if (readOnly) {
                 primary.countRead();
             } else {
@@ -130,10 +129,42 @@ public final class Router {
         if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
             return;
         }
-        Node primary = primaryOf(current);
-        connection.attach(primary, borrow(primary));
+        Node primary = attachPrimary(connection, current);
         primary.countRead();
         primary.countFallback();
+    }
+
+    /**
+     * Borrows from the primary and attaches; returns the node. The pool waits a slice at a time: between slices, a
+     * primary that could not give a connection is re-probed, and if the topology no longer has it as the primary (it
+     * died, a replica was promoted) the request follows the new one, waiting for one up to the write wait. Only a
+     * primary that stays the primary can make a request wait its whole {@code connectionTimeout}.
+     */
+    private Node attachPrimary(LogicalConnection connection, Topology current) throws SQLException {
+        Node primary = primaryOf(current);
+        long deadline = System.nanoTime() + primary.borrowTimeoutNanos();
+        while (true) {
+            Connection physical;
+            try {
+                physical = primary.pool().getConnection();
+            } catch (SQLException e) {
+                primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
+                if (System.nanoTime() - deadline >= 0 || !(e instanceof java.sql.SQLTransientConnectionException
+                        || LogicalConnection.isConnectionError(e))) {
+                    throw e;
+                }
+                Topology now = topology.current();
+                Node next = now.primary();
+                if (next == null || next != primary) {
+                    next = primaryOf(now); // waits for a new primary up to the write wait, or fails saying why
+                    deadline = System.nanoTime() + next.borrowTimeoutNanos();
+                }
+                primary = next;
+                continue;
+            }
+            connection.attach(primary, physical);
+            return primary;
+        }
     }
 
     /**
@@ -261,10 +292,6 @@ public final class Router {
             }
         }
         throw noReplica(replicas, lagBound, failure);
-    }
-
-    private static Connection borrow(Node node) throws SQLException {
-        return node.pool().getConnection();
     }
 
     private NoReplicaAvailableException noReplica(List<Node> replicas, Duration lagBound, SQLException failure) {

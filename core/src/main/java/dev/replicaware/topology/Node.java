@@ -42,9 +42,11 @@ public final class Node {
     private final LongAdder failures = new LongAdder();
     private volatile long skipUntilNanos;
     private volatile NodeStatus status;
+    private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
 
-    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari) {
+    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari, long configuredTimeoutMillis) {
+        this.borrowTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(configuredTimeoutMillis);
         this.cluster = cluster;
         this.name = config.name();
         this.url = config.url();
@@ -76,12 +78,30 @@ public final class Node {
         if (role == NodeRole.REPLICA && !settings.containsKey("connectionTimeout")) {
             hikari.setConnectionTimeout(ClusterConfig.DEFAULT_REPLICA_CONNECTION_TIMEOUT.toMillis());
         }
+        // The pool waits one slice at most; the router waits out the configured connectionTimeout slice by slice,
+        // looking in between whether the node is still the one to use: a write queued on a primary that just died
+        // moves to the promoted one instead of waiting HikariCP's 30 s on a pool that cannot connect.
+        long configuredTimeout = hikari.getConnectionTimeout();
+        if (configuredTimeout > BORROW_SLICE_MILLIS) {
+            hikari.setConnectionTimeout(BORROW_SLICE_MILLIS);
+            if (!settings.containsKey("validationTimeout") && hikari.getValidationTimeout() >= BORROW_SLICE_MILLIS) {
+                hikari.setValidationTimeout(BORROW_SLICE_MILLIS * 3 / 4);
+            }
+        }
         hikari.setJdbcUrl(node.url());
         hikari.setUsername(config.usernameOf(node));
         hikari.setPassword(config.passwordOf(node));
         hikari.setPoolName(config.name() + "-" + node.name());
         hikari.setInitializationFailTimeout(-1);
-        return new Node(config.name(), node, role, hikari);
+        return new Node(config.name(), node, role, hikari, configuredTimeout);
+    }
+
+    /** The longest one wait in a pool lasts before the router looks again at who should serve. */
+    static final long BORROW_SLICE_MILLIS = 1000;
+
+    /** How long a request may wait for a connection of this node in all: its configured {@code connectionTimeout}. */
+    public long borrowTimeoutNanos() {
+        return borrowTimeoutNanos;
     }
 
     public String cluster() {

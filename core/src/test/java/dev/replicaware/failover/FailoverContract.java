@@ -83,7 +83,7 @@ abstract class FailoverContract {
         ClusterConfig.Builder b = ClusterConfig.builder("fo")
                 .primary(NodeConfig.of(c.primary().name(), urlOverrides.getOrDefault(c.primary().name(), c.primary().jdbcUrl())))
                 .username(c.app().username()).password(c.app().password())
-                .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1", "connectionTimeout", "2000"))
+                .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1")) // HikariCP's default 30 s connectionTimeout
                 .failover(new FailoverConfig(mode, maxLag, writeWait, c.admin().username(), c.admin().password()));
         for (ClusterNode r : c.replicas()) {
             b.replica(NodeConfig.of(r.name(), urlOverrides.getOrDefault(r.name(), r.jdbcUrl())));
