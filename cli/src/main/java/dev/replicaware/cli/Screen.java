@@ -15,6 +15,7 @@ final class Screen {
     private final PrintWriter out;
     private final boolean live;
     private List<String> block = List.of();
+    private boolean printed;
 
     Screen(PrintWriter out, boolean live) {
         this.out = out;
@@ -50,10 +51,11 @@ final class Screen {
         } else {
             out.println(text);
         }
+        printed = true;
         out.flush();
     }
 
-    /** Live: replaces the block at the bottom. Plain: prints it, after a blank line. */
+    /** Live: replaces the block at the bottom. Plain: prints it, after a blank line unless it comes first. */
     synchronized void block(List<String> lines) {
         if (live) {
             if (!block.isEmpty()) {
@@ -62,9 +64,12 @@ final class Screen {
             lines.forEach(out::println);
             block = List.copyOf(lines);
         } else {
-            out.println();
+            if (printed) {
+                out.println();
+            }
             lines.forEach(out::println);
         }
+        printed = true;
         out.flush();
     }
 

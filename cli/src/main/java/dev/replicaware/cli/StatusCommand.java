@@ -125,7 +125,7 @@ final class StatusCommand implements Callable<Integer> {
             long serving = snapshot.replicas().stream().filter(r -> r.servesReadsWithin(cluster.routing().maxLag())).count();
             lines.add("OK: one reachable primary, " + primaries.get(0).name() + "; " + serving + " of "
                     + snapshot.replicas().size() + " replicas can serve reads within maxLag "
-                    + (cluster.routing().maxLag() == null ? "none" : cluster.routing().maxLag().toMillis() + " ms") + ".");
+                    + (cluster.routing().maxLag() == null ? "none" : text(cluster.routing().maxLag())) + ".");
             code = OK;
         } else if (primaries.isEmpty()) {
             lines.add("FAILED: no reachable primary; writes would wait for one, then fail.");
@@ -141,10 +141,14 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         if (watch) {
-            lines.add("(every " + interval.toMillis() + " ms; Ctrl-C to stop)");
+            lines.add("(every " + text(interval) + "; Ctrl-C to stop)");
         }
         screen.block(lines);
         return code;
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String lag(NodeStatus s) {

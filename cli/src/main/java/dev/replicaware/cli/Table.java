@@ -3,7 +3,7 @@ package dev.replicaware.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table: a header row, a rule, and rows, each column as wide as its widest cell; numbers align right. */
+/** A plain text table: a header row, a rule, and rows, each column as wide as its widest cell; numbers (and {@code -} for none) align right. */
 final class Table {
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
@@ -28,7 +28,7 @@ final class Table {
             numeric[c] = !rows.isEmpty();
             for (List<String> r : rows) {
                 width[c] = Math.max(width[c], r.get(c).length());
-                numeric[c] &= r.get(c).matches("[-0-9./ ]*");
+                numeric[c] &= r.get(c).matches("-|\\d[\\d./]*");
             }
         }
         List<String> lines = new ArrayList<>(rows.size() + 2);
@@ -51,6 +51,6 @@ final class Table {
             String pad = " ".repeat(width[c] - cell.length());
             b.append(c == 0 ? "" : "  ").append(numeric[c] ? pad + cell : cell + (c == width.length - 1 ? "" : pad));
         }
-        return b.toString();
+        return b.toString().stripTrailing();
     }
 }
