@@ -131,12 +131,16 @@ final class Workload implements AutoCloseable {
         return unexpected.get();
     }
 
-    /** Stops the threads and waits for operations in flight to end. */
+    /** Stops the threads and waits for operations in flight to end (a write may wait up to writeWait for a primary). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running.set(false);
-        for (Thread t : threads) {
-            t.join(30_000);
+        try {
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the threads are daemons and stop on their own
         }
     }
 }
