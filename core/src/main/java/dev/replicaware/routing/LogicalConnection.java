@@ -38,6 +38,9 @@ import java.util.concurrent.Executor;
 final class LogicalConnection implements ReplicaAwareConnection {
     private static final int UNSET = -1;
     private static final String IN_TRANSACTION = "25001";
+    // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
+    private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
+    private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
 
     private final Router router;
     private ReadConsistency consistency;
@@ -525,33 +528,33 @@ final class LogicalConnection implements ReplicaAwareConnection {
     @Override
     public Statement createStatement() throws SQLException {
         Statement s = physical().createStatement();
-        return new StatementWrapper(this, s, readRetryable() ? Connection::createStatement : null);
+        return new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
         Statement s = physical().createStatement(resultSetType, resultSetConcurrency);
-        return new StatementWrapper(this, s, readRetryable() ? c -> c.createStatement(resultSetType, resultSetConcurrency) : null);
+        return new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
         Statement s = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
         return new StatementWrapper(this, s, readRetryable()
-                ? c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null);
+                ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
         PreparedStatement s = physical().prepareStatement(sql);
-        return new PreparedStatementWrapper(this, s, readRetryable() ? c -> c.prepareStatement(sql) : null);
+        return new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
         return new PreparedStatementWrapper(this, s, readRetryable()
-                ? c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency) : null);
+                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql);
     }
 
     @Override
@@ -559,7 +562,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             throws SQLException {
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
         return new PreparedStatementWrapper(this, s, readRetryable()
-                ? c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability) : null);
+                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql);
     }
 
     @Override

@@ -32,11 +32,11 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     private PreparedStatement delegate;
 
     PreparedStatementWrapper(LogicalConnection connection, PreparedStatement delegate) {
-        this(connection, delegate, null);
+        this(connection, delegate, null, null);
     }
 
-    PreparedStatementWrapper(LogicalConnection connection, PreparedStatement delegate, StatementFactory factory) {
-        super(connection, delegate, factory);
+    PreparedStatementWrapper(LogicalConnection connection, PreparedStatement delegate, StatementFactory factory, String sql) {
+        super(connection, delegate, factory, sql);
         this.delegate = delegate;
     }
 

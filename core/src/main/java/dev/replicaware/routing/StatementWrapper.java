@@ -44,25 +44,31 @@ class StatementWrapper implements Statement {
     final LogicalConnection connection;
     private Statement delegate;
     private StatementFactory factory;
+    private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
     private int generation;
     private List<SqlAction> replay;
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
-        this(connection, delegate, null);
+        this(connection, delegate, null, null);
     }
 
-    /** @param factory how to make this statement again on another connection; null: never retried */
-    StatementWrapper(LogicalConnection connection, Statement delegate, StatementFactory factory) {
+    /**
+     * @param factory how to make this statement again on another connection; null: never retried
+     * @param sql     the SQL a prepared statement was made with, handed to the factory (so that the common factories
+     *                capture nothing and cost no allocation)
+     */
+    StatementWrapper(LogicalConnection connection, Statement delegate, StatementFactory factory, String sql) {
         this.connection = connection;
         this.delegate = delegate;
         this.factory = factory;
+        this.sql = sql;
         this.generation = connection.generation();
     }
 
     /** Makes a statement of the same kind on a connection. */
     @FunctionalInterface
     interface StatementFactory {
-        Statement create(Connection connection) throws SQLException;
+        Statement create(Connection connection, String sql) throws SQLException;
     }
 
     /** A call to replay on the new statement. */
@@ -101,7 +107,7 @@ class StatementWrapper implements Statement {
         if (fresh == null) {
             return false;
         }
-        Statement next = factory.create(fresh);
+        Statement next = factory.create(fresh, sql);
         if (replay != null) {
             for (SqlAction a : replay) {
                 a.apply(next);

@@ -26,7 +26,14 @@ public record NodeStatus(String name, Role role, NodeState state, double lagSeco
      * except in generic mode, where no lag can ever be known and the bound does not apply.
      */
     public boolean servesReadsWithin(Duration maxLag) {
-        return refusal(maxLag) == null;
+        // the request path: decide without building refusal()'s message
+        if (role != Role.REPLICA || !state.serves()) {
+            return false;
+        }
+        if (maxLag == null || "none".equals(positionUnit)) {
+            return true;
+        }
+        return !Double.isNaN(lagSeconds) && lagSeconds * 1000 <= maxLag.toMillis();
     }
 
     /** Why this node may not serve a read within {@code maxLag}, or null when it may. */
