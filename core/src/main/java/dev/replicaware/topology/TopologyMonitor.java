@@ -96,21 +96,16 @@ public final class TopologyMonitor implements AutoCloseable {
 
     /** Probes every node once, in parallel, waiting at most about one timeout; then keeps probing on schedule. */
     public void start() {
-        List<Future<?>> first = new ArrayList<>();
+        probeNow(nodes.values());
+        // A replica probed before the primary's first sample could not tell its lag: ask it again, once.
+        List<Tracked> unmeasured = new ArrayList<>();
         for (Tracked t : nodes.values()) {
-            first.add(scheduler.submit(() -> probe(t)));
-        }
-        long deadline = System.nanoTime() + health.timeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
-        for (Future<?> f : first) {
-            try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                // a slow or failed first probe leaves that node DOWN; the schedule goes on
+            NodeStatus st = t.last;
+            if (st != null && st.role() == Role.REPLICA && st.state().serves() && Double.isNaN(st.lagSeconds())) {
+                unmeasured.add(t);
             }
         }
+        probeNow(unmeasured);
         long interval = health.interval().toNanos();
         synchronized (reconfiguring) {
             for (Tracked t : nodes.values()) {
@@ -118,6 +113,25 @@ public final class TopologyMonitor implements AutoCloseable {
             }
             silenceWatch = scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
             started = true;
+        }
+    }
+
+    /** Probes these nodes in parallel, waiting at most about one timeout; a slow or failed probe leaves its node DOWN. */
+    private void probeNow(java.util.Collection<Tracked> targets) {
+        List<Future<?>> probes = new ArrayList<>();
+        for (Tracked t : targets) {
+            probes.add(scheduler.submit(() -> probe(t)));
+        }
+        long deadline = System.nanoTime() + health.timeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1);
+        for (Future<?> f : probes) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                // the schedule goes on
+            }
         }
     }
 
@@ -148,13 +162,7 @@ public final class TopologyMonitor implements AutoCloseable {
         if (closed) {
             return;
         }
-        try {
-            scheduler.submit(() -> probe(tracked)).get(health.timeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // a slow or failed first probe leaves the node DOWN; the schedule goes on
-        }
+        probeNow(List.of(tracked));
         synchronized (reconfiguring) {
             if (started && nodes.get(target.name()) == tracked) {
                 long interval = health.interval().toNanos();
