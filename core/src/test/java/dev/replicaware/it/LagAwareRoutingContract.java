@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.replicaware.support.SteadyWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -63,7 +64,7 @@ abstract class LagAwareRoutingContract {
     void aReplicaBeyondMaxLagServesNoReadUntilItCatchesUp() throws Exception {
         ClusterNode delayed = cluster.replicas().get(0);
         try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> b.maxLag(Duration.ofSeconds(1)));
-             Writer w = new Writer(cluster)) {
+             SteadyWriter w = new SteadyWriter(cluster, "lag_load")) {
             cluster.applyDelay(delayed, Duration.ofSeconds(2));
             try {
                 awaitStatus(ds, delayed.name(), s -> s.state() == NodeState.LAGGING, Duration.ofSeconds(15));
@@ -83,7 +84,7 @@ abstract class LagAwareRoutingContract {
         ClusterNode delayed = cluster.replicas().get(0);
         try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster,
                 b -> b.maxLag(Duration.ofSeconds(30)).fallbackToPrimary(false));
-             Writer w = new Writer(cluster)) {
+             SteadyWriter w = new SteadyWriter(cluster, "lag_load")) {
             cluster.applyDelay(delayed, Duration.ofSeconds(2));
             try {
                 awaitStatus(ds, delayed.name(), s -> s.lagSeconds() >= 1.5, Duration.ofSeconds(15));
@@ -265,38 +266,6 @@ abstract class LagAwareRoutingContract {
         @Override
         public void close() throws InterruptedException {
             stop();
-        }
-    }
-
-    /** A steady write load on the primary: one small insert every 20 ms. */
-    static final class Writer implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        private final Thread thread;
-
-        Writer(ReplicatedCluster c) {
-            thread = new Thread(() -> {
-                long id = System.nanoTime();
-                try (Connection conn = c.connectApp(c.primary()); Statement s = conn.createStatement()) {
-                    while (running.get()) {
-                        s.executeUpdate("INSERT INTO lag_load VALUES (" + (id++) + ", " + System.currentTimeMillis() + ")");
-                        Thread.sleep(20);
-                    }
-                } catch (Exception e) {
-                    failure.set(e);
-                }
-            }, "lag-writer");
-            thread.start();
-        }
-
-        void check() {
-            assertThat(failure.get()).as("writer failure").isNull();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
         }
     }
 }

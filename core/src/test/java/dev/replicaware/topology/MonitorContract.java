@@ -6,19 +6,15 @@ import dev.replicaware.config.HealthConfig;
 import dev.replicaware.dialect.Role;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.ReplicatedCluster;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import dev.replicaware.support.SteadyWriter;
 import org.junit.jupiter.api.Test;
 
 /** What the monitor must see on a real cluster, whatever the engine. Subclasses start the cluster. */
@@ -31,9 +27,7 @@ abstract class MonitorContract {
     abstract ReplicatedCluster cluster();
 
     /**
-     * How stale a replica given {@code delay} truly is. PostgreSQL holds each commit back by exactly the delay;
-     * MariaDB's MASTER_DELAY counts whole seconds from the second the transaction began, so its replica is between
-     * the delay and one second more behind.
+     * How stale a replica given {@code delay} truly is. PostgreSQL holds each commit back by exactly the delay.
      */
     double[] trueLagRange(Duration delay) {
         double d = delay.toMillis() / 1000.0;
@@ -78,7 +72,7 @@ abstract class MonitorContract {
         ReplicatedCluster c = cluster();
         ClusterNode delayed = c.replicas().get(0);
         startMonitor(Duration.ofSeconds(1));
-        try (Writer w = new Writer(c)) {
+        try (SteadyWriter w = new SteadyWriter(c, "monitor_load")) {
             c.applyDelay(delayed, Duration.ofSeconds(2));
             try {
                 awaitStatus(delayed.name(), st -> st.lagSeconds() >= 1.5, Duration.ofSeconds(10));
@@ -108,7 +102,7 @@ abstract class MonitorContract {
     void idlePrimaryDoesNotMakeReplicasLookLate() throws Exception {
         ReplicatedCluster c = cluster();
         startMonitor(null);
-        try (Writer w = new Writer(c)) {
+        try (SteadyWriter w = new SteadyWriter(c, "monitor_load")) {
             awaitStatus(c.replicas().get(0).name(), st -> st.lastProbe() != null, Duration.ofSeconds(5));
         }
         c.waitForReplication(Duration.ofSeconds(10));
@@ -202,40 +196,5 @@ abstract class MonitorContract {
             Thread.sleep(HEALTH.interval().toMillis());
         }
         return lags;
-    }
-
-    /** A steady write load on the primary: one small insert every 20 ms. */
-    static final class Writer implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private final Thread thread;
-
-        Writer(ReplicatedCluster c) throws SQLException {
-            try (Connection conn = c.connectApp(c.primary()); Statement s = conn.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS monitor_load(id BIGINT PRIMARY KEY, at BIGINT)");
-            }
-            thread = new Thread(() -> {
-                long id = System.nanoTime();
-                try (Connection conn = c.connectApp(c.primary()); Statement s = conn.createStatement()) {
-                    while (running.get()) {
-                        s.executeUpdate("INSERT INTO monitor_load VALUES (" + (id++) + ", " + System.currentTimeMillis() + ")");
-                        Thread.sleep(20);
-                    }
-                } catch (Exception e) {
-                    failure.set(e);
-                }
-            }, "monitor-test-writer");
-            thread.start();
-        }
-
-        void check() {
-            assertThat(failure.get()).as("writer failure").isNull();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-        }
     }
 }

@@ -152,9 +152,48 @@ final class ServerProcess {
         awaitExit(Duration.ofSeconds(10));
     }
 
-    /** SIGSTOP to the whole tree: a hung server whose sockets stay open. */
+    /**
+     * SIGSTOP to the whole tree: a hung server whose sockets stay open. Returns once every thread of every process is
+     * stopped: a signal is only queued when kill returns, and a server thread could still answer a query meanwhile.
+     */
     void pause() {
-        signal(tree(), "STOP");
+        List<ProcessHandle> tree = tree();
+        signal(tree, "STOP");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle h : tree) {
+            while (h.isAlive() && !stopped(h.pid())) {
+                if (System.nanoTime() > deadline) {
+                    throw new TestkitException(name + " (pid " + h.pid() + ") did not stop within 5 s of SIGSTOP");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Every thread of the process is stopped ({@code T}) or gone; true where /proc cannot tell. */
+    private static boolean stopped(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread exited meanwhile
+                }
+                // pid (comm) state ...: the state follows the last ')' since comm may hold spaces or parentheses
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return !Files.isDirectory(tasks);
+        }
     }
 
     /** SIGCONT to the whole tree. */
