@@ -712,7 +712,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private String describe(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String secret = config.adminPassword();
-        return secret == null || secret.isEmpty() ? m : m.replace(secret, "****");
+        m = secret == null || secret.isEmpty() ? m : m.replace(secret, dev.replicaware.config.Secrets.MASK);
+        return dev.replicaware.config.Secrets.maskUrl(m);
     }
 
     private void submit(Runnable r) {

@@ -51,7 +51,6 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     private int executions;   // statements run on the current attachment
-    private boolean physicalUsed; // a statement or savepoint has run on the current physical connection
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -96,7 +95,6 @@ final class LogicalConnection implements ReplicaAwareConnection {
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
-        this.physicalUsed = false;
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -150,7 +148,6 @@ final class LogicalConnection implements ReplicaAwareConnection {
     /** A statement is about to run: with autocommit off, a transaction is now active. */
     void beforeExecute() {
         executions++;
-        physicalUsed = true;
         if (!autoCommit) {
             transactionActive = true;
         }
@@ -271,7 +268,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (readOnly == this.readOnly) {
             return;
         }
-        if (readOnly && physical != null && (!physicalUsed || transactionActive)) {
+        if (readOnly && physical != null && (executions == 0 || transactionActive)) {
             router.lateReadOnly(node, !transactionActive);
         }
         rerouteAtBoundary("the read-only flag");

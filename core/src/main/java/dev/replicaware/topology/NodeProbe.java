@@ -1,5 +1,6 @@
 package dev.replicaware.topology;
 
+import dev.replicaware.config.Secrets;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import java.sql.Connection;
@@ -80,13 +81,13 @@ final class NodeProbe implements AutoCloseable {
         return c;
     }
 
-    /** The message of a failure, with every password this probe knows replaced by {@code ****}. */
+    /** The message of a failure, with every password this probe knows, and password URL parameters, masked. */
     String describe(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         for (String s : secrets) {
-            message = message.replace(s, "****");
+            message = message.replace(s, Secrets.MASK);
         }
-        return message;
+        return Secrets.maskUrl(message); // a driver may echo the URL, with a password parameter in it
     }
 
     private void closeConnection() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.support.SteadyWriter;
 import dev.replicaware.testkit.ClusterExtension;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.PostgresCluster;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,31 +100,16 @@ class ReplicawareMetricsTest {
             new ReplicawareMetrics(ds).bindTo(registry);
             DoubleSupplier lag = () -> registry.get("replicaware.replica.lag").tags("node", delayed.name()).gauge().value();
             DoubleSupplier lagBytes = () -> registry.get("replicaware.replica.lag.bytes").tags("node", delayed.name()).gauge().value();
-            try (Connection c = pg.connectApp(pg.primary()); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS metrics_load(id BIGINT PRIMARY KEY)");
-            }
-            AtomicBoolean writing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                long id = System.nanoTime();
-                try (Connection c = pg.connectApp(pg.primary()); Statement s = c.createStatement()) {
-                    while (writing.get()) {
-                        s.execute("INSERT INTO metrics_load VALUES (" + id++ + ")");
-                        Thread.sleep(20);
-                    }
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
+            try (SteadyWriter writer = new SteadyWriter(pg, "metrics_load")) {
+                pg.applyDelay(delayed, Duration.ofSeconds(2));
+                try {
+                    double seen = awaitValue("lag gauge near 2 s", lag, v -> v >= 1.5 && v <= 2.5);
+                    System.out.println("replicaware.replica.lag with a 2 s apply delay: " + seen);
+                    assertThat(lagBytes.getAsDouble()).isPositive();
+                } finally {
+                    pg.applyDelay(delayed, Duration.ZERO);
                 }
-            });
-            writer.start();
-            pg.applyDelay(delayed, Duration.ofSeconds(2));
-            try {
-                double seen = awaitValue("lag gauge near 2 s", lag, v -> v >= 1.5 && v <= 2.5);
-                System.out.println("replicaware.replica.lag with a 2 s apply delay: " + seen);
-                assertThat(lagBytes.getAsDouble()).isPositive();
-            } finally {
-                pg.applyDelay(delayed, Duration.ZERO);
-                writing.set(false);
-                writer.join(10_000);
+                writer.check();
             }
             awaitValue("lag gauge back under 0.5 s", lag, v -> v < 0.5);
 

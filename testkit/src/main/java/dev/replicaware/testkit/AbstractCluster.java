@@ -56,6 +56,32 @@ abstract class AbstractCluster implements ReplicatedCluster {
 
     abstract Path logFile(ClusterNode node);
 
+    /** SQL whose one boolean says the node is not a primary (in recovery, read-only). */
+    abstract String isReplicaSql();
+
+    @Override
+    public ClusterNode currentPrimary() {
+        List<ClusterNode> primaries = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            if (!n.isRunning() || n.isPaused()) {
+                continue;
+            }
+            try (Connection c = connect(n, admin, 2); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery(isReplicaSql())) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    primaries.add(n);
+                }
+            } catch (SQLException e) {
+                // not reachable now: not a primary we can use
+            }
+        }
+        if (primaries.size() != 1) {
+            throw new TestkitException("Expected exactly one running " + engine() + " primary, found " + primaries);
+        }
+        return primaries.get(0);
+    }
+
     @Override
     public List<ClusterNode> nodes() {
         return nodes;

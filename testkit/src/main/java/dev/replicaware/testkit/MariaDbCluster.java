@@ -157,26 +157,8 @@ public final class MariaDbCluster extends AbstractCluster {
     }
 
     @Override
-    public ClusterNode currentPrimary() {
-        List<ClusterNode> primaries = new ArrayList<>();
-        for (ClusterNode n : nodes) {
-            if (!n.isRunning() || n.isPaused()) {
-                continue;
-            }
-            try (Connection c = connect(n, admin, 2); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT @@read_only")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    primaries.add(n);
-                }
-            } catch (SQLException e) {
-                // not reachable now: not a primary we can use
-            }
-        }
-        if (primaries.size() != 1) {
-            throw new TestkitException("Expected exactly one running MariaDB node with read_only=OFF, found " + primaries);
-        }
-        return primaries.get(0);
+    String isReplicaSql() {
+        return "SELECT @@read_only";
     }
 
     /** Compares the primary's {@code @@gtid_binlog_pos} with each replica's {@code @@gtid_slave_pos} via {@code MASTER_GTID_WAIT}. */

@@ -106,26 +106,8 @@ public final class PostgresCluster extends AbstractCluster {
     }
 
     @Override
-    public ClusterNode currentPrimary() {
-        List<ClusterNode> primaries = new ArrayList<>();
-        for (ClusterNode n : nodes) {
-            if (!n.isRunning() || n.isPaused()) {
-                continue;
-            }
-            try (Connection c = connect(n, admin, 2); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    primaries.add(n);
-                }
-            } catch (SQLException e) {
-                // not reachable now: not a primary we can use
-            }
-        }
-        if (primaries.size() != 1) {
-            throw new TestkitException("Expected exactly one running PostgreSQL primary, found " + primaries);
-        }
-        return primaries.get(0);
+    String isReplicaSql() {
+        return "SELECT pg_is_in_recovery()";
     }
 
     @Override
