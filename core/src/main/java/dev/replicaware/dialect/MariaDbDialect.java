@@ -4,13 +4,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 
 /**
  * MariaDB: {@code @@read_only} for the role, GTID positions ({@code gtid_binlog_pos}, {@code gtid_slave_pos},
  * the IO thread's {@code Gtid_IO_Pos}) counted as transactions. Internal.
  */
-public final class MariaDbDialect extends Dialect {
+public final class MariaDbDialect extends MySqlFamilyDialect {
     static final MariaDbDialect INSTANCE = new MariaDbDialect();
 
     private static final String PROBE = "SELECT @@read_only, @@gtid_binlog_pos, @@gtid_slave_pos; SHOW REPLICA STATUS";
@@ -20,16 +19,6 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public String name() {
         return "mariadb";
-    }
-
-    @Override
-    public String positionUnit() {
-        return "transactions";
-    }
-
-    @Override
-    public Map<String, String> probeConnectionProperties() {
-        return Map.of("allowMultiQueries", "true");
     }
 
     @Override
@@ -59,40 +48,6 @@ public final class MariaDbDialect extends Dialect {
             throw new SQLException("The MariaDB probe returned no result set");
         }
         return s.getResultSet();
-    }
-
-    @Override
-    public Map<String, String> timeoutProperties(java.time.Duration timeout) {
-        String millis = Long.toString(timeout.toMillis());
-        return Map.of("connectTimeout", millis, "socketTimeout", millis);
-    }
-
-    @Override
-    public boolean supportsFailover() {
-        return true;
-    }
-
-    @Override
-    public int defaultPort() {
-        return 3306;
-    }
-
-    /** 10 transactions: GTID positions count transactions, not bytes. */
-    @Override
-    public long defaultMaxLagOnFailover() {
-        return 10;
-    }
-
-    /** {@code GET_LOCK} without waiting; a session lock, released when the session ends. */
-    @Override
-    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
-        try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-            String name = "replicaware-failover:" + cluster;
-            ps.setString(1, name.length() > 64 ? name.substring(0, 64) : name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
-        }
     }
 
     @Override
@@ -138,14 +93,5 @@ public final class MariaDbDialect extends Dialect {
         try (Statement s = admin.createStatement()) {
             s.execute("SET GLOBAL read_only = ON");
         }
-    }
-
-    private static String quote(String value) {
-        return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
-    }
-
-    @Override
-    public String serverIdentitySql() {
-        return "SELECT CONCAT(@@hostname, ':', @@port)";
     }
 }

@@ -6,13 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * MySQL 8.4+: {@code @@read_only}/{@code @@super_read_only} for the role, {@code gtid_executed} and the replica's
  * retrieved GTID set counted as transactions. Internal.
  */
-public final class MySqlDialect extends Dialect {
+public final class MySqlDialect extends MySqlFamilyDialect {
     static final MySqlDialect INSTANCE = new MySqlDialect();
 
     private static final String PROBE = "SELECT @@read_only, @@super_read_only, @@gtid_executed; SHOW REPLICA STATUS";
@@ -28,16 +27,6 @@ public final class MySqlDialect extends Dialect {
     @Override
     public String name() {
         return "mysql";
-    }
-
-    @Override
-    public String positionUnit() {
-        return "transactions";
-    }
-
-    @Override
-    public Map<String, String> probeConnectionProperties() {
-        return Map.of("allowMultiQueries", "true");
     }
 
     @Override
@@ -61,40 +50,6 @@ public final class MySqlDialect extends Dialect {
             long received = status == null ? applied : Gtids.mySqlUnionCount(executed, status.get("Retrieved_Gtid_Set"));
             return new Probe(Role.REPLICA, applied, received, applied,
                     status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind());
-        }
-    }
-
-    @Override
-    public Map<String, String> timeoutProperties(java.time.Duration timeout) {
-        String millis = Long.toString(timeout.toMillis());
-        return Map.of("connectTimeout", millis, "socketTimeout", millis);
-    }
-
-    @Override
-    public boolean supportsFailover() {
-        return true;
-    }
-
-    @Override
-    public int defaultPort() {
-        return 3306;
-    }
-
-    /** 10 transactions: GTID positions count transactions, not bytes. */
-    @Override
-    public long defaultMaxLagOnFailover() {
-        return 10;
-    }
-
-    /** {@code GET_LOCK} without waiting; a session lock, released when the session ends. */
-    @Override
-    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
-        try (java.sql.PreparedStatement ps = admin.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-            String name = "replicaware-failover:" + cluster;
-            ps.setString(1, name.length() > 64 ? name.substring(0, 64) : name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getInt(1) == 1;
-            }
         }
     }
 
@@ -126,7 +81,6 @@ public final class MySqlDialect extends Dialect {
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
         try (Statement s = admin.createStatement()) {
             s.execute("STOP REPLICA");
-            
             s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1");
             s.execute("START REPLICA");
         }
@@ -137,14 +91,5 @@ public final class MySqlDialect extends Dialect {
         try (Statement s = admin.createStatement()) {
             s.execute("SET GLOBAL super_read_only = ON");
         }
-    }
-
-    private static String quote(String value) {
-        return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
-    }
-
-    @Override
-    public String serverIdentitySql() {
-        return "SELECT CONCAT(@@hostname, ':', @@port)";
     }
 }

@@ -1,0 +1,72 @@
+package dev.replicaware.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What MySQL and MariaDB share: mysql-connector-j's connection properties, port 3306, {@code GET_LOCK}, GTID positions
+ * counted as transactions and the quoting of a replication change statement's values. Each subclass keeps its own
+ * probe and its own replication SQL, which the two spell differently ({@code REPLICA}/{@code SOURCE} against
+ * {@code SLAVE}/{@code MASTER}, {@code super_read_only}, GTID modes).
+ */
+abstract class MySqlFamilyDialect extends Dialect {
+
+    @Override
+    public String positionUnit() {
+        return "transactions";
+    }
+
+    /** The probe is one round trip: the variables and {@code SHOW REPLICA STATUS} in one multi-statement. */
+    @Override
+    public Map<String, String> probeConnectionProperties() {
+        return Map.of("allowMultiQueries", "true");
+    }
+
+    @Override
+    public Map<String, String> timeoutProperties(Duration timeout) {
+        String millis = Long.toString(timeout.toMillis());
+        return Map.of("connectTimeout", millis, "socketTimeout", millis);
+    }
+
+    @Override
+    public boolean supportsFailover() {
+        return true;
+    }
+
+    @Override
+    public int defaultPort() {
+        return 3306;
+    }
+
+    /** 10 transactions: GTID positions count transactions, not bytes. */
+    @Override
+    public long defaultMaxLagOnFailover() {
+        return 10;
+    }
+
+    /** {@code GET_LOCK} without waiting; a session lock, released when the session ends. Names are at most 64 characters. */
+    @Override
+    public boolean tryFailoverLock(Connection admin, String cluster) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            String name = "replicaware-failover:" + cluster;
+            ps.setString(1, name.length() > 64 ? name.substring(0, 64) : name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    @Override
+    public String serverIdentitySql() {
+        return "SELECT CONCAT(@@hostname, ':', @@port)";
+    }
+
+    /** A string literal for a change-replication statement, which takes no bind parameters. */
+    static String quote(String value) {
+        return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+}
