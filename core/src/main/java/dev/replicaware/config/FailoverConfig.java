@@ -32,6 +32,18 @@ public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWai
         public String configName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** The mode of that name, in any case ({@code automatic}, {@code EXTERNAL}), or empty. */
+        public static java.util.Optional<Mode> parse(String name) {
+            if (name != null) {
+                for (Mode m : values()) {
+                    if (m.configName().equalsIgnoreCase(name.strip())) {
+                        return java.util.Optional.of(m);
+                    }
+                }
+            }
+            return java.util.Optional.empty();
+        }
     }
 
     /** 10 s: longer than a typical promotion (detection ~2.5 s plus the promotion), short enough for a request timeout. */

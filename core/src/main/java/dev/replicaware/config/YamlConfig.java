@@ -455,11 +455,7 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             FailoverConfig.Mode mode = null;
             String modeText = text(failover, ConfigKeys.MODE, at);
             if (modeText != null) {
-                for (FailoverConfig.Mode m : FailoverConfig.Mode.values()) {
-                    if (m.configName().equalsIgnoreCase(modeText.strip())) {
-                        mode = m;
-                    }
-                }
+                mode = FailoverConfig.Mode.parse(modeText).orElse(null);
                 if (mode == null) {
                     problem(join(at, ConfigKeys.MODE), failover.get(ConfigKeys.MODE).value,
                             "must be one of automatic, external, disabled, but was '" + modeText + "'");

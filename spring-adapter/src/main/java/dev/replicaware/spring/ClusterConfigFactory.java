@@ -161,12 +161,7 @@ final class ClusterConfigFactory {
         if (value == null || value.isBlank()) {
             return FailoverConfig.Mode.EXTERNAL;
         }
-        for (FailoverConfig.Mode m : FailoverConfig.Mode.values()) {
-            if (m.configName().equalsIgnoreCase(value.trim())) {
-                return m;
-            }
-        }
-        return null;
+        return FailoverConfig.Mode.parse(value).orElse(null);
     }
 
     /**
