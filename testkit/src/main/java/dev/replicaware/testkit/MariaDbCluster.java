@@ -243,25 +243,11 @@ public final class MariaDbCluster extends AbstractCluster {
     }
 
     /** How to build a {@link MariaDbCluster}; every setting has a working default. */
-    public static final class Builder {
-        private int replicas = 2;
+    public static final class Builder extends ClusterBuilder<Builder> {
         private boolean semiSynchronous = false;
-        private String database = "app";
-        private Credentials admin = new Credentials("root", "admin-secret");
-        private Credentials app = new Credentials("app", "app-secret");
-        private Credentials replication = new Credentials("repl", "repl-secret");
-        private final Map<String, String> settings = new LinkedHashMap<>();
-        private Duration startTimeout = Duration.ofSeconds(60);
 
-        private Builder() {}
-
-        /** Number of replicas, 0 to 4; default 2. */
-        public Builder replicas(int replicas) {
-            if (replicas < 0 || replicas > 4) {
-                throw new IllegalArgumentException("replicas must be between 0 and 4, but was " + replicas);
-            }
-            this.replicas = replicas;
-            return this;
+        private Builder() {
+            super("root");
         }
 
         /**
@@ -272,30 +258,6 @@ public final class MariaDbCluster extends AbstractCluster {
          */
         public Builder semiSynchronous(boolean semiSynchronous) {
             this.semiSynchronous = semiSynchronous;
-            return this;
-        }
-
-        /** The application's database; default {@code app}. */
-        public Builder database(String database) {
-            this.database = requireIdentifier("database", database);
-            return this;
-        }
-
-        /** The superuser, allowed from any host; default {@code root}. */
-        public Builder admin(String username, String password) {
-            this.admin = new Credentials(requireIdentifier("admin username", username), requirePassword(password));
-            return this;
-        }
-
-        /** The application user, with every privilege on {@link #database(String)} only; default {@code app}. */
-        public Builder app(String username, String password) {
-            this.app = new Credentials(requireIdentifier("app username", username), requirePassword(password));
-            return this;
-        }
-
-        /** The user replicas connect to the primary as, with {@code REPLICATION SLAVE}; default {@code repl}. */
-        public Builder replication(String username, String password) {
-            this.replication = new Credentials(requireIdentifier("replication username", username), requirePassword(password));
             return this;
         }
 
@@ -311,15 +273,6 @@ public final class MariaDbCluster extends AbstractCluster {
                 throw new IllegalArgumentException("setting '" + name + "' needs a value, but was null");
             }
             settings.put(name, value);
-            return this;
-        }
-
-        /** How long each server may take to accept connections, and the replicas to connect; default 60 s. */
-        public Builder startTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, but was " + timeout);
-            }
-            this.startTimeout = timeout;
             return this;
         }
 

@@ -157,25 +157,11 @@ public final class PostgresCluster extends AbstractCluster {
     }
 
     /** How to build a {@link PostgresCluster}; every setting has a working default. */
-    public static final class Builder {
-        private int replicas = 2;
+    public static final class Builder extends ClusterBuilder<Builder> {
         private int synchronousReplicas = 0;
-        private String database = "app";
-        private Credentials admin = new Credentials("postgres", "admin-secret");
-        private Credentials app = new Credentials("app", "app-secret");
-        private Credentials replication = new Credentials("repl", "repl-secret");
-        private final Map<String, String> settings = new LinkedHashMap<>();
-        private Duration startTimeout = Duration.ofSeconds(60);
 
-        private Builder() {}
-
-        /** Number of streaming replicas, 0 to 4; default 2. */
-        public Builder replicas(int replicas) {
-            if (replicas < 0 || replicas > 4) {
-                throw new IllegalArgumentException("replicas must be between 0 and 4, but was " + replicas);
-            }
-            this.replicas = replicas;
-            return this;
+        private Builder() {
+            super("postgres");
         }
 
         /**
@@ -190,38 +176,9 @@ public final class PostgresCluster extends AbstractCluster {
             return this;
         }
 
-        public Builder database(String database) {
-            this.database = requireIdentifier("database", database);
-            return this;
-        }
-
-        public Builder admin(String username, String password) {
-            this.admin = new Credentials(requireIdentifier("admin username", username), requirePassword(password));
-            return this;
-        }
-
-        public Builder app(String username, String password) {
-            this.app = new Credentials(requireIdentifier("app username", username), requirePassword(password));
-            return this;
-        }
-
-        public Builder replication(String username, String password) {
-            this.replication = new Credentials(requireIdentifier("replication username", username), requirePassword(password));
-            return this;
-        }
-
         /** An extra {@code postgresql.conf} setting for every node, e.g. {@code setting("wal_keep_size", "1GB")}. */
         public Builder setting(String name, String value) {
             settings.put(requireIdentifier("setting name", name), value);
-            return this;
-        }
-
-        /** How long each server may take to accept connections; default 60 s. */
-        public Builder startTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, but was " + timeout);
-            }
-            this.startTimeout = timeout;
             return this;
         }
 

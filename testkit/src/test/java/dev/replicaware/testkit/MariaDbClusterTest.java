@@ -103,7 +103,7 @@ class MariaDbClusterTest {
     void applyDelayHoldsBackOnlyTheDelayedReplica() {
         ClusterNode delayed = cluster.replicas().get(1);
         ClusterNode prompt = cluster.replicas().get(0);
-        cluster.applyDelay(delayed, Duration.ofSeconds(2));
+        cluster.applyDelay(delayed, Duration.ofSeconds(3));
 
         int id = insertOnPrimary("delayed");
         long committed = System.nanoTime();
@@ -111,10 +111,12 @@ class MariaDbClusterTest {
         Duration onDelayed = awaitRow(delayed, id, committed, Duration.ofSeconds(10));
 
         assertThat(onPrompt).as("time until the undelayed replica has the row").isLessThan(Duration.ofMillis(1500));
+        // MASTER_DELAY counts from the event's timestamp in whole seconds: a row committed late in a second is
+        // applied up to one second early, so 3 s of delay holds it back between 2 and 3 s (plus scheduling)
         assertThat(onDelayed).as("time until the delayed replica has the row")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1500))
-                .isLessThan(Duration.ofSeconds(5));
-        System.out.printf("MASTER_DELAY=2: row on the delayed replica after %d ms, on the other after %d ms%n",
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1900))
+                .isLessThan(Duration.ofSeconds(6));
+        System.out.printf("MASTER_DELAY=3: row on the delayed replica after %d ms, on the other after %d ms%n",
                 onDelayed.toMillis(), onPrompt.toMillis());
     }
 
