@@ -3,6 +3,7 @@ package dev.replicaware.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.benchmarks.shardingsphere.ShardingSphereReadWriteSplitting;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.stub.StubDriver;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +38,10 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * prepareStatement, executeQuery, next, close, commit, close — on the read path (to a replica) and the write path.
  * Contenders, each on its own stub servers and HikariCP pools of the same size: one raw HikariCP pool; Replicaware
  * (a primary and two replicas); Spring's {@link LazyConnectionDataSourceProxy} with a read-only DataSource (a primary
- * pool and a replica pool). ShardingSphere-JDBC is not here: it cannot run on the stub driver (see docs/benchmarks.md).
+ * pool and a replica pool); ShardingSphere-JDBC's read/write splitting (a write data source and two read data sources,
+ * round robin, reads in a transaction on one replica: {@link ShardingSphereReadWriteSplitting}). Before measuring, the
+ * setup proves from the stub servers' statement counts that ShardingSphere sends the read cycle to the replicas and the
+ * write cycle to the primary.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar RoutingOverhead -t 8 -prof gc</pre>
  * or, for threads 1, 8 and 32 with JSON and a chart, {@link RoutingOverhead}.
@@ -82,15 +88,44 @@ public class RoutingOverheadBenchmark {
         springLazy = lazy;
     }
 
+    /**
+     * Fails the trial unless, by the servers' own statement counts, read cycles ran on the replicas (round robin, none on
+     * the primary) and write cycles on the primary only: a contender that reads from the primary is no read/write splitting.
+     */
+    static void proveReadWriteSplitting(String contender, DataSource ds, StubServer primary, StubServer replica1, StubServer replica2)
+            throws SQLException {
+        long p = primary.statements();
+        long r1 = replica1.statements();
+        long r2 = replica2.statements();
+        for (int i = 0; i < 4; i++) {
+            readCycle(ds);
+        }
+        long[] reads = {primary.statements() - p, replica1.statements() - r1, replica2.statements() - r2};
+        for (int i = 0; i < 2; i++) {
+            writeCycle(ds);
+        }
+        long[] writes = {primary.statements() - p - reads[0], replica1.statements() - r1 - reads[1],
+            replica2.statements() - r2 - reads[2]};
+        if (reads[0] != 0 || reads[1] != 2 || reads[2] != 2 || writes[0] != 2 || writes[1] != 0 || writes[2] != 0) {
+            throw new IllegalStateException(contender + " does not split reads from writes: statements served (primary, replica1, "
+                    + "replica2) by 4 read cycles " + Arrays.toString(reads) + ", expected [0, 2, 2]; by 2 write cycles "
+                    + Arrays.toString(writes) + ", expected [2, 0, 0]");
+        }
+    }
+
     private HikariDataSource pool(String name) {
+        HikariDataSource ds = stubPool(name);
+        peerPools.add(ds);
+        return ds;
+    }
+
+    static HikariDataSource stubPool(String name) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(quiet(StubServer.named("bench-" + name)).url());
         hikari.setMaximumPoolSize(POOL_SIZE);
         hikari.setMinimumIdle(POOL_SIZE);
         hikari.setPoolName(name);
-        HikariDataSource ds = new HikariDataSource(hikari);
-        peerPools.add(ds);
-        return ds;
+        return new HikariDataSource(hikari);
     }
 
     private static StubServer quiet(StubServer server) {
@@ -133,6 +168,51 @@ public class RoutingOverheadBenchmark {
     @Benchmark
     public int springLazyWrite() throws SQLException {
         return writeCycle(springLazy);
+    }
+
+    /**
+     * ShardingSphere-JDBC on its own state, so that only its benchmarks start it (its metadata repository, executor
+     * threads and SQL parser stay out of the other contenders' forks).
+     */
+    @State(Scope.Benchmark)
+    public static class ShardingSphere {
+        private final List<HikariDataSource> pools = new ArrayList<>();
+        private DataSource dataSource;
+
+        @Setup(Level.Trial)
+        public void start() throws SQLException {
+            StubDriver.register();
+            StubServer primary = declaringT(StubServer.named("bench-ss-primary"));
+            StubServer replica1 = declaringT(StubServer.named("bench-ss-replica1"));
+            StubServer replica2 = declaringT(StubServer.named("bench-ss-replica2"));
+            for (String name : List.of("ss-primary", "ss-replica1", "ss-replica2")) {
+                pools.add(stubPool(name));
+            }
+            dataSource = ShardingSphereReadWriteSplitting.create("bench", pools.get(0), pools.get(1), pools.get(2));
+            proveReadWriteSplitting("ShardingSphere", dataSource, primary, replica1, replica2);
+        }
+
+        /** ShardingSphere checks that the tables a statement names exist: the write cycle's t(x) is declared. */
+        private static StubServer declaringT(StubServer server) {
+            server.declareTable("t", "x");
+            return quiet(server);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            ((AutoCloseable) dataSource).close();
+            pools.forEach(HikariDataSource::close);
+        }
+    }
+
+    @Benchmark
+    public boolean shardingSphereRead(ShardingSphere ss) throws SQLException {
+        return readCycle(ss.dataSource);
+    }
+
+    @Benchmark
+    public int shardingSphereWrite(ShardingSphere ss) throws SQLException {
+        return writeCycle(ss.dataSource);
     }
 
     static boolean readCycle(DataSource ds) throws SQLException {

@@ -33,8 +33,8 @@ public final class StubConnection extends UnsupportedConnection {
     private boolean autoCommit = true;
     private boolean inTransaction;
     private int isolation = TRANSACTION_READ_COMMITTED;
-    private String catalog = "stub";
-    private String schema = "public";
+    private String catalog = StubDatabaseMetaData.CATALOG;
+    private String schema = StubDatabaseMetaData.SCHEMA;
     private int holdability = java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT;
     private int networkTimeout;
     private final Properties clientInfo = new Properties();

@@ -1,12 +1,14 @@
 package dev.replicaware.testkit.stub;
 
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 
 /**
  * The one-row answer of every stub query: column 1 (any label) is the serving server, as its name from
- * {@code getString} and {@code getObject} or its id from {@code getInt} and {@code getLong}. Pre-built per statement
+ * {@code getString} and {@code getObject} or its id from {@code getInt} and {@code getLong}; its metadata says one
+ * VARCHAR column labelled "server". Pre-built per statement
  * and reset for each execution, so a query allocates nothing.
  */
 public final class StubResultSet extends UnsupportedResultSet {
@@ -84,6 +86,24 @@ public final class StubResultSet extends UnsupportedResultSet {
     @Override
     public long getLong(String label) throws SQLException {
         return getInt(1);
+    }
+
+    /** Any label names column 1, the only one. */
+    @Override
+    public int findColumn(String label) throws SQLException {
+        if (closed) {
+            throw new SQLException("This stub result set is closed", "HY010");
+        }
+        return 1;
+    }
+
+    /** One VARCHAR column labelled "server" (shared, so this allocates nothing). */
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        if (closed) {
+            throw new SQLException("This stub result set is closed", "HY010");
+        }
+        return StubResultSetMetaData.QUERY;
     }
 
     @Override

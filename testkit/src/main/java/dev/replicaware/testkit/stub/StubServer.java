@@ -2,7 +2,10 @@ package dev.replicaware.testkit.stub;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * StubServer replica = StubServer.named("replica1");   // jdbc:stub:replica1
  * replica.refuseConnections(true);
  * replica.breakConnections();
+ * replica.declareTable("t", "x");                      // what its DatabaseMetaData reports: table t(x INTEGER)
  * }</pre>
  */
 public final class StubServer {
@@ -31,6 +35,7 @@ public final class StubServer {
     private volatile boolean refusing;
     private volatile boolean recordStateCalls = true;
     private volatile int generation;
+    private volatile Map<String, List<String>> tables = Map.of();
 
     private StubServer(String name) {
         this.name = name;
@@ -80,6 +85,28 @@ public final class StubServer {
         this.recordStateCalls = record;
     }
 
+    /**
+     * Declares a table for the catalog calls of {@link java.sql.DatabaseMetaData} ({@code getTables}, {@code getColumns}...),
+     * for frameworks that check the tables a statement names before they run it. Every column is a nullable INTEGER;
+     * the table has no primary key and no index. Queries still answer the serving server, whatever table they name.
+     */
+    public void declareTable(String table, String... columns) {
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException("A stub table needs a name, but was '" + table + "'");
+        }
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("Stub table '" + table + "' needs at least one column");
+        }
+        Map<String, List<String>> next = new LinkedHashMap<>(tables);
+        next.put(table, List.of(columns));
+        tables = Collections.unmodifiableMap(next);
+    }
+
+    /** The tables declared with {@link #declareTable}: name to column names. */
+    public Map<String, List<String>> tables() {
+        return tables;
+    }
+
     /** Statements this server has executed. */
     public long statements() {
         return statements.sum();
@@ -111,9 +138,10 @@ public final class StubServer {
         connections.forEach(StubConnection::clearStateCalls);
     }
 
-    /** Accepts connections again, zeroes the counters and forgets the connections. */
+    /** Accepts connections again, zeroes the counters and forgets the connections and the declared tables. */
     public void reset() {
         refusing = false;
+        tables = Map.of();
         recordStateCalls = true;
         statements.reset();
         connectionsOpened.reset();
