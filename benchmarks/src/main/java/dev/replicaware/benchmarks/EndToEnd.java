@@ -102,6 +102,8 @@ final class EndToEnd {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("contender", e.name());
         r.put("description", e.description());
+        // other users of the machine weigh on each contender differently: say how busy it was when each one ran
+        r.put("loadAverageAtStart", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         try (Connection c = cluster.connectApp(cluster.primary())) {
             MixedWorkload.seed(c, ROWS);
         }
