@@ -7,19 +7,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * Fixed threads running transactions: 90 % read-only (setReadOnly(true), autocommit off, one SELECT by primary key, commit)
  * and 10 % writes (autocommit off, one INSERT of a unique id, commit). A write's id is recorded as acknowledged once its
  * commit returned; a failed operation is counted, never retried as the same id. Latency of successful transactions goes
- * to one HdrHistogram per thread (microseconds), merged at the end.
+ * to two recorders per thread (reads, writes; microseconds), so a warmup can be cut off with {@link #startMeasuring()}
+ * without stopping the threads; {@link #stop()} merges what was recorded since.
+ *
+ * <p>With seeded rows (see {@link #seed}), reads pick an id among them, so every read finds its row on any replica; with
+ * a server-port expression ({@code inet_server_port()}, {@code @@port}), every read also returns the port of the server
+ * that ran it, counted in {@link #readsByPort} — the server's word on where reads went, not the routing layer's.
  */
 final class MixedWorkload implements AutoCloseable {
     static final String TABLE = "bench_rows";
@@ -34,32 +42,89 @@ final class MixedWorkload implements AutoCloseable {
     final AtomicLong faultAt = new AtomicLong();
     final AtomicLong firstWriteAfterFault = new AtomicLong();
     final AtomicLong failuresAfterFault = new AtomicLong();
+    final Map<Integer, LongAdder> readsByPort = new ConcurrentHashMap<>();
     volatile String lastFailure;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Histogram> histograms = new ArrayList<>();
+    private final List<SingleWriterRecorder> readRecorders = new ArrayList<>();
+    private final List<SingleWriterRecorder> writeRecorders = new ArrayList<>();
     private final DataSource writeSource;
     private final DataSource readSource;
+    private final long seededRows;
+    private final String readSql;
+    private final boolean readsReturnPort;
+    private volatile long measuringSince = System.nanoTime();
+    private long measuredNanos;
+    private Histogram readLatencies;
+    private Histogram writeLatencies;
 
     /** Creates the table through {@code writeSource} (dropping an old one) and starts {@code threads} threads. */
     MixedWorkload(DataSource writeSource, DataSource readSource, int threads) throws SQLException {
+        this(writeSource, readSource, threads, 0, null, true);
+    }
+
+    /**
+     * Starts {@code threads} threads on a table that {@link #seed} filled with {@code seededRows} rows; reads return
+     * {@code serverPortExpression} too when it is not null.
+     */
+    MixedWorkload(DataSource writeSource, DataSource readSource, int threads, long seededRows, String serverPortExpression)
+            throws SQLException {
+        this(writeSource, readSource, threads, seededRows, serverPortExpression, false);
+    }
+
+    private MixedWorkload(DataSource writeSource, DataSource readSource, int threads, long seededRows,
+                          String serverPortExpression, boolean createTable) throws SQLException {
         this.writeSource = writeSource;
         this.readSource = readSource;
-        try (Connection c = writeSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + TABLE);
-            s.execute("CREATE TABLE " + TABLE + " (id BIGINT PRIMARY KEY, pad VARCHAR(200))");
+        this.seededRows = seededRows;
+        this.readsReturnPort = serverPortExpression != null;
+        this.readSql = "SELECT pad" + (readsReturnPort ? ", " + serverPortExpression : "") + " FROM " + TABLE + " WHERE id = ?";
+        nextId.set(seededRows);
+        if (createTable) {
+            try (Connection c = writeSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + TABLE);
+                s.execute("CREATE TABLE " + TABLE + " (id BIGINT PRIMARY KEY, pad VARCHAR(200))");
+            }
         }
         for (int i = 0; i < threads; i++) {
-            Histogram h = new Histogram(60_000_000L, 3);
-            histograms.add(h);
-            Thread t = new Thread(() -> loop(h), "bench-worker-" + i);
+            SingleWriterRecorder reads = new SingleWriterRecorder(1, 60_000_000L, 3);
+            SingleWriterRecorder writes = new SingleWriterRecorder(1, 60_000_000L, 3);
+            readRecorders.add(reads);
+            writeRecorders.add(writes);
+            Thread t = new Thread(() -> loop(reads, writes), "bench-worker-" + i);
             t.setDaemon(true);
             this.threads.add(t);
         }
         this.threads.forEach(Thread::start);
     }
 
-    private void loop(Histogram latencies) {
+    /**
+     * (Re)creates the table on {@code primary} with ids 1..{@code rows}, in one transaction. The connection should be a
+     * direct one, not the contender's, so every contender starts from the same table however it routes.
+     */
+    static void seed(Connection primary, long rows) throws SQLException {
+        try (Statement s = primary.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + TABLE);
+            s.execute("CREATE TABLE " + TABLE + " (id BIGINT PRIMARY KEY, pad VARCHAR(200))");
+        }
+        boolean autoCommit = primary.getAutoCommit();
+        primary.setAutoCommit(false);
+        try (PreparedStatement ps = primary.prepareStatement("INSERT INTO " + TABLE + " (id, pad) VALUES (?, ?)")) {
+            for (long id = 1; id <= rows; id++) {
+                ps.setLong(1, id);
+                ps.setString(2, "seed-" + id);
+                ps.addBatch();
+                if (id % 1000 == 0 || id == rows) {
+                    ps.executeBatch();
+                }
+            }
+            primary.commit();
+        } finally {
+            primary.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void loop(SingleWriterRecorder readLatencies, SingleWriterRecorder writeLatencies) {
         while (running.get()) {
             long began = System.nanoTime();
             boolean read = ThreadLocalRandom.current().nextInt(100) < READ_PERCENT;
@@ -67,6 +132,7 @@ final class MixedWorkload implements AutoCloseable {
                 if (read) {
                     read();
                     reads.incrementAndGet();
+                    readLatencies.recordValue(Math.min((System.nanoTime() - began) / 1000, 60_000_000L));
                 } else {
                     long id = write();
                     acked.add(id);
@@ -75,8 +141,8 @@ final class MixedWorkload implements AutoCloseable {
                     if (fault != 0 && began - fault > 0) {
                         firstWriteAfterFault.compareAndSet(0, System.nanoTime());
                     }
+                    writeLatencies.recordValue(Math.min((System.nanoTime() - began) / 1000, 60_000_000L));
                 }
-                latencies.recordValue(Math.min((System.nanoTime() - began) / 1000, 60_000_000L));
             } catch (SQLException | RuntimeException e) {
                 (read ? readFailures : writeFailures).incrementAndGet();
                 if (faultAt.get() != 0) {
@@ -92,10 +158,13 @@ final class MixedWorkload implements AutoCloseable {
         try (Connection c = readSource.getConnection()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT pad FROM " + TABLE + " WHERE id = ?")) {
-                ps.setLong(1, 1 + ThreadLocalRandom.current().nextLong(Math.max(1, nextId.get())));
+            try (PreparedStatement ps = c.prepareStatement(readSql)) {
+                long ids = seededRows > 0 ? seededRows : Math.max(1, nextId.get());
+                ps.setLong(1, 1 + ThreadLocalRandom.current().nextLong(ids));
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    if (rs.next() && readsReturnPort) {
+                        readsByPort.computeIfAbsent(rs.getInt(2), p -> new LongAdder()).increment();
+                    }
                 }
             }
             c.commit();
@@ -138,14 +207,56 @@ final class MixedWorkload implements AutoCloseable {
         return reads.get() + writes.get();
     }
 
-    /** Stops the threads and returns every thread's latencies merged. */
+    /**
+     * Ends the warmup: latencies, read counts by port and {@link #measuredNanos()} start again from now; the threads go on.
+     * A transaction in flight at this instant lands on either side.
+     */
+    void startMeasuring() {
+        readRecorders.forEach(SingleWriterRecorder::reset);
+        writeRecorders.forEach(SingleWriterRecorder::reset);
+        readsByPort.clear();
+        measuringSince = System.nanoTime();
+    }
+
+    /** Stops the threads and returns the latencies of every thread and both kinds since the start or {@link #startMeasuring()}. */
     Histogram stop() throws InterruptedException {
-        running.set(false);
+        if (!running.getAndSet(false)) {
+            return merged(readLatencies, writeLatencies);
+        }
+        measuredNanos = System.nanoTime() - measuringSince;
+        readLatencies = merged(readRecorders);
+        writeLatencies = merged(writeRecorders);
         for (Thread t : threads) {
             t.join(30_000);
         }
+        return merged(readLatencies, writeLatencies);
+    }
+
+    /** After {@link #stop()}: read-transaction latencies (µs) of the measured interval. */
+    Histogram readLatencies() {
+        return readLatencies;
+    }
+
+    /** After {@link #stop()}: write-transaction latencies (µs) of the measured interval. */
+    Histogram writeLatencies() {
+        return writeLatencies;
+    }
+
+    /** After {@link #stop()}: the length of the measured interval. */
+    long measuredNanos() {
+        return measuredNanos;
+    }
+
+    private static Histogram merged(List<SingleWriterRecorder> recorders) {
         Histogram all = new Histogram(60_000_000L, 3);
-        histograms.forEach(all::add);
+        recorders.forEach(r -> all.add(r.getIntervalHistogram()));
+        return all;
+    }
+
+    private static Histogram merged(Histogram a, Histogram b) {
+        Histogram all = new Histogram(60_000_000L, 3);
+        all.add(a);
+        all.add(b);
         return all;
     }
 

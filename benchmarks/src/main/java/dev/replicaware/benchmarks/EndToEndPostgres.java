@@ -1,0 +1,124 @@
+package dev.replicaware.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.PostgresCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+
+/**
+ * End to end on a testkit PostgreSQL cluster (a primary and two asynchronous replicas): the 90 % read-only / 10 % write
+ * {@link MixedWorkload} through each contender in turn, on a freshly seeded table each time. Contenders:
+ * <ul>
+ *   <li>{@code hikari-primary}: one HikariCP pool on the primary for everything (the baseline: no read scaling);</li>
+ *   <li>{@code replicaware}: {@link ReplicaAwareDataSource}, primary + both replicas, default settings;</li>
+ *   <li>{@code pgjdbc-multihost}: two HikariCP pools on pgjdbc multi-host URLs, writes on
+ *       {@code targetServerType=primary}, reads on {@code targetServerType=preferSecondary&loadBalanceHosts=true};
+ *       the application picks the pool;</li>
+ *   <li>{@code spring-lazy-proxy}: Spring's {@link LazyConnectionDataSourceProxy} over a primary pool, with
+ *       {@code setReadOnlyDataSource} a pool on both replicas ({@code targetServerType=secondary&loadBalanceHosts=true}),
+ *       so its reads have the same two replicas as the others;</li>
+ *   <li>{@code aws-wrapper-rws}: a HikariCP pool on the AWS Advanced JDBC Wrapper with its {@code readWriteSplitting}
+ *       plugin, the three hosts in the URL and {@code singleWriterConnectionString=true} (its connection-string host
+ *       list: the first host is the writer, the others readers; the reader is picked at random on a connection's first
+ *       {@code setReadOnly(true)} and kept for that connection's life).</li>
+ * </ul>
+ * Every read returns {@code inet_server_port()}, so the JSON says which node served the reads. Writes
+ * {@code benchmarks/results/end-to-end-postgres.json} and {@code .png}.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.EndToEndPostgres</pre>
+ *
+ * System properties: {@code threads} (8), {@code seconds} measured per contender (30), {@code warmup} seconds per
+ * contender, not counted (5), {@code rows} seeded (10000), {@code poolSize} of every pool (= threads),
+ * {@code contenders} (comma-separated names, default all). About 3.5 min with the defaults.
+ */
+public final class EndToEndPostgres {
+    static final String NAME = "end-to-end-postgres";
+
+    private EndToEndPostgres() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("== starting a PostgreSQL cluster (primary + 2 asynchronous replicas)");
+        try (PostgresCluster c = PostgresCluster.builder().replicas(2).synchronousReplicas(0).start()) {
+            List<EndToEnd.Entry> entries = filter(entries(c));
+            List<Map<String, Object>> results = EndToEnd.runAll(c, entries, "inet_server_port()", null);
+            EndToEnd.writeReport(NAME, "PostgreSQL 18, primary + 2 replicas", EndToEnd.settings("PostgreSQL 18 (testkit)", c), results);
+            results.forEach(r -> System.out.println(EndToEnd.summary(r)));
+        }
+    }
+
+    static List<EndToEnd.Entry> filter(List<EndToEnd.Entry> all) {
+        String only = System.getProperty("contenders");
+        if (only == null || only.isBlank()) {
+            return all;
+        }
+        List<String> names = List.of(only.split(","));
+        return all.stream().filter(e -> names.contains(e.name())).toList();
+    }
+
+    private static List<EndToEnd.Entry> entries(PostgresCluster c) {
+        ClusterNode primary = c.primary();
+        String all = hosts(c.nodes());
+        String replicas = hosts(c.replicas());
+        String db = "/" + c.database();
+        return List.of(
+                new EndToEnd.Entry("hikari-primary", "one HikariCP pool on the primary, reads and writes",
+                        () -> {
+                            HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
+                            return EndToEnd.Contender.single(p, p);
+                        }),
+                new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
+                        () -> {
+                            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                                    .username(c.app().username()).password(c.app().password())
+                                    .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
+                                            "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
+                            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+                            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+                            return EndToEnd.Contender.single(ds, ds);
+                        }),
+                new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
+                        + "reads targetServerType=preferSecondary&loadBalanceHosts=true (all three hosts); the application picks the pool",
+                        () -> {
+                            HikariDataSource writes = EndToEnd.pool("pgjdbc-writes",
+                                    "jdbc:postgresql://" + all + db + "?targetServerType=primary", c);
+                            HikariDataSource reads = EndToEnd.pool("pgjdbc-reads",
+                                    "jdbc:postgresql://" + all + db + "?targetServerType=preferSecondary&loadBalanceHosts=true", c);
+                            return EndToEnd.Contender.split(writes, reads, reads, writes);
+                        }),
+                new EndToEnd.Entry("spring-lazy-proxy", "Spring LazyConnectionDataSourceProxy: a primary pool, setReadOnlyDataSource a "
+                        + "pgjdbc pool on both replicas (targetServerType=secondary&loadBalanceHosts=true)",
+                        () -> {
+                            HikariDataSource writes = EndToEnd.pool("spring-primary", primary.jdbcUrl(), c);
+                            HikariDataSource reads = EndToEnd.pool("spring-replicas",
+                                    "jdbc:postgresql://" + replicas + db + "?targetServerType=secondary&loadBalanceHosts=true", c);
+                            LazyConnectionDataSourceProxy proxy = new LazyConnectionDataSourceProxy(writes);
+                            proxy.setReadOnlyDataSource(reads);
+                            return EndToEnd.Contender.single(proxy, reads, writes);
+                        }),
+                new EndToEnd.Entry("aws-wrapper-rws", "HikariCP pool on the AWS Advanced JDBC Wrapper 4.3.0, wrapperPlugins=readWriteSplitting, "
+                        + "jdbc:aws-wrapper:postgresql://primary,replica1,replica2/app (connection-string host list, "
+                        + "singleWriterConnectionString=true: the first host is the writer, the others readers)",
+                        () -> {
+                            Properties p = new Properties();
+                            p.setProperty("wrapperPlugins", "readWriteSplitting");
+                            // without it every host of the URL counts as a writer, so setReadOnly(true) finds no reader
+                            // and silently stays on the primary (logged at FINE only): see docs/benchmarks.md
+                            p.setProperty("singleWriterConnectionString", "true");
+                            HikariDataSource ds = EndToEnd.pool("aws-wrapper", "jdbc:aws-wrapper:postgresql://" + all + db, c, p);
+                            return EndToEnd.Contender.single(ds, ds);
+                        }));
+    }
+
+    static String hosts(List<ClusterNode> nodes) {
+        return nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+    }
+}
