@@ -56,12 +56,29 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private boolean readOnly;
     private boolean autoCommit;
     private int isolation = UNSET;
-    private String catalog;
-    private String schema;
-    private int holdability = UNSET;
-    private int networkTimeout = UNSET;
-    private Executor networkTimeoutExecutor;
-    private Properties clientInfo;
+    private RarelySet rarelySet; // null until the caller sets one of them
+
+    /**
+     * The state few callers set, apart so that a logical connection that sets none of it (most do not) costs 48 bytes
+     * rather than 72: it is the one allocation of every getConnection().
+     */
+    private static final class RarelySet {
+        String catalog;
+        String schema;
+        int holdability = UNSET;
+        int networkTimeout = UNSET;
+        Executor networkTimeoutExecutor;
+        Properties clientInfo;
+    }
+
+    private RarelySet rarelySet() {
+        RarelySet r = rarelySet;
+        if (r == null) {
+            r = new RarelySet();
+            rarelySet = r;
+        }
+        return r;
+    }
 
     LogicalConnection(Router router, ReadConsistency consistency, boolean autoCommit) {
         this.router = router;
@@ -107,20 +124,24 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (isolation != UNSET && isolation != target.defaultIsolation()) {
             c.setTransactionIsolation(isolation);
         }
-        if (catalog != null && !catalog.equals(target.defaultCatalog())) {
-            c.setCatalog(catalog);
+        RarelySet r = rarelySet;
+        if (r == null) {
+            return;
         }
-        if (schema != null && !schema.equals(target.defaultSchema())) {
-            c.setSchema(schema);
+        if (r.catalog != null && !r.catalog.equals(target.defaultCatalog())) {
+            c.setCatalog(r.catalog);
         }
-        if (holdability != UNSET) {
-            c.setHoldability(holdability);
+        if (r.schema != null && !r.schema.equals(target.defaultSchema())) {
+            c.setSchema(r.schema);
         }
-        if (networkTimeout != UNSET) {
-            c.setNetworkTimeout(networkTimeoutExecutor, networkTimeout);
+        if (r.holdability != UNSET) {
+            c.setHoldability(r.holdability);
         }
-        if (clientInfo != null) {
-            c.setClientInfo(clientInfo);
+        if (r.networkTimeout != UNSET) {
+            c.setNetworkTimeout(r.networkTimeoutExecutor, r.networkTimeout);
+        }
+        if (r.clientInfo != null) {
+            c.setClientInfo(r.clientInfo);
         }
     }
 
@@ -330,14 +351,14 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setCatalog(catalog);
         }
-        this.catalog = catalog;
+        rarelySet().catalog = catalog;
     }
 
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
-        if (physical == null && catalog != null) {
-            return catalog;
+        if (physical == null && rarelySet != null && rarelySet.catalog != null) {
+            return rarelySet.catalog;
         }
         return physical().getCatalog();
     }
@@ -348,14 +369,14 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setSchema(schema);
         }
-        this.schema = schema;
+        rarelySet().schema = schema;
     }
 
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
-        if (physical == null && schema != null) {
-            return schema;
+        if (physical == null && rarelySet != null && rarelySet.schema != null) {
+            return rarelySet.schema;
         }
         return physical().getSchema();
     }
@@ -366,14 +387,14 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setHoldability(holdability);
         }
-        this.holdability = holdability;
+        rarelySet().holdability = holdability;
     }
 
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        if (physical == null && holdability != UNSET) {
-            return holdability;
+        if (physical == null && rarelySet != null && rarelySet.holdability != UNSET) {
+            return rarelySet.holdability;
         }
         return physical().getHoldability();
     }
@@ -387,15 +408,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setNetworkTimeout(executor, milliseconds);
         }
-        this.networkTimeoutExecutor = executor;
-        this.networkTimeout = milliseconds;
+        RarelySet r = rarelySet();
+        r.networkTimeoutExecutor = executor;
+        r.networkTimeout = milliseconds;
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        if (physical == null && networkTimeout != UNSET) {
-            return networkTimeout;
+        if (physical == null && rarelySet != null && rarelySet.networkTimeout != UNSET) {
+            return rarelySet.networkTimeout;
         }
         return physical().getNetworkTimeout();
     }
@@ -409,13 +431,14 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setClientInfo(name, value);
         }
-        if (clientInfo == null) {
-            clientInfo = new Properties();
+        RarelySet r = rarelySet();
+        if (r.clientInfo == null) {
+            r.clientInfo = new Properties();
         }
         if (value == null) {
-            clientInfo.remove(name);
+            r.clientInfo.remove(name);
         } else {
-            clientInfo.setProperty(name, value);
+            r.clientInfo.setProperty(name, value);
         }
     }
 
@@ -428,15 +451,17 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setClientInfo(properties);
         }
-        clientInfo = new Properties();
+        Properties copy = new Properties();
         if (properties != null) {
-            clientInfo.putAll(properties);
+            copy.putAll(properties);
         }
+        rarelySet().clientInfo = copy;
     }
 
     @Override
     public String getClientInfo(String name) throws SQLException {
         checkOpen();
+        Properties clientInfo = rarelySet == null ? null : rarelySet.clientInfo;
         if (physical == null && clientInfo != null && clientInfo.containsKey(name)) {
             return clientInfo.getProperty(name);
         }

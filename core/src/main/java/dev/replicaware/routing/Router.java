@@ -219,7 +219,9 @@ public final class Router {
 
     /**
      * Attaches a replica and returns true; returns false when none could serve and the primary should; throws when
-     * none could serve and fallback is off.
+     * none could serve and fallback is off. This is the common case only: the first replica chosen serves. Anything
+     * else goes on in {@link #routeToOtherReplicas}; kept apart so that this method stays small enough for the JIT to
+     * inline into the caller.
      */
     private boolean routeToReplica(LogicalConnection connection, List<Node> replicas, Duration lagBound) throws SQLException {
         int count = replicas.size();
@@ -229,46 +231,43 @@ public final class Router {
             }
             throw noReplica(replicas, lagBound, null);
         }
-        long now = System.nanoTime();
         long refused = 0;
         long backingOff = 0;
         for (int i = 0; i < count; i++) {
             Node replica = replicas.get(i);
             if (!replica.status().servesReadsWithin(lagBound)) {
                 refused |= 1L << i;
-            } else if (!replica.isAvailable(now)) {
+            } else if (!replica.isAvailable()) {
                 backingOff |= 1L << i;
             }
         }
-        long tried = 0;
-        SQLException failure = null;
-        // First pass skips replicas backing off; with no fallback, a second pass tries them rather than fail untried.
+        int index = selector.select(replicas, refused | backingOff);
+        if (index < 0) {
+            return routeToOtherReplicas(connection, replicas, lagBound, refused, backingOff, 0, null);
+        }
+        Node replica = replicas.get(index);
+        SQLException failure = attachReplica(connection, replica);
+        if (failure != null) {
+            return routeToOtherReplicas(connection, replicas, lagBound, refused, backingOff, 1L << index, failure);
+        }
+        replica.countRead();
+        return true;
+    }
+
+    /**
+     * The first replica chosen could not serve ({@code tried}, {@code failure}), or none was eligible: tries the next
+     * eligible ones. The first pass skips replicas backing off; with no fallback, a second pass tries them rather than
+     * fail untried.
+     */
+    private boolean routeToOtherReplicas(LogicalConnection connection, List<Node> replicas, Duration lagBound, long refused,
+                                         long backingOff, long tried, SQLException failure) throws SQLException {
         for (int pass = 0; pass < 2; pass++) {
             long excluded = refused | tried | (pass == 0 ? backingOff : 0);
             int index;
             while ((index = selector.select(replicas, excluded)) >= 0) {
                 Node replica = replicas.get(index);
-                Connection physical;
-                try {
-                    physical = replica.pool().getConnection();
-                } catch (SQLException e) {
-                    replica.markFailed(System.nanoTime(), backoffNanos);
-                    tried |= 1L << index;
-                    excluded |= 1L << index;
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                    continue;
-                }
-                try {
-                    connection.attach(replica, physical); // replays state: the first round trip on a pooled connection
-                } catch (SQLException e) {
-                    if (!LogicalConnection.isConnectionError(e)) {
-                        throw e;
-                    }
-                    // a pooled connection to a replica that just died: try the next one, as for a failed borrow
+                SQLException e = attachReplica(connection, replica);
+                if (e != null) {
                     tried |= 1L << index;
                     excluded |= 1L << index;
                     if (failure == null) {
@@ -292,6 +291,29 @@ public final class Router {
             }
         }
         throw noReplica(replicas, lagBound, failure);
+    }
+
+    /**
+     * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
+     * the next one is tried (a failed borrow marks it failed). Throws a failure that another replica would not cure.
+     */
+    private SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
+        Connection physical;
+        try {
+            physical = replica.pool().getConnection();
+        } catch (SQLException e) {
+            replica.markFailed(System.nanoTime(), backoffNanos);
+            return e;
+        }
+        try {
+            connection.attach(replica, physical); // replays state: the first round trip on a pooled connection
+        } catch (SQLException e) {
+            if (!LogicalConnection.isConnectionError(e)) {
+                throw e;
+            }
+            return e; // a pooled connection to a replica that just died: try the next one, as for a failed borrow
+        }
+        return null;
     }
 
     private NoReplicaAvailableException noReplica(List<Node> replicas, Duration lagBound, SQLException failure) {

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * back-off ({@link #markFailed}) so the reads after it do not each wait for the pool's connection timeout.
  */
 public final class Node {
+    /** {@link #skipUntilNanos} of a node that has never failed: no clock to read. */
+    private static final long NEVER_FAILED = Long.MIN_VALUE;
+
     /** An isolation level, catalog or schema the pool does not set. */
     public static final int UNKNOWN = -1;
 
@@ -40,7 +43,7 @@ public final class Node {
     private final LongAdder writes = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder failures = new LongAdder();
-    private volatile long skipUntilNanos;
+    private volatile long skipUntilNanos = NEVER_FAILED;
     private volatile NodeStatus status;
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
@@ -57,7 +60,6 @@ public final class Node {
         this.defaultIsolation = isolationLevel(hikari.getTransactionIsolation());
         this.defaultCatalog = hikari.getCatalog();
         this.defaultSchema = hikari.getSchema();
-        this.skipUntilNanos = System.nanoTime();
         this.status = new NodeStatus(name, role == NodeRole.PRIMARY ? dev.replicaware.dialect.Role.PRIMARY
                 : dev.replicaware.dialect.Role.REPLICA, NodeState.UP, Double.NaN, -1, "none", false, null,
                 java.time.Duration.ZERO, null);
@@ -163,9 +165,13 @@ public final class Node {
         return defaultSchema;
     }
 
-    /** True unless the node failed to serve within the back-off before {@code nowNanos}. */
-    public boolean isAvailable(long nowNanos) {
-        return nowNanos - skipUntilNanos >= 0;
+    /**
+     * True unless the node failed to serve within its back-off. Reads the clock only for a node that has failed once:
+     * routing asks this of every replica on every read-only request.
+     */
+    public boolean isAvailable() {
+        long until = skipUntilNanos;
+        return until == NEVER_FAILED || System.nanoTime() - until >= 0;
     }
 
     /**
@@ -174,7 +180,8 @@ public final class Node {
      */
     public void markFailed(long nowNanos, long backoffNanos) {
         failures.increment();
-        skipUntilNanos = nowNanos + backoffNanos;
+        long until = nowNanos + backoffNanos;
+        skipUntilNanos = until == NEVER_FAILED ? until + 1 : until;
         java.util.function.Consumer<String> hook = failureHook;
         if (hook != null) {
             hook.accept(name);

@@ -72,6 +72,43 @@ class LowestLagSelectorTest {
     }
 
     @Test
+    void roundRobinSharesEvenlyAcrossThreads() throws InterruptedException {
+        List<Node> replicas = replicasWithLags(0, 0);
+        RoundRobinSelector selector = new RoundRobinSelector();
+        int[] picks = new int[2];
+        Thread[] threads = new Thread[16];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    int index = selector.select(replicas, 0);
+                    synchronized (picks) {
+                        picks[index]++;
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(picks).containsExactly(800, 800);
+    }
+
+    @Test
+    void roundRobinSpreadsThreadsThatReadOnceEach() throws InterruptedException {
+        List<Node> replicas = replicasWithLags(0, 0);
+        RoundRobinSelector selector = new RoundRobinSelector();
+        int[] picks = new int[2];
+        for (int t = 0; t < 32; t++) {
+            Thread thread = new Thread(() -> picks[selector.select(replicas, 0)]++);
+            thread.start();
+            thread.join();
+        }
+        assertThat(picks[0]).isBetween(8, 24);
+        assertThat(picks[1]).isBetween(8, 24);
+    }
+
+    @Test
     void anUnknownLagComesLast() {
         List<Node> replicas = replicasWithLags(Double.NaN, 2.0);
         assertThat(new LowestLagSelector().select(replicas, 0)).isEqualTo(1);
