@@ -1,6 +1,7 @@
 package dev.replicaware.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
@@ -14,6 +15,8 @@ import java.util.Map;
  * same workload and settings as {@link EndToEndPostgres}. Contenders:
  * <ul>
  *   <li>{@code hikari-primary}: one HikariCP pool on the primary for everything (the baseline);</li>
+ *   <li>{@code replicaware-primary-only}: the same with {@code ReadConsistency.PRIMARY}, every transaction on the
+ *       primary as with {@code hikari-primary}: the two differ by Replicaware's layer alone;</li>
  *   <li>{@code replicaware}: {@link ReplicaAwareDataSource}, primary + both replicas, default settings;</li>
  *   <li>{@code connectorj-replication}: one HikariCP pool on Connector/J's
  *       {@code jdbc:mysql:replication://primary,replica1,replica2/app} (the first host is the source, the others replicas;
@@ -30,7 +33,7 @@ import java.util.Map;
  *     dev.replicaware.benchmarks.EndToEndMariaDb</pre>
  *
  * System properties: as {@link EndToEndPostgres} ({@code threads}, {@code seconds}, {@code warmup}, {@code rows},
- * {@code poolSize}, {@code contenders}). About 2 min with the defaults.
+ * {@code poolSize}, {@code contenders}). About 2.5 min with the defaults.
  */
 public final class EndToEndMariaDb {
     static final String NAME = "end-to-end-mariadb";
@@ -60,15 +63,15 @@ public final class EndToEndMariaDb {
                             HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
+                new EndToEnd.Entry("replicaware-primary-only", "ReplicaAwareDataSource on the same three nodes with ReadConsistency.PRIMARY: "
+                        + "every transaction on the primary, as hikari-primary, so that the difference is the layer alone",
+                        () -> {
+                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.PRIMARY);
+                            return EndToEnd.Contender.single(ds, ds);
+                        }),
                 new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
                         () -> {
-                            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
-                                    .username(c.app().username()).password(c.app().password())
-                                    .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
-                                            "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
-                            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
-                            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.ANY);
                             return EndToEnd.Contender.single(ds, ds);
                         }),
                 new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "
@@ -78,5 +81,18 @@ public final class EndToEndMariaDb {
                                     "jdbc:mysql:replication://" + all + "/" + c.database() + URL_PARAMETERS, c);
                             return EndToEnd.Contender.single(p, p);
                         }));
+    }
+
+    /** Replicaware on every node of {@code c}, pools as every contender's, default settings but {@code consistency}. */
+    private static ReplicaAwareDataSource replicaware(MariaDbCluster c, ReadConsistency consistency) {
+        ClusterNode primary = c.primary();
+        ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
+                        "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
+        c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+        b.readConsistency(consistency);
+        return new ReplicaAwareDataSource(b.build());
     }
 }

@@ -1,6 +1,7 @@
 package dev.replicaware.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
@@ -17,6 +18,8 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * {@link MixedWorkload} through each contender in turn, on a freshly seeded table each time. Contenders:
  * <ul>
  *   <li>{@code hikari-primary}: one HikariCP pool on the primary for everything (the baseline: no read scaling);</li>
+ *   <li>{@code replicaware-primary-only}: the same with {@code ReadConsistency.PRIMARY}, every transaction on the
+ *       primary as with {@code hikari-primary}: the two differ by Replicaware's layer alone;</li>
  *   <li>{@code replicaware}: {@link ReplicaAwareDataSource}, primary + both replicas, default settings;</li>
  *   <li>{@code pgjdbc-multihost}: two HikariCP pools on pgjdbc multi-host URLs, writes on
  *       {@code targetServerType=primary}, reads on {@code targetServerType=preferSecondary&loadBalanceHosts=true};
@@ -36,7 +39,7 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  *
  * System properties: {@code threads} (8), {@code seconds} measured per contender (30), {@code warmup} seconds per
  * contender, not counted (5), {@code rows} seeded (10000), {@code poolSize} of every pool (= threads),
- * {@code contenders} (comma-separated names, default all). About 3.5 min with the defaults.
+ * {@code contenders} (comma-separated names, default all). About 4 min with the defaults.
  */
 public final class EndToEndPostgres {
     static final String NAME = "end-to-end-postgres";
@@ -74,15 +77,15 @@ public final class EndToEndPostgres {
                             HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
+                new EndToEnd.Entry("replicaware-primary-only", "ReplicaAwareDataSource on the same three nodes with ReadConsistency.PRIMARY: "
+                        + "every transaction on the primary, as hikari-primary, so that the difference is the layer alone",
+                        () -> {
+                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.PRIMARY);
+                            return EndToEnd.Contender.single(ds, ds);
+                        }),
                 new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
                         () -> {
-                            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
-                                    .username(c.app().username()).password(c.app().password())
-                                    .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
-                                            "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
-                            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
-                            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.ANY);
                             return EndToEnd.Contender.single(ds, ds);
                         }),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
@@ -120,5 +123,18 @@ public final class EndToEndPostgres {
 
     static String hosts(List<ClusterNode> nodes) {
         return nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+    }
+
+    /** Replicaware on every node of {@code c}, pools as every contender's, default settings but {@code consistency}. */
+    private static ReplicaAwareDataSource replicaware(PostgresCluster c, ReadConsistency consistency) {
+        ClusterNode primary = c.primary();
+        ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
+                        "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
+        c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+        b.readConsistency(consistency);
+        return new ReplicaAwareDataSource(b.build());
     }
 }
