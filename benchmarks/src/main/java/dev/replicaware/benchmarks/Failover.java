@@ -102,7 +102,8 @@ public final class Failover {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("run", run);
                 r.put("writeUnavailableMs", window);
-                r.put("failedOperations", w.failuresAfterFault.get());
+                // every failure since the kill, including those of operations in flight before markFault() ran
+                r.put("failedOperations", w.readFailures.get() + w.writeFailures.get() - failedBefore);
                 r.put("failedReads", w.readFailures.get());
                 r.put("failedWrites", w.writeFailures.get());
                 r.put("failedBeforeKill", failedBefore);

@@ -41,7 +41,6 @@ final class MixedWorkload implements AutoCloseable {
     final AtomicLong writeFailures = new AtomicLong();
     final AtomicLong faultAt = new AtomicLong();
     final AtomicLong firstWriteAfterFault = new AtomicLong();
-    final AtomicLong failuresAfterFault = new AtomicLong();
     final Map<Integer, LongAdder> readsByPort = new ConcurrentHashMap<>();
     volatile String lastFailure;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -145,9 +144,6 @@ final class MixedWorkload implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 (read ? readFailures : writeFailures).incrementAndGet();
-                if (faultAt.get() != 0) {
-                    failuresAfterFault.incrementAndGet();
-                }
                 lastFailure = e.toString();
                 pause();
             }
