@@ -24,8 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.RoutingOverhead</pre>
  *
- * System properties: {@code threads} (default {@code 1,8,32}), {@code warmups} (2), {@code iterations} (3),
- * {@code seconds} (2 per iteration), {@code include} (a regex over the benchmark methods, default all).
+ * System properties: {@code threads} (default {@code 1,8,32}), {@code warmups} (3), {@code iterations} (5),
+ * {@code seconds} (2 per iteration), {@code include} (a regex over the benchmark methods, default all). About 9 min.
  */
 public final class RoutingOverhead {
     static final String NAME = "routing-overhead";
@@ -38,8 +38,8 @@ public final class RoutingOverhead {
 
     public static void main(String[] args) throws RunnerException {
         int[] threads = Arrays.stream(System.getProperty("threads", "1,8,32").split(",")).mapToInt(Integer::parseInt).toArray();
-        int warmups = Integer.getInteger("warmups", 2);
-        int iterations = Integer.getInteger("iterations", 3);
+        int warmups = Integer.getInteger("warmups", 3);
+        int iterations = Integer.getInteger("iterations", 5);
         int seconds = Integer.getInteger("seconds", 2);
         String include = System.getProperty("include", "");
 
