@@ -2,6 +2,10 @@ package dev.replicaware.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReadConsistency;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.testkit.ClusterNode;
 import java.sql.Connection;
@@ -229,6 +233,21 @@ final class EndToEnd {
             c.setDataSourceProperties(driverProperties);
         }
         return new HikariDataSource(c);
+    }
+
+    /** A Replicaware contender on every node of {@code c}: pools as every contender's, default settings but {@code consistency}. */
+    static Entry replicaware(ReplicatedCluster c, String name, ReadConsistency consistency, String description) {
+        return new Entry(name, description, () -> {
+            ClusterNode primary = c.primary();
+            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                    .username(c.app().username()).password(c.app().password())
+                    .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
+                    .readConsistency(consistency);
+            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+            return Contender.single(ds, ds);
+        });
     }
 
     static HikariDataSource pool(String name, String url, ReplicatedCluster cluster) {

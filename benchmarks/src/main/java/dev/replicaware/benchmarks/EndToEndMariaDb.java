@@ -3,8 +3,6 @@ package dev.replicaware.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
-import dev.replicaware.config.ClusterConfig;
-import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.MariaDbCluster;
 import java.util.List;
@@ -63,17 +61,11 @@ public final class EndToEndMariaDb {
                             HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
-                new EndToEnd.Entry("replicaware-primary-only", "ReplicaAwareDataSource on the same three nodes with ReadConsistency.PRIMARY: "
-                        + "every transaction on the primary, as hikari-primary, so that the difference is the layer alone",
-                        () -> {
-                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.PRIMARY);
-                            return EndToEnd.Contender.single(ds, ds);
-                        }),
-                new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
-                        () -> {
-                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.ANY);
-                            return EndToEnd.Contender.single(ds, ds);
-                        }),
+                EndToEnd.replicaware(c, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
+                        + "three nodes with ReadConsistency.PRIMARY: every transaction on the primary, as hikari-primary, so that the "
+                        + "difference is the layer alone"),
+                EndToEnd.replicaware(c, "replicaware", ReadConsistency.ANY,
+                        "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "
                         + "jdbc:mysql:replication://primary,replica1,replica2/app (default load balancing of the replicas: random)",
                         () -> {
@@ -81,18 +73,5 @@ public final class EndToEndMariaDb {
                                     "jdbc:mysql:replication://" + all + "/" + c.database() + URL_PARAMETERS, c);
                             return EndToEnd.Contender.single(p, p);
                         }));
-    }
-
-    /** Replicaware on every node of {@code c}, pools as every contender's, default settings but {@code consistency}. */
-    private static ReplicaAwareDataSource replicaware(MariaDbCluster c, ReadConsistency consistency) {
-        ClusterNode primary = c.primary();
-        ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
-                .username(c.app().username()).password(c.app().password())
-                .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
-                        "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
-        c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
-        b.readConsistency(consistency);
-        return new ReplicaAwareDataSource(b.build());
     }
 }

@@ -3,8 +3,6 @@ package dev.replicaware.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
-import dev.replicaware.config.ClusterConfig;
-import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.PostgresCluster;
 import java.util.List;
@@ -77,17 +75,11 @@ public final class EndToEndPostgres {
                             HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
-                new EndToEnd.Entry("replicaware-primary-only", "ReplicaAwareDataSource on the same three nodes with ReadConsistency.PRIMARY: "
-                        + "every transaction on the primary, as hikari-primary, so that the difference is the layer alone",
-                        () -> {
-                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.PRIMARY);
-                            return EndToEnd.Contender.single(ds, ds);
-                        }),
-                new EndToEnd.Entry("replicaware", "ReplicaAwareDataSource on the primary and both replicas, default settings",
-                        () -> {
-                            ReplicaAwareDataSource ds = replicaware(c, ReadConsistency.ANY);
-                            return EndToEnd.Contender.single(ds, ds);
-                        }),
+                EndToEnd.replicaware(c, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
+                        + "three nodes with ReadConsistency.PRIMARY: every transaction on the primary, as hikari-primary, so that the "
+                        + "difference is the layer alone"),
+                EndToEnd.replicaware(c, "replicaware", ReadConsistency.ANY,
+                        "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
                         + "reads targetServerType=preferSecondary&loadBalanceHosts=true (all three hosts); the application picks the pool",
                         () -> {
@@ -123,18 +115,5 @@ public final class EndToEndPostgres {
 
     static String hosts(List<ClusterNode> nodes) {
         return nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
-    }
-
-    /** Replicaware on every node of {@code c}, pools as every contender's, default settings but {@code consistency}. */
-    private static ReplicaAwareDataSource replicaware(PostgresCluster c, ReadConsistency consistency) {
-        ClusterNode primary = c.primary();
-        ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
-                .username(c.app().username()).password(c.app().password())
-                .pool(Map.of("maximumPoolSize", String.valueOf(EndToEnd.POOL_SIZE),
-                        "minimumIdle", String.valueOf(EndToEnd.POOL_SIZE)));
-        c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
-        b.readConsistency(consistency);
-        return new ReplicaAwareDataSource(b.build());
     }
 }
