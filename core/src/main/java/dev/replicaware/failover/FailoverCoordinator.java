@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * primary (the monitor follows observed roles), and {@code automatic} mode runs {@link #failover(String)}:
  * <ol>
  *   <li>open admin sessions to every node the monitor can reach;</li>
- *   <li>take the failover lock on a majority of all configured nodes, or follow whoever holds it;</li>
+ *   <li>take the failover lock on a quorum of the nodes ({@link FailoverQuorum}), or follow whoever holds it;</li>
  *   <li>ask the replicas afresh: one that says it is primary is followed; one that still receives from the lost
  *       primary proves it alive (only this application lost it): refuse;</li>
  *   <li>choose the candidate ({@link Candidates#choose}) and refuse one beyond {@code maxLagOnFailover};</li>
@@ -272,10 +272,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         try (Sessions sessions = openSessions(lost)) {
             // 2. The failover lock on a majority of all configured nodes.
             List<String> locked = sessions.lockInOrder();
-            int majority = nodeConfigs.size() / 2 + 1;
-            if (locked.size() < majority) {
-                return refuse("another Replicaware instance holds the failover lock (this one holds it on " + locked
-                        + ", needs " + majority + " of " + nodeConfigs.size() + " nodes); following its result");
+            String noQuorum = FailoverQuorum.refusal(voters(lost), locked, sessions.heldElsewhere());
+            if (noQuorum != null) {
+                return refuse(noQuorum);
             }
             NodeStatus lostStatus = monitor.statuses().get(lost);
             if (lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty()) {
@@ -499,8 +498,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         try (Sessions sessions = openSessions(null)) {
             List<String> locked = sessions.lockInOrder();
-            if (locked.size() < nodeConfigs.size() / 2 + 1) {
-                throw new SQLException("Another Replicaware instance holds the failover lock of cluster '" + cluster + "'");
+            String noQuorum = FailoverQuorum.refusal(voters(null), locked, sessions.heldElsewhere());
+            if (noQuorum != null) {
+                throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " refused: " + noQuorum);
             }
             Dialect dialect = sessions.dialect();
             if (!sessions.names().contains(target) || !sessions.names().contains(old)) {
@@ -633,6 +633,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private final class Sessions implements AutoCloseable {
         private final Map<String, Connection> connections = new LinkedHashMap<>();
         private Dialect dialect;
+        private String heldElsewhere;
 
         void add(String name, Connection c, Dialect d) {
             connections.put(name, c);
@@ -657,6 +658,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             for (Map.Entry<String, Connection> e : connections.entrySet()) {
                 try {
                     if (!dialect.tryFailoverLock(e.getValue(), cluster)) {
+                        heldElsewhere = e.getKey();
                         break;
                     }
                     held.add(e.getKey());
@@ -665,6 +667,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 }
             }
             return held;
+        }
+
+        /** The node whose lock {@link #lockInOrder} found held by another instance, or null. */
+        String heldElsewhere() {
+            return heldElsewhere;
         }
 
         /** A fresh probe of every session's server; one that fails to answer is left out. */
@@ -693,6 +700,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+
+    /** The nodes that vote on a failover ({@link FailoverQuorum}): every configured node but the one being replaced. */
+    private List<String> voters(String lost) {
+        return nodeConfigs.keySet().stream().filter(n -> !n.equals(lost)).toList();
+    }
 
     private String replicationHost(String node) {
         NodeConfig n = nodeConfigs.get(node);

@@ -1,0 +1,204 @@
+package dev.replicaware.failover;
+
+import static dev.replicaware.failover.FailoverContract.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.FailoverConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.ReplicatedCluster;
+import dev.replicaware.topology.NodeState;
+import dev.replicaware.topology.TopologyEvent;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ways a failover or switchover could lose an acknowledged write or leave writes failing (issue 12), on a real
+ * cluster of each engine, one cluster per test (each test changes its primary). Where writes landed is asked of the
+ * servers.
+ */
+abstract class FailoverSafetyContract {
+    static final Duration WRITE_WAIT = Duration.ofSeconds(15);
+
+    final List<AutoCloseable> resources = new ArrayList<>();
+    final List<TopologyEvent> events = new CopyOnWriteArrayList<>();
+
+    /** A primary and {@code replicas} replicas; with {@code synchronous}, every acknowledged commit is on a replica. */
+    abstract ReplicatedCluster startCluster(int replicas, boolean synchronous);
+
+    /** True when {@code node} says it takes writes. */
+    abstract boolean isPrimary(ReplicatedCluster c, ClusterNode node) throws SQLException;
+
+    /**
+     * True where the fence's read-only setting leaves a transaction already open free to commit (PostgreSQL's
+     * {@code default_transaction_read_only}); MariaDB's {@code read_only} refuses the commit of one that wrote
+     * ("running with the --read-only option"), so the switchover needs nothing more there.
+     */
+    abstract boolean fenceLeavesOpenTransactionsRunning();
+
+    /** SQL that sleeps {@code seconds} inside the caller's transaction. */
+    abstract String sleepSql(int seconds);
+
+    /** True where the database can demote a primary without a restart (MariaDB, MySQL); PostgreSQL fences it instead. */
+    abstract boolean oldPrimaryRejoinsAfterSwitchover();
+
+    /** Creates an admin user that may probe and lock but not promote; answers its name (its password is "weak"). */
+    abstract String createAdminThatCannotPromote(ReplicatedCluster c) throws SQLException;
+
+    ReplicatedCluster cluster(int replicas, boolean synchronous) {
+        ReplicatedCluster c = startCluster(replicas, synchronous);
+        resources.add(c);
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    ClusterConfig config(ReplicatedCluster c, FailoverConfig.Mode mode, Duration writeWait, String adminUser, String adminPassword) {
+        ClusterConfig.Builder b = ClusterConfig.builder("fs")
+                .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1"))
+                .failover(new FailoverConfig(mode, null, writeWait, adminUser, adminPassword));
+        for (ClusterNode r : c.replicas()) {
+            b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
+        }
+        return b.build();
+    }
+
+    ReplicaAwareDataSource dataSource(ClusterConfig config) {
+        ReplicaAwareDataSource ds = new ReplicaAwareDataSource(config);
+        ds.addTopologyListener(events::add);
+        resources.add(ds);
+        return ds;
+    }
+
+    ReplicaAwareDataSource automatic(ReplicatedCluster c, Duration writeWait) {
+        return dataSource(config(c, FailoverConfig.Mode.AUTOMATIC, writeWait, c.admin().username(), c.admin().password()));
+    }
+
+    static void createTable(ReplicaAwareDataSource ds) throws SQLException {
+        try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE fs_writes (id BIGINT PRIMARY KEY, pad VARCHAR(200))");
+        }
+    }
+
+    static boolean write(ReplicaAwareDataSource ds, long id) {
+        try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+            s.executeUpdate("INSERT INTO fs_writes VALUES (" + id + ", 'w')");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Item 7: the quorum rule.
+
+    @Test
+    void primaryWithOneReplicaFailsOver() throws Exception {
+        assumeTrue(runsEngineIndependentTests(), "the quorum rule does not depend on the engine");
+        ReplicatedCluster c = cluster(1, false);
+        ReplicaAwareDataSource ds = automatic(c, WRITE_WAIT);
+        createTable(ds);
+        c.waitForReplication(Duration.ofSeconds(10));
+        c.kill(c.primary());
+        await("a write after the primary was killed", Duration.ofSeconds(30), () -> write(ds, 1), () -> ds.failoverStats() + " " + events);
+        ClusterNode replica = c.replicas().get(0);
+        assertThat(isPrimary(c, replica)).isTrue();
+        assertThat(ids(c, replica)).contains(1L);
+        assertThat(ds.failoverStats().completed()).isEqualTo(1);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /** True on the one engine that runs the tests whose outcome does not depend on the engine. */
+    abstract boolean runsEngineIndependentTests();
+
+    Set<Long> ids(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM fs_writes")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Writers on several DataSources, each id recorded once its commit returned; failures are not retried. */
+    static final class Writers {
+        final Set<Long> acked = ConcurrentHashMap.newKeySet();
+        final AtomicLong failures = new AtomicLong();
+        private final AtomicLong nextId = new AtomicLong(1000);
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+
+        Writers(List<ReplicaAwareDataSource> dataSources, int perDataSource) {
+            for (ReplicaAwareDataSource ds : dataSources) {
+                for (int i = 0; i < perDataSource; i++) {
+                    Thread t = new Thread(() -> {
+                        while (running.get()) {
+                            long id = nextId.incrementAndGet();
+                            if (write(ds, id)) {
+                                acked.add(id);
+                            } else {
+                                failures.incrementAndGet();
+                                try {
+                                    Thread.sleep(5);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        }
+                    }, "fs-writer-" + threads.size());
+                    t.setDaemon(true);
+                    t.start();
+                    threads.add(t);
+                }
+            }
+        }
+
+        void awaitAcked(int count) {
+            await(count + " acknowledged writes", Duration.ofSeconds(40), () -> acked.size() >= count,
+                    () -> acked.size() + " acked, " + failures.get() + " failures");
+        }
+
+        /** Stops the writers, giving a write in flight 15 s in all to end. */
+        void stop() throws InterruptedException {
+            running.set(false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        }
+
+        List<String> stuck() {
+            return threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+        }
+    }
+}

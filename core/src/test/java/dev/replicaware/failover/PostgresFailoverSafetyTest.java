@@ -1,0 +1,58 @@
+package dev.replicaware.failover;
+
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.PostgresCluster;
+import dev.replicaware.testkit.ReplicatedCluster;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** {@link FailoverSafetyContract} on PostgreSQL; it also runs the tests whose outcome does not depend on the engine. */
+class PostgresFailoverSafetyTest extends FailoverSafetyContract {
+
+    @Override
+    ReplicatedCluster startCluster(int replicas, boolean synchronous) {
+        return PostgresCluster.builder().replicas(replicas).synchronousReplicas(synchronous ? 1 : 0)
+                .setting("wal_receiver_timeout", "2s").start();
+    }
+
+    @Override
+    boolean isPrimary(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            return !rs.getBoolean(1);
+        }
+    }
+
+    @Override
+    boolean fenceLeavesOpenTransactionsRunning() {
+        return true;
+    }
+
+    @Override
+    String sleepSql(int seconds) {
+        return "SELECT pg_sleep(" + seconds + ")";
+    }
+
+    @Override
+    boolean oldPrimaryRejoinsAfterSwitchover() {
+        return false;
+    }
+
+    /** Probes and locks (pg_monitor), but may not run pg_promote (superuser-only unless granted) nor ALTER SYSTEM. */
+    @Override
+    String createAdminThatCannotPromote(ReplicatedCluster c) throws SQLException {
+        try (Connection conn = c.connectAdmin(c.primary()); Statement s = conn.createStatement()) {
+            s.execute("CREATE ROLE weak_admin LOGIN PASSWORD 'weak'");
+            s.execute("GRANT pg_monitor TO weak_admin");
+        }
+        return "weak_admin";
+    }
+
+    @Override
+    boolean runsEngineIndependentTests() {
+        return true;
+    }
+}
