@@ -116,6 +116,15 @@ public abstract class Dialect {
     }
 
     /**
+     * After {@link #fence}, during a switchover: ends what could still commit a write on this primary, and answers
+     * null once no write transaction remains, else what remains. By default nothing to do: MySQL and MariaDB's
+     * {@code read_only} waits for transactions committing and refuses the commit of open ones that wrote.
+     */
+    public String endWritesInFlight(Connection admin, java.time.Duration timeout) throws SQLException {
+        return null;
+    }
+
+    /**
      * Waits until this replica has applied everything it received, polling {@link #probe} until {@code timeout};
      * answers the last probe, whose replayed position equals its received one on success.
      */

@@ -142,6 +142,40 @@ public final class PostgresDialect extends Dialect {
         }
     }
 
+    /**
+     * The fence does not touch transactions already open, which may commit for as long as they like: every other
+     * client session is terminated (this admin session excepted; walsenders are not client sessions), then it waits
+     * until none holding a transaction id (one that wrote) is left.
+     */
+    @Override
+    public String endWritesInFlight(Connection admin, java.time.Duration timeout) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'").close();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String remaining;
+            try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), string_agg(pid::text, ',')"
+                    + " FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    + " AND backend_xid IS NOT NULL")) {
+                rs.next();
+                remaining = rs.getInt(1) == 0 ? null : rs.getInt(1) + " sessions with a write transaction, pids "
+                        + rs.getString(2) + ", still there " + timeout.toMillis() + " ms after pg_terminate_backend;"
+                        + " the admin user needs pg_signal_backend";
+            }
+            if (remaining == null || System.nanoTime() > deadline) {
+                return remaining;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("Interrupted while ending the sessions of a switchover's old primary", e);
+            }
+        }
+    }
+
     /** {@code key=value key='quoted value'} as libpq writes it; keys in order. */
     static java.util.Map<String, String> parseConninfo(String conninfo) {
         java.util.Map<String, String> result = new java.util.LinkedHashMap<>();

@@ -517,12 +517,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             republish.run();
             boolean promoted = false;
             try {
-                Node oldNode = nodes.get(old);
-                long drainDeadline = System.nanoTime() + config.writeWait().toNanos() / 2;
-                while (oldNode != null && oldNode.activeConnections() > 0 && System.nanoTime() < drainDeadline) {
-                    sleep(10);
-                }
-                dialect.fence(oldConnection);
+                SwitchoverWriteStop.stopWrites(cluster, old, nodes.get(old), dialect, oldConnection, config.writeWait().dividedBy(2));
                 long position = dialect.probe(oldConnection).writePosition();
                 long deadline = System.nanoTime() + config.writeWait().toNanos();
                 Probe p;

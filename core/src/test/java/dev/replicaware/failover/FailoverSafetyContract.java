@@ -117,6 +117,56 @@ abstract class FailoverSafetyContract {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
+    // Item 1: a write transaction open across a switchover.
+
+    @Test
+    void longWriteTransactionAcrossSwitchoverIsOnTheNewPrimaryOrFailedNeverAcknowledgedAndMissing() throws Exception {
+        assumeTrue(fenceLeavesOpenTransactionsRunning(), "this engine's fence itself refuses the commit of an open transaction that wrote");
+        ReplicatedCluster c = cluster(1, false); // async: a commit on the old primary is acknowledged at once
+        ReplicaAwareDataSource ds = automatic(c, Duration.ofSeconds(2)); // drains this instance's writes for 1 s
+        createTable(ds);
+        ClusterNode target = c.replicas().get(0);
+        CountDownLatch inserted = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread tx = new Thread(() -> {
+            try (Connection conn = ds.getConnection()) {
+                conn.setAutoCommit(false);
+                try (Statement s = conn.createStatement()) {
+                    s.executeUpdate("INSERT INTO fs_writes VALUES (1, 'long')");
+                    inserted.countDown();
+                    s.execute(sleepSql(4));
+                }
+                conn.commit();
+                outcome.set("committed");
+            } catch (SQLException e) {
+                outcome.set(e);
+            } finally {
+                inserted.countDown();
+            }
+        }, "fs-long-transaction");
+        tx.start();
+        assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
+        SQLException switchoverFailure = null;
+        try {
+            ds.switchover(target.name());
+        } catch (SQLException e) {
+            switchoverFailure = e; // refused: nothing may have changed
+        }
+        tx.join(30_000);
+        assertThat(tx.isAlive()).as("the long transaction ended").isFalse();
+        System.out.println("[" + c.engine() + "] long transaction across a switchover: " + outcome.get()
+                + (switchoverFailure == null ? "" : "; switchover refused: " + switchoverFailure.getMessage()));
+        ClusterNode primary = switchoverFailure == null ? target : c.primary();
+        assertThat(isPrimary(c, primary)).isTrue();
+        if ("committed".equals(outcome.get())) {
+            assertThat(ids(c, primary)).as("a transaction acknowledged as committed, on the primary " + primary.name()).contains(1L);
+        } else {
+            assertThat(outcome.get()).isInstanceOf(SQLException.class);
+        }
+        assertThat(write(ds, 2)).as("writes go on after the switchover").isTrue();
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
     // Item 7: the quorum rule.
 
     @Test
