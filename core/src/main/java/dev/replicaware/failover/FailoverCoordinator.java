@@ -323,11 +323,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             // 6. Cut the application off the old primary, then promote and verify the role flipped. Closing its pool
             //    aborts the connections still in use there: a hung primary that resumes must not acknowledge a write
-            //    in flight once another node takes writes. (Should the promotion then fail, writes keep failing closed.)
-            Node oldNode = nodes.get(lost);
-            if (oldNode != null) {
-                oldNode.close();
-            }
+            //    in flight once another node takes writes. It gets a new pool: should the promotion fail and the old
+            //    primary come back, it serves as before.
+            cutOff(lost);
             dialect.promote(c);
             awaitRole(dialect, c, candidate, Role.PRIMARY);
             // 7. Re-point every other replica.
@@ -396,6 +394,14 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             } catch (SQLException | RuntimeException e) {
                 LOG.info("{} - could not set former primary {} read-only yet: {}", cluster, node, describe(e));
             }
+        }
+    }
+
+    /** Aborts every connection of {@code node}'s pool; the node gets a new, empty pool for when it serves again. */
+    private void cutOff(String node) {
+        Node n = nodes.get(node);
+        if (n != null) {
+            n.cutOff();
         }
     }
 

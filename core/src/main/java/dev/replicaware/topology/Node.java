@@ -32,8 +32,10 @@ public final class Node {
     private final String url;
     private final NodeRole role;
     private final int weight;
-    private final HikariDataSource pool;
-    private final HikariPoolMXBean poolBean;
+    /** The settings every pool of this node starts from; the pool is replaced by {@link #cutOff()}. */
+    private final HikariConfig poolConfig;
+    private volatile HikariDataSource pool;
+    private volatile boolean closed;
     private final boolean defaultAutoCommit;
     private final boolean defaultReadOnly;
     private final int defaultIsolation;
@@ -63,8 +65,9 @@ public final class Node {
         this.status = new NodeStatus(name, role == NodeRole.PRIMARY ? dev.replicaware.dialect.Role.PRIMARY
                 : dev.replicaware.dialect.Role.REPLICA, NodeState.UP, Double.NaN, -1, "none", false, null,
                 java.time.Duration.ZERO, null);
+        this.poolConfig = new HikariConfig();
+        hikari.copyStateTo(poolConfig);
         this.pool = new HikariDataSource(hikari);
-        this.poolBean = pool.getHikariPoolMXBean();
     }
 
     /**
@@ -132,14 +135,16 @@ public final class Node {
         return pool;
     }
 
-    /** Connections of this node's pool in use now, from HikariCP's pool MXBean. */
+    /** Connections of this node's pool in use now, from HikariCP's pool MXBean; 0 for a pool not started yet. */
     public int activeConnections() {
-        return poolBean.getActiveConnections();
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        return bean == null ? 0 : bean.getActiveConnections();
     }
 
     /** Connections of this node's pool, in use or idle. */
     public int totalConnections() {
-        return poolBean.getTotalConnections();
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        return bean == null ? 0 : bean.getTotalConnections();
     }
 
     public boolean defaultAutoCommit() {
@@ -210,7 +215,33 @@ public final class Node {
 
     /** After a connection error: idle connections are closed, connections in use are closed when returned. */
     public void evictConnections() {
-        poolBean.softEvictConnections();
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
+        }
+    }
+
+    /**
+     * Cuts the application off this node (a primary another node replaced): closes its pool, which aborts the
+     * connections in use there, so no write in flight can commit on it once it resumes; and puts a new, empty pool in
+     * its place, which connects only when the node is routed to again (it came back as the primary after a failed
+     * promotion, or rejoined as a replica). Without the new pool every later borrow would fail with "has been closed".
+     */
+    public void cutOff() {
+        HikariDataSource old;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            old = pool;
+            HikariDataSource fresh = new HikariDataSource(); // started by its first borrow
+            poolConfig.copyStateTo(fresh);
+            if (old.getMetricsTrackerFactory() != null) {
+                fresh.setMetricsTrackerFactory(old.getMetricsTrackerFactory());
+            }
+            pool = fresh;
+        }
+        old.close();
     }
 
     /** Closes {@code physical} now instead of returning it to the pool. */
@@ -250,8 +281,11 @@ public final class Node {
         return failures.sum();
     }
 
-    /** Closes the pool. */
+    /** Closes the pool for good. */
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         pool.close();
     }
 

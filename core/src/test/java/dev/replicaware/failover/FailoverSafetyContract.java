@@ -167,6 +167,40 @@ abstract class FailoverSafetyContract {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
+    // Item 4: a promotion that fails after the old primary's pool was closed.
+
+    @Test
+    void failedPromotionLeavesTheOldPrimaryTakingWritesWhenItComesBack() throws Exception {
+        assumeTrue(runsEngineIndependentTests(), "the pool's life does not depend on the engine");
+        ReplicatedCluster c = cluster(1, false);
+        String weakAdmin = createAdminThatCannotPromote(c);
+        c.waitForReplication(Duration.ofSeconds(10));
+        ReplicaAwareDataSource ds = dataSource(config(c, FailoverConfig.Mode.AUTOMATIC, Duration.ofSeconds(3), weakAdmin, "weak"));
+        createTable(ds);
+        assertThat(write(ds, 1)).isTrue();
+        c.pause(c.primary());
+        try {
+            await("a promotion that fails", Duration.ofSeconds(40), () -> events.stream().anyMatch(e ->
+                    e.type() == TopologyEvent.Type.FAILOVER_REFUSED && e.detail().contains("sequence failed")), () -> events);
+        } finally {
+            c.resume(c.primary());
+        }
+        AtomicReference<String> lastError = new AtomicReference<>();
+        await("a write on the primary that came back", Duration.ofSeconds(20), () -> {
+            try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+                s.executeUpdate("INSERT INTO fs_writes VALUES (2, 'back')");
+                return true;
+            } catch (SQLException e) {
+                lastError.set(e.getMessage());
+                return false;
+            }
+        }, lastError::get);
+        assertThat(isPrimary(c, c.primary())).isTrue();
+        assertThat(ids(c, c.primary())).contains(1L, 2L);
+        assertThat(ds.failoverStats().completed()).isZero();
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
     // Item 7: the quorum rule.
 
     @Test
