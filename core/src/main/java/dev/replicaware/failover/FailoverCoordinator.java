@@ -187,10 +187,13 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (primaries.size() == 1) {
             String primary = primaries.get(0);
             String previous = lastPrimary;
-            if (previous != null && !previous.equals(primary) && config.mode() == Mode.AUTOMATIC
-                    && statuses.get(previous).state() != NodeState.FENCED) {
-                // another instance promoted: the old primary must never take a write from us either
-                fenceOldPrimary(previous, "replaced by " + primary);
+            if (previous != null && !previous.equals(primary)) {
+                // another node took over (promoted by another instance or an orchestrator): writes in flight on the old
+                // primary must not commit there once it resumes, so its connections are aborted
+                cutOff(previous);
+                if (config.mode() == Mode.AUTOMATIC && statuses.get(previous).state() != NodeState.FENCED) {
+                    fenceOldPrimary(previous, "replaced by " + primary);
+                }
             }
             lastPrimary = primary;
             endEpisode();

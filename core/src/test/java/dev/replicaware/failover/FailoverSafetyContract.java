@@ -167,6 +167,43 @@ abstract class FailoverSafetyContract {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
+    // Item 2: the instance that did not promote.
+
+    @Test
+    void twoInstancesLoseNoAcknowledgedWriteWhenAPausedPrimaryIsReplacedAndResumes() throws Exception {
+        ReplicatedCluster c = cluster(2, true);
+        ReplicaAwareDataSource a = automatic(c, WRITE_WAIT);
+        ReplicaAwareDataSource b = automatic(c, WRITE_WAIT);
+        createTable(a);
+        ClusterNode old = c.primary();
+        Writers writers = new Writers(List.of(a, b), 4);
+        try {
+            writers.awaitAcked(200);
+            c.pause(old);
+            try {
+                for (ReplicaAwareDataSource ds : List.of(a, b)) {
+                    // fenced: each instance has then seen the takeover and dealt with the old primary's pool
+                    await(old.name() + " is fenced for " + ds, Duration.ofSeconds(40),
+                            () -> ds.topology().node(old.name()).orElseThrow().state() == NodeState.FENCED, ds::topology);
+                }
+            } finally {
+                c.resume(old);
+            }
+            writers.awaitAcked(writers.acked.size() + 200);
+        } finally {
+            writers.stop();
+        }
+        assertThat(writers.stuck()).as("writer threads still waiting on a write after the failover").isEmpty();
+        String newPrimary = a.routingTopology().primary().name();
+        assertThat(isPrimary(c, c.node(newPrimary))).isTrue();
+        Set<Long> missing = new HashSet<>(writers.acked);
+        missing.removeAll(ids(c, c.node(newPrimary)));
+        System.out.println("[" + c.engine() + "] two instances, paused primary: acknowledged " + writers.acked.size()
+                + ", missing on " + newPrimary + ": " + missing.size() + "; " + a.failoverStats() + " / " + b.failoverStats());
+        assertThat(missing).as("acknowledged writes missing on the new primary").isEmpty();
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
     // Item 4: a promotion that fails after the old primary's pool was closed.
 
     @Test
