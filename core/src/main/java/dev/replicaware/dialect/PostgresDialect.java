@@ -99,11 +99,23 @@ public final class PostgresDialect extends Dialect {
     /** {@code pg_promote}, waiting up to 30 s; it replays everything received before it opens for writes. */
     @Override
     public void promote(Connection admin) throws SQLException {
+        resetFence(admin); // allowed on a standby, and in force before the first write can arrive
         try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote(true, 30)")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 throw new SQLException("pg_promote did not finish within 30 s");
             }
+        }
+    }
+
+    /**
+     * Undoes {@link #fence}'s {@code default_transaction_read_only}, which {@code postgresql.auto.conf} keeps through a
+     * rewind or restart: a node fenced once and promoted (or re-pointed) later must take writes.
+     */
+    private static void resetFence(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
+            s.execute("SELECT pg_reload_conf()");
         }
     }
 
@@ -125,6 +137,7 @@ public final class PostgresDialect extends Dialect {
         conninfo.put("port", Integer.toString(port));
         try (Statement s = admin.createStatement()) {
             s.execute("ALTER SYSTEM SET primary_conninfo = '" + formatConninfo(conninfo).replace("'", "''") + "'");
+            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
             s.execute("SELECT pg_reload_conf()");
         }
     }

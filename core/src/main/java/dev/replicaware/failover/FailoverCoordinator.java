@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -85,7 +84,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private boolean episodeAnnounced;
     private String lastRefusal;
     private long nextAttemptNanos;
-    private final Set<String> fencedNotYetReadOnly = new LinkedHashSet<>();
+    private final FencedNodes fenced;
 
     private long started;
     private long completed;
@@ -120,6 +119,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         this.monitor = monitor;
         this.republish = republish;
         this.clock = Clock.systemUTC();
+        this.fenced = new FencedNodes(cluster, monitor, this::openAdmin, this::describe);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replicaware-" + cluster + "-failover");
             t.setDaemon(true);
@@ -181,7 +181,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (closed) {
             return;
         }
-        makeFencedNodesReadOnly();
+        fenced.makeReadOnlyWhereAnswering();
         Map<String, NodeStatus> statuses = monitor.statuses();
         List<String> primaries = servingPrimaries(statuses);
         if (primaries.size() == 1) {
@@ -192,10 +192,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 // primary must not commit there once it resumes, so its connections are aborted
                 cutOff(previous);
                 if (config.mode() == Mode.AUTOMATIC && statuses.get(previous).state() != NodeState.FENCED) {
-                    fenceOldPrimary(previous, "replaced by " + primary);
+                    fenced.fence(previous, "replaced by " + primary);
                 }
             }
             lastPrimary = primary;
+            fenced.liftWhereFollowing(monitor.statuses(), primary);
             endEpisode();
             return;
         }
@@ -334,15 +335,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             // 7. Re-point every other replica.
             List<String> notRepointed = repointOthers(sessions, candidate, null);
             // 8. Fence the old primary.
-            fenceOldPrimary(lost, "replaced by " + candidate);
+            fenced.fence(lost, "replaced by " + candidate);
             // 9. Publish the new topology.
             awaitPublished(candidate);
             lastPrimary = candidate;
             Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
             String detail = "promoted " + candidate + " in place of " + lost + "; replicas re-pointed to it"
                     + (notRepointed.isEmpty() ? "" : " except " + notRepointed) + "; " + lost
-                    + " is fenced and needs " + (dialect.name().equals("postgresql") ? "pg_rewind or a new base backup" : "re-cloning or re-pointing")
-                    + " to rejoin";
+                    + " is fenced until it follows " + candidate + " (it needs " + (dialect.name().equals("postgresql")
+                    ? "pg_rewind or a new base backup" : "re-cloning or re-pointing") + ")";
             completed(candidate, lost, detail, took);
             endEpisode();
             return true;
@@ -369,35 +370,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
         }
         return failed;
-    }
-
-    /** Never route to {@code node} again; make it read-only as soon as it answers. */
-    private void fenceOldPrimary(String node, String why) {
-        if (monitor.statuses().get(node).state() != NodeState.FENCED) {
-            monitor.fence(node);
-        }
-        fencedNotYetReadOnly.add(node);
-        LOG.warn("{} - fenced former primary {} ({}); it is never routed to again and needs a rewind or re-clone to rejoin",
-                cluster, node, why);
-        makeFencedNodesReadOnly();
-    }
-
-    /** A fenced node that answers again (a paused primary resumed) is set read-only where the database allows. */
-    private void makeFencedNodesReadOnly() {
-        for (String node : List.copyOf(fencedNotYetReadOnly)) {
-            NodeStatus s = monitor.statuses().get(node);
-            if (s.lastError() != null || s.lastProbe() == null) {
-                continue;
-            }
-            try (Connection c = openAdmin(node)) {
-                Dialect d = monitor.dialect(node).confirm(c.getMetaData());
-                d.fence(c);
-                fencedNotYetReadOnly.remove(node);
-                LOG.warn("{} - former primary {} answers again; set it read-only", cluster, node);
-            } catch (SQLException | RuntimeException e) {
-                LOG.info("{} - could not set former primary {} read-only yet: {}", cluster, node, describe(e));
-            }
-        }
     }
 
     /** Aborts every connection of {@code node}'s pool; the node gets a new, empty pool for when it serves again. */
@@ -546,7 +518,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                             config.adminUsername(), config.adminPassword());
                     LOG.info("{} - former primary {} rejoined as a replica of {}", cluster, old, target);
                 } catch (SQLException e) {
-                    monitor.fence(old);
+                    fenced.fence(old, "switched over to " + target);
                     LOG.warn("{} - former primary {} is fenced after the switchover ({}); it needs a rewind to rejoin as a replica",
                             cluster, old, describe(e));
                 }

@@ -296,6 +296,27 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
+     * Ends the fence of {@code node} (it follows the current primary as a replica): it is DOWN until its next good
+     * probes bring it UP, as any node coming back. No-op for a node that is not fenced or not watched.
+     */
+    public void unfence(String node) {
+        Tracked t = nodes.get(node);
+        if (t == null) {
+            return;
+        }
+        synchronized (t) {
+            if (t.state != NodeState.FENCED) {
+                return;
+            }
+            t.state = NodeState.FENCED.moveTo(NodeState.DOWN);
+            t.successes = 0;
+            publish(t, t.last.withState(NodeState.DOWN));
+            fire(node, TopologyEvent.Type.NODE_DOWN, NodeState.FENCED.name(), NodeState.DOWN.name());
+        }
+        reprobe(node);
+    }
+
+    /**
      * The newest write position the monitor sampled on the primary, in the dialect's position unit; -1 when it has
      * none. After the primary is lost: the last known primary position that bounds a failover candidate's lag.
      */

@@ -238,6 +238,62 @@ abstract class FailoverSafetyContract {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
+    // Item 5: fencing ends; the fence's read-only setting does not outlive it.
+
+    @Test
+    void switchingOverAndBackWithTwoInstancesKeepsWritesWorkingOnBoth() throws Exception {
+        assumeTrue(oldPrimaryRejoinsAfterSwitchover(), "PostgreSQL's old primary needs pg_rewind before it can be switched back to");
+        ReplicatedCluster c = cluster(2, false);
+        ReplicaAwareDataSource a = automatic(c, WRITE_WAIT);
+        ReplicaAwareDataSource b = automatic(c, WRITE_WAIT);
+        createTable(a);
+        ClusterNode first = c.primary();
+        ClusterNode second = c.replicas().get(0);
+        a.switchover(second.name());
+        long id = 10;
+        for (ReplicaAwareDataSource ds : List.of(a, b)) {
+            long mine = ++id;
+            await("a write through " + ds + " after the switchover to " + second.name(), WRITE_WAIT, () -> write(ds, mine), ds::topology);
+        }
+        // b saw another primary take over; the old one rejoined as a replica: b must use it again
+        await(first.name() + " serves again for the instance that did not switch over", Duration.ofSeconds(20),
+                () -> b.topology().node(first.name()).orElseThrow().state().serves(), b::topology);
+        b.switchover(first.name());
+        for (ReplicaAwareDataSource ds : List.of(a, b)) {
+            long mine = ++id;
+            await("a write through " + ds + " after the switchover back to " + first.name(), WRITE_WAIT, () -> write(ds, mine), ds::topology);
+        }
+        assertThat(isPrimary(c, first)).isTrue();
+        assertThat(ids(c, first)).contains(11L, 12L, 13L, 14L);
+    }
+
+    @Test
+    void nodeCarryingAnOldFencesReadOnlySettingTakesWritesOncePromoted() throws Exception {
+        assumeTrue(!oldPrimaryRejoinsAfterSwitchover(), "PostgreSQL keeps the fence in postgresql.auto.conf");
+        ReplicatedCluster c = cluster(1, false);
+        ClusterNode target = c.replicas().get(0);
+        try (Connection conn = c.connectAdmin(target); Statement s = conn.createStatement()) {
+            // what a fence leaves behind on a former primary that was rewound and now replicates
+            s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        ReplicaAwareDataSource ds = automatic(c, WRITE_WAIT);
+        createTable(ds);
+        ds.switchover(target.name());
+        AtomicReference<String> lastError = new AtomicReference<>();
+        await("a write on the promoted " + target.name(), Duration.ofSeconds(10), () -> {
+            try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+                s.executeUpdate("INSERT INTO fs_writes VALUES (1, 'promoted')");
+                return true;
+            } catch (SQLException e) {
+                lastError.set(e.getMessage());
+                return false;
+            }
+        }, lastError::get);
+        assertThat(ids(c, target)).contains(1L);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
     // Item 7: the quorum rule.
 
     @Test
