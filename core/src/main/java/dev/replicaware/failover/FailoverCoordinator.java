@@ -77,6 +77,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     // Touched on the failover thread only, except where volatile.
     private volatile String lastPrimary;
+    private String removedPrimary;
     private volatile String situation;
     private volatile boolean holdWrites;
     private volatile boolean closed;
@@ -183,6 +184,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         fenced.makeReadOnlyWhereAnswering();
         Map<String, NodeStatus> statuses = monitor.statuses();
+        if (lastPrimary != null && !statuses.containsKey(lastPrimary)) {
+            LOG.warn("{} - the last primary {} was removed from the configuration; waiting for a node to serve as primary",
+                    cluster, lastPrimary);
+            removedPrimary = lastPrimary;
+            lastPrimary = null; // a reload removed it: nothing to fail over from, nothing to fence
+        }
         List<String> primaries = servingPrimaries(statuses);
         if (primaries.size() == 1) {
             String primary = primaries.get(0);
@@ -196,6 +203,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 }
             }
             lastPrimary = primary;
+            removedPrimary = null;
             fenced.liftWhereFollowing(monitor.statuses(), primary);
             endEpisode();
             return;
@@ -206,7 +214,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         String lost = lastPrimary;
         if (lost == null) {
-            situation = "no node has been seen as the primary since start-up";
+            situation = removedPrimary != null
+                    ? "the last primary " + removedPrimary + " was removed from the configuration by a reload; no other node serves as primary"
+                    : "no node has been seen as the primary since start-up";
             return;
         }
         NodeStatus status = statuses.get(lost);

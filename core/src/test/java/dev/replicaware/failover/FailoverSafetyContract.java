@@ -312,6 +312,41 @@ abstract class FailoverSafetyContract {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
+    // Item 6: a reload that removes the node last seen as primary.
+
+    @Test
+    void reloadRemovingTheLastSeenPrimaryLeavesFailoverWorking() throws Exception {
+        assumeTrue(runsEngineIndependentTests(), "the coordinator's bookkeeping does not depend on the engine");
+        ReplicatedCluster c = cluster(2, false);
+        ClusterConfig initial = config(c, FailoverConfig.Mode.EXTERNAL, Duration.ofSeconds(2), c.admin().username(), c.admin().password());
+        ReplicaAwareDataSource ds = dataSource(initial);
+        createTable(ds);
+        ClusterNode promoted = c.replicas().get(0);
+        ds.switchover(promoted.name());
+        c.kill(promoted);
+        await(promoted.name() + " is DOWN", Duration.ofSeconds(15),
+                () -> ds.topology().node(promoted.name()).orElseThrow().state() == NodeState.DOWN, ds::topology);
+        ClusterConfig.Builder without = ClusterConfig.builder("fs")
+                .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
+                .replica(NodeConfig.of(c.replicas().get(1).name(), c.replicas().get(1).jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1"))
+                .failover(initial.failover());
+        ds.reload(without.build());
+        AtomicReference<String> lastError = new AtomicReference<>();
+        await("a refused write that says the last primary was removed", Duration.ofSeconds(10), () -> {
+            try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+                s.executeUpdate("INSERT INTO fs_writes VALUES (1, 'nowhere')");
+                lastError.set("it succeeded");
+                return false;
+            } catch (SQLException e) {
+                lastError.set(e.getMessage());
+                return e.getMessage().contains("removed");
+            }
+        }, lastError::get);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
 
     /** True on the one engine that runs the tests whose outcome does not depend on the engine. */
     abstract boolean runsEngineIndependentTests();
