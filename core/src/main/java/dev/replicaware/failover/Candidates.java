@@ -19,10 +19,13 @@ final class Candidates {
      */
     record Replica(String name, long received, int priority) {}
 
-    /** The replica to promote, or null with the reason none may be. */
-    record Choice(Replica candidate, String refusal) {
+    /**
+     * The replica to promote, or null with the reason none may be; {@code behind}: how far the candidate is behind the
+     * freshest position known (-1 when refused before it could be told).
+     */
+    record Choice(Replica candidate, String refusal, long behind) {
         static Choice refused(String why) {
-            return new Choice(null, why);
+            return new Choice(null, why, -1);
         }
     }
 
@@ -32,7 +35,10 @@ final class Candidates {
             .thenComparing(Replica::name);
 
     /**
-     * The best of {@code reachable}, refused when it is further behind {@code lastPrimaryPosition} than {@code maxLag}.
+     * The best of {@code reachable}, refused when it is further behind the freshest position known than
+     * {@code maxLag}: the lost primary's last sample, or a replica's received position when one got further (the
+     * sample is up to a probe interval old). What the primary acknowledged after both is unknown to anyone: the
+     * real loss bound is {@code maxLag} plus that (see docs/failover.md).
      *
      * @param lastPrimaryPosition the newest position the monitor saw on the lost primary; -1 when unknown
      * @param unit                the position unit, for the refusal's message
@@ -46,12 +52,13 @@ final class Candidates {
             return Choice.refused("the lost primary's last position is unknown, so the lag of candidate " + best.name()
                     + " cannot be bounded by failover.maxLagOnFailover");
         }
-        long behind = lastPrimaryPosition - best.received();
+        long freshest = Math.max(lastPrimaryPosition, reachable.stream().mapToLong(Replica::received).max().orElse(-1));
+        long behind = freshest - best.received();
         if (behind > maxLag) {
             return Choice.refused("the best candidate " + best.name() + " is " + behind + " " + unit
                     + " behind the lost primary's last known position, more than failover.maxLagOnFailover (" + maxLag + " " + unit
                     + "); promoting it would lose those changes");
         }
-        return new Choice(best, null);
+        return new Choice(best, null, behind);
     }
 }

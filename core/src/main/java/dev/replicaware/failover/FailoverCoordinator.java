@@ -323,8 +323,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             long maxLag = config.maxLagOnFailover() != null ? config.maxLagOnFailover() : dialect.defaultMaxLagOnFailover();
             Candidates.Choice choice = Candidates.choose(reachable, monitor.lastPrimaryPosition(), maxLag, dialect.positionUnit());
+            String sampleAge = sampleAge();
             if (choice.refusal() != null) {
-                return refuse(choice.refusal());
+                return refuse(choice.refusal() + sampleAge);
             }
             String candidate = choice.candidate().name();
             situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; promotion of " + candidate + " in progress";
@@ -350,7 +351,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             awaitPublished(candidate);
             lastPrimary = candidate;
             Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
-            String detail = "promoted " + candidate + " in place of " + lost + "; replicas re-pointed to it"
+            String detail = "promoted " + candidate + " in place of " + lost + ", " + choice.behind() + " " + dialect.positionUnit()
+                    + " behind the freshest position known" + sampleAge + "; replicas re-pointed to it"
                     + (notRepointed.isEmpty() ? "" : " except " + notRepointed) + "; " + lost
                     + " is fenced until it follows " + candidate + " (it needs " + (dialect.name().equals("postgresql")
                     ? "pg_rewind or a new base backup" : "re-cloning or re-pointing") + ")";
@@ -380,6 +382,16 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
         }
         return failed;
+    }
+
+    /**
+     * How old the lost primary's last sample is: what it acknowledged after that sample (and after the furthest
+     * replica's position) is not counted in the candidate's distance, so it is part of the real loss bound.
+     */
+    private String sampleAge() {
+        long at = monitor.lastPrimarySampleNanos();
+        return at == 0 ? "" : " (the lost primary's position was last sampled " + (System.nanoTime() - at) / 1_000_000
+                + " ms ago; what it acknowledged after that is not counted)";
     }
 
     /** Aborts every connection of {@code node}'s pool; the node gets a new, empty pool for when it serves again. */

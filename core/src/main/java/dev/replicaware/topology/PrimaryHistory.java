@@ -39,6 +39,11 @@ final class PrimaryHistory {
         next = 0;
     }
 
+    /** When the newest position was recorded ({@link System#nanoTime()}), or 0 when there is none. */
+    synchronized long latestNanos() {
+        return size == 0 ? 0 : nanos[index(size - 1)];
+    }
+
     /** The newest recorded position, or -1 when there is none. */
     synchronized long latestPosition() {
         return size == 0 ? -1 : positions[index(size - 1)];

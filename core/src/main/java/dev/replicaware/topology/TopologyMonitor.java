@@ -324,6 +324,11 @@ public final class TopologyMonitor implements AutoCloseable {
         return history.latestPosition();
     }
 
+    /** When {@link #lastPrimaryPosition()} was sampled ({@link System#nanoTime()}); 0 when never. */
+    public long lastPrimarySampleNanos() {
+        return history.latestNanos();
+    }
+
     /** Delivers an event that did not come from a probe (a failover's outcome) to the listeners, on the caller's thread. */
     public void publishEvent(TopologyEvent event) {
         deliver(event);

@@ -48,6 +48,16 @@ class CandidatesTest {
     }
 
     @Test
+    void candidateIsMeasuredAgainstTheFreshestPositionKnownNotOnlyTheLastPrimarySample() {
+        // the primary was last sampled at 100; replica a has received up to 900 since, b only up to 500
+        Choice c = Candidates.choose(List.of(new Replica("a", 900, 0), new Replica("b", 500, 0)), 100, 0, "bytes");
+        assertThat(c.candidate().name()).isEqualTo("a");
+        assertThat(c.behind()).isZero();
+        // with the sample ahead of every replica, the distance is to the sample
+        assertThat(Candidates.choose(List.of(new Replica("a", 900, 0)), 1_000, 200, "bytes").behind()).isEqualTo(100);
+    }
+
+    @Test
     void noReplicaOrUnknownPrimaryPositionIsRefused() {
         assertThat(Candidates.choose(List.of(), 100, 10, "bytes").refusal()).contains("no replica is reachable");
         assertThat(Candidates.choose(List.of(new Replica("a", 90, 0)), -1, 10, "bytes").refusal()).contains("unknown");

@@ -309,6 +309,8 @@ abstract class FailoverSafetyContract {
         assertThat(isPrimary(c, replica)).isTrue();
         assertThat(ids(c, replica)).contains(1L);
         assertThat(ds.failoverStats().completed()).isEqualTo(1);
+        // item 3: the outcome says how far behind the candidate was, and that writes after the last sample are not counted
+        assertThat(ds.failoverStats().lastOutcome()).contains("behind the freshest position known", "last sampled", "not counted");
     }
 
     // -----------------------------------------------------------------------------------------------------------------
