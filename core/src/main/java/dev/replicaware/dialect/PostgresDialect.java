@@ -110,12 +110,19 @@ public final class PostgresDialect extends Dialect {
 
     /**
      * Undoes {@link #fence}'s {@code default_transaction_read_only}, which {@code postgresql.auto.conf} keeps through a
-     * rewind or restart: a node fenced once and promoted (or re-pointed) later must take writes.
+     * rewind or restart: a node fenced once and promoted (or re-pointed) later must take writes. Only where it is on,
+     * so that a node never fenced needs no {@code ALTER SYSTEM} privilege for it.
      */
     private static void resetFence(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
-            s.execute("SELECT pg_reload_conf()");
+            boolean on;
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('default_transaction_read_only')::boolean")) {
+                on = rs.next() && rs.getBoolean(1);
+            }
+            if (on) {
+                s.execute("ALTER SYSTEM RESET default_transaction_read_only");
+                s.execute("SELECT pg_reload_conf()");
+            }
         }
     }
 
@@ -137,9 +144,9 @@ public final class PostgresDialect extends Dialect {
         conninfo.put("port", Integer.toString(port));
         try (Statement s = admin.createStatement()) {
             s.execute("ALTER SYSTEM SET primary_conninfo = '" + formatConninfo(conninfo).replace("'", "''") + "'");
-            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
             s.execute("SELECT pg_reload_conf()");
         }
+        resetFence(admin);
     }
 
     /**
