@@ -198,7 +198,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 // another node took over (promoted by another instance or an orchestrator): writes in flight on the old
                 // primary must not commit there once it resumes, so its connections are aborted
                 cutOff(previous);
-                if (config.mode() == Mode.AUTOMATIC && statuses.get(previous).state() != NodeState.FENCED) {
+                NodeStatus old = statuses.get(previous);
+                if (config.mode() == Mode.AUTOMATIC && old.state() != NodeState.FENCED && !FencedNodes.follows(old)) {
+                    // (one that already follows rejoined after a switchover by another instance: nothing to fence)
                     fenced.fence(previous, "replaced by " + primary);
                 }
             }

@@ -85,11 +85,15 @@ final class FencedNodes {
         }
     }
 
+    /** True when the node answered as a replica whose replication stream is up. */
+    static boolean follows(NodeStatus s) {
+        return s.role() == Role.REPLICA && s.receiving() && s.lastError() == null;
+    }
+
     /** Ends the fence of every fenced node that now follows {@code primary}, the one node serving as primary. */
     void liftWhereFollowing(Map<String, NodeStatus> statuses, String primary) {
         for (NodeStatus s : statuses.values()) {
-            if (s.state() == NodeState.FENCED && !s.name().equals(primary) && s.role() == Role.REPLICA && s.receiving()
-                    && s.lastError() == null) {
+            if (s.state() == NodeState.FENCED && !s.name().equals(primary) && follows(s)) {
                 monitor.unfence(s.name());
                 notYetReadOnly.remove(s.name());
                 LOG.warn("{} - fenced node {} follows the primary {} as a replica; its fence is lifted", cluster, s.name(), primary);
