@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <li>wait (bounded by {@code writeWait}) until it replayed everything it received;</li>
  *   <li>promote it and verify its role flipped;</li>
  *   <li>re-point every other replica to it;</li>
- *   <li>fence the old primary (never routed to again; set read-only once it answers);</li>
+ *   <li>fence the old primary ({@link FencedNodes}: not routed to until it follows the new one);</li>
  *   <li>publish the new topology (the monitor re-probes the new primary) and close the old primary's pool, which
  *       aborts connections still in use there;</li>
  *   <li>release the locks (close the sessions).</li>
@@ -288,7 +288,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         try (Sessions sessions = openSessions(lost)) {
             // 2. The failover lock on a majority of all configured nodes.
             List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(voters(lost), locked, sessions.heldElsewhere());
+            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere());
             if (noQuorum != null) {
                 return refuse(noQuorum);
             }
@@ -503,7 +503,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         try (Sessions sessions = openSessions(null)) {
             List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(voters(null), locked, sessions.heldElsewhere());
+            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere());
             if (noQuorum != null) {
                 throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " refused: " + noQuorum);
             }
@@ -550,7 +550,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 awaitPublished(target);
             } finally {
                 if (!promoted) {
-                    unfence(dialect, oldConnection, old);
+                    SwitchoverWriteStop.resumeWrites(cluster, old, dialect, oldConnection, this::describe);
                 }
                 holdWrites = false;
                 situation = null;
@@ -563,20 +563,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             completed(target, old, "switchover from " + old + " to " + target + "; writes held for " + pause.toMillis() + " ms",
                     Duration.ofNanos(System.nanoTime() - t0));
             return pause;
-        }
-    }
-
-    /** A switchover that failed before promoting gives the old primary its writes back. */
-    private void unfence(Dialect dialect, Connection c, String node) {
-        try (java.sql.Statement s = c.createStatement()) {
-            if (dialect.name().equals("postgresql")) {
-                s.execute("ALTER SYSTEM RESET default_transaction_read_only");
-                s.execute("SELECT pg_reload_conf()");
-            } else {
-                s.execute("SET GLOBAL read_only = OFF");
-            }
-        } catch (SQLException e) {
-            LOG.error("{} - could not make {} writable again after a failed switchover: {}", cluster, node, describe(e));
         }
     }
 
@@ -700,11 +686,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    /** The nodes that vote on a failover ({@link FailoverQuorum}): every configured node but the one being replaced. */
-    private List<String> voters(String lost) {
-        return nodeConfigs.keySet().stream().filter(n -> !n.equals(lost)).toList();
-    }
 
     private String replicationHost(String node) {
         NodeConfig n = nodeConfigs.get(node);

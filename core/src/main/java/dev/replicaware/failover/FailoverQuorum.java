@@ -20,6 +20,11 @@ import java.util.List;
 final class FailoverQuorum {
     private FailoverQuorum() {}
 
+    /** The voting nodes, in configured order: every configured node but {@code lost} (null in a switchover: all vote). */
+    static List<String> voters(java.util.Collection<String> configured, String lost) {
+        return configured.stream().filter(n -> !n.equals(lost)).toList();
+    }
+
     /**
      * @param voters        the voting nodes, in configured order
      * @param locked        the voters on which this instance holds the lock

@@ -21,6 +21,7 @@ import java.time.Duration;
  * </ol>
  */
 final class SwitchoverWriteStop {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(SwitchoverWriteStop.class);
     /** How long ended sessions may take to go away before the switchover is refused. */
     static final Duration SESSIONS_GONE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -42,6 +43,21 @@ final class SwitchoverWriteStop {
         if (remaining != null) {
             throw new SQLException("Switchover of cluster '" + cluster + "' refused, nothing changed: writes on the primary "
                     + old + " could not be stopped (" + remaining + ")");
+        }
+    }
+
+    /** A switchover that failed before promoting gives the old primary its writes back. */
+    static void resumeWrites(String cluster, String old, Dialect dialect, Connection admin,
+                             java.util.function.Function<Throwable, String> describe) {
+        try (java.sql.Statement s = admin.createStatement()) {
+            if (dialect.name().equals("postgresql")) {
+                s.execute("ALTER SYSTEM RESET default_transaction_read_only");
+                s.execute("SELECT pg_reload_conf()");
+            } else {
+                s.execute("SET GLOBAL read_only = OFF");
+            }
+        } catch (SQLException e) {
+            LOGGER.error("{} - could not make {} writable again after a failed switchover: {}", cluster, old, describe.apply(e));
         }
     }
 
