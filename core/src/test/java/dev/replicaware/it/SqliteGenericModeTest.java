@@ -111,7 +111,7 @@ class SqliteGenericModeTest {
     }
 
     @Test
-    void readOnlyTransactionOnThePrimaryIsServedWhenTheReplicaIsGone() throws Exception {
+    void deletedReplicaFileIsNoticedAndReadsFallBackToThePrimary() throws Exception {
         try (ReplicaAwareDataSource ds = quicklyProbed()) {
             awaitState(ds, "copy", NodeState.UP);
             assertThat(readOnlyMarker(ds)).isEqualTo("replica");
