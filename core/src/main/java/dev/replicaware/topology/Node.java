@@ -37,6 +37,7 @@ public final class Node {
     private final boolean defaultAutoCommit;
     private final boolean defaultReadOnly;
     private final ReadOnlyFlag readOnlyFlag;
+    private final boolean holdsFile;
     private final int defaultIsolation;
     private final String defaultCatalog;
     private final String defaultSchema;
@@ -59,6 +60,7 @@ public final class Node {
         this.weight = config.weight();
         this.defaultAutoCommit = hikari.isAutoCommit();
         this.readOnlyFlag = readOnlyFlag;
+        this.holdsFile = dev.replicaware.dialect.GenericDialect.isSqlite(url);
         this.defaultReadOnly = hikari.isReadOnly() || readOnlyFlag.openedReadOnly();
         this.defaultIsolation = isolationLevel(hikari.getTransactionIsolation());
         this.defaultCatalog = hikari.getCatalog();
@@ -215,9 +217,17 @@ public final class Node {
         return status;
     }
 
-    /** Set by the monitor's publication, before the new topology snapshot is published. */
+    /**
+     * Set by the monitor's publication, before the new topology snapshot is published. A node whose connections each
+     * hold its database file (SQLite) drops its idle ones on going DOWN: they would go on reading a deleted file after a
+     * new one is in place.
+     */
     public void status(NodeStatus status) {
+        NodeStatus before = this.status;
         this.status = java.util.Objects.requireNonNull(status);
+        if (holdsFile && status.state() == NodeState.DOWN && before.state() != NodeState.DOWN) {
+            evictConnections();
+        }
     }
 
     /** The lag the monitor last measured, in seconds; NaN when unknown. */

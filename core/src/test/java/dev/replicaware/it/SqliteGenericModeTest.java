@@ -125,6 +125,38 @@ class SqliteGenericModeTest {
     }
 
     @Test
+    void replicaFileRestoredAfterItWasGoneIsReadAfreshNotTheDeletedOne() throws Exception {
+        try (ReplicaAwareDataSource ds = quicklyProbed()) {
+            awaitState(ds, "copy", NodeState.UP);
+            assertThat(readOnlyMarker(ds)).isEqualTo("replica"); // leaves an idle pool connection on the old file
+            Files.delete(replica);
+            awaitState(ds, "copy", NodeState.DOWN);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + replica); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE marker (name TEXT NOT NULL)");
+                s.execute("INSERT INTO marker VALUES ('restored')");
+            }
+            awaitState(ds, "copy", NodeState.UP);
+            assertThat(readOnlyMarker(ds)).isEqualTo("restored");
+        }
+    }
+
+    @Test
+    void primaryOpenedReadOnlyByMistakeRefusesWritesWithAClearError() throws Exception {
+        String yaml = "cluster: mistaken\n"
+                + "primary:  { name: primary, url: \"jdbc:sqlite:" + primary + "\" }\n"
+                + "pool:     { dataSourceProperties: { open_mode: 1 } }\n";
+        try (ReplicaAwareDataSource ds = ReplicaAwareDataSource.fromYaml(Files.writeString(dir.resolve("m.yml"), yaml));
+             Connection c = ds.getConnection()) {
+            SQLException refused = catchThrowableOfType(SQLException.class, c::createStatement);
+            assertThat((Throwable) refused).isNotNull();
+            assertThat(refused.getSQLState()).isEqualTo("25006");
+            assertThat(refused.getMessage()).contains("'primary'", "'mistaken'", "opened read-only");
+            assertThat(readOnlyMarker(ds)).isEqualTo("primary"); // reads are served there all the same
+        }
+        assertThat(count(primary, "orders")).isZero();
+    }
+
+    @Test
     void lockedReplicaFileIsNoticedAndReadsFallBackToThePrimary() throws Exception {
         try (ReplicaAwareDataSource ds = quicklyProbed()) {
             awaitState(ds, "copy", NodeState.UP);
