@@ -164,11 +164,6 @@ public final class Node {
         readOnlyFlag.apply(physical, readOnly);
     }
 
-    /** What this node's driver does with the read-only flag. */
-    public ReadOnlyFlag readOnlyFlag() {
-        return readOnlyFlag;
-    }
-
     /** The isolation level the pool sets, or {@link #UNKNOWN} when it leaves the driver's default. */
     public int defaultIsolation() {
         return defaultIsolation;
