@@ -7,6 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -117,9 +120,18 @@ class SqliteGenericModeTest {
             assertThat(readOnlyMarker(ds)).isEqualTo("replica");
             Files.delete(replica);
             awaitState(ds, "copy", NodeState.DOWN);
-            // the primary's driver refuses setReadOnly as well: the read is served all the same, twice (remembered)
-            assertThat(readOnlyMarker(ds)).isEqualTo("primary");
-            assertThat(readOnlyMarker(ds)).isEqualTo("primary");
+            // the primary's driver refuses setReadOnly as well: the reads are served all the same, the refusal logged once
+            PrintStream err = System.err;
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            try {
+                assertThat(readOnlyMarker(ds)).isEqualTo("primary");
+                assertThat(readOnlyMarker(ds)).isEqualTo("primary");
+            } finally {
+                System.setErr(err);
+            }
+            assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("refuses to make an open connection read-only")))
+                    .singleElement().asString().contains("quick", "primary");
             assertThat(Files.exists(replica)).as("the probe must not create an empty replica file").isFalse();
         }
     }
