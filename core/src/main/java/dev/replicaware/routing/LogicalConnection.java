@@ -116,7 +116,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     private void replay(Node target, Connection c) throws SQLException {
         if (readOnly != target.defaultReadOnly()) {
-            c.setReadOnly(readOnly);
+            target.applyReadOnly(c, readOnly); // only where the driver accepts it: routing already decided
         }
         if (autoCommit != target.defaultAutoCommit()) {
             c.setAutoCommit(autoCommit);
