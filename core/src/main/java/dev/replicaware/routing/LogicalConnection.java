@@ -178,6 +178,11 @@ final class LogicalConnection implements ReplicaAwareConnection {
         return generation;
     }
 
+    /** Nothing has run on the attachment {@code statementGeneration} yet: a statement made there could still be retried. */
+    boolean nothingRunSince(int statementGeneration) {
+        return statementGeneration == generation && executions == 0;
+    }
+
     /**
      * A statement made now could be retried elsewhere if its first run fails: read-only, on a replica, nothing run on
      * this physical connection yet.

@@ -77,9 +77,25 @@ class StatementWrapper implements Statement {
         void apply(Statement statement) throws SQLException;
     }
 
-    /** True while calls must be remembered for a retry; callers test it before building the action. */
+    /**
+     * True while calls must be remembered for a retry; callers test it before building the action. Only a statement's
+     * first run on its connection can be retried ({@link LogicalConnection#retryRead}): once anything has run there,
+     * what was remembered is dropped, so a statement reused many times does not keep every parameter it was given.
+     */
     final boolean remembering() {
-        return factory != null;
+        if (factory == null) {
+            return false;
+        }
+        if (connection.nothingRunSince(generation)) {
+            return true;
+        }
+        forgetRetry();
+        return false;
+    }
+
+    /** How many calls are kept for replay; for tests. */
+    final int rememberedCalls() {
+        return replay == null ? 0 : replay.size();
     }
 
     final void remember(SqlAction action) {
