@@ -19,6 +19,8 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,6 +43,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
     // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
     private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
     private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
+    /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
+    private static final VarHandle PHYSICAL;
+
+    static {
+        try {
+            PHYSICAL = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "physical", Connection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Router router;
     private ReadConsistency consistency;
@@ -96,7 +108,11 @@ final class LogicalConnection implements ReplicaAwareConnection {
         }
         checkOpen();
         router.route(this, readOnly, consistency);
-        return physical;
+        c = physical;
+        if (c == null) {
+            checkOpen(); // aborted while waiting for the pool: attach gave the connection back
+        }
+        return c;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -108,10 +124,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             throw onError(target, e);
         }
         this.node = target;
-        this.physical = connection;
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
+        // abort() may have run while the caller waited for the pool: it sets closed, then takes physical. Both sides
+        // are volatile, so one of them sees the other, and the compare-and-set decides which one gives it back.
+        PHYSICAL.setVolatile(this, connection);
+        if (closed && PHYSICAL.compareAndSet(this, connection, null)) {
+            target.evict(connection); // evicted, not returned: abort promises the physical connection is not reused
+        }
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -669,9 +690,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        Connection c = physical;
+        Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
-        physical = null;
         node = null;
         if (c != null) {
             try {
