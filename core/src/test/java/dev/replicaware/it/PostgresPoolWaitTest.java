@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -69,6 +70,22 @@ class PostgresPoolWaitTest {
             }
         } finally {
             waiterThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPoolTimeoutSaysTheRealWaitTheNodeAndThePoolState() throws Exception {
+        try (ReplicaAwareDataSource ds = poolOfOne(2_500); Connection holder = ds.getConnection()) {
+            port(holder);
+            try (Connection late = ds.getConnection()) {
+                assertThatThrownBy(() -> port(late))
+                        .isInstanceOf(SQLTransientConnectionException.class)
+                        .hasMessageContaining("'" + CLUSTER.get().primary().name() + "'")
+                        .hasMessageContaining("connectionTimeout of 2500 ms")
+                        .hasMessageContaining("active=1")
+                        .hasMessageContaining("waited ")
+                        .hasMessageNotContaining("1000ms");
+            }
         }
     }
 }
