@@ -81,6 +81,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
         int networkTimeout = UNSET;
         Executor networkTimeoutExecutor;
         Properties clientInfo;
+        Map<String, Class<?>> typeMap;
+        ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
+    }
+
+    private ResetOnRelease reset() {
+        RarelySet r = rarelySet();
+        if (r.reset == null) {
+            r.reset = new ResetOnRelease();
+        }
+        return r.reset;
     }
 
     private RarelySet rarelySet() {
@@ -156,13 +166,38 @@ final class LogicalConnection implements ReplicaAwareConnection {
             c.setSchema(r.schema);
         }
         if (r.holdability != UNSET) {
+            reset().beforeHoldability(c);
             c.setHoldability(r.holdability);
         }
         if (r.networkTimeout != UNSET) {
             c.setNetworkTimeout(r.networkTimeoutExecutor, r.networkTimeout);
         }
         if (r.clientInfo != null) {
+            reset().beforeClientInfo(c);
             c.setClientInfo(r.clientInfo);
+        }
+        if (r.typeMap != null) {
+            reset().beforeTypeMap(c);
+            c.setTypeMap(r.typeMap);
+        }
+    }
+
+    /**
+     * Puts back what this connection changed and the pool does not reset, before {@code c} goes back to the pool; a
+     * connection that cannot be put back as it was is evicted instead. True when {@code c} may be returned.
+     */
+    private boolean resetForNextBorrower(Node n, Connection c) {
+        RarelySet r = rarelySet;
+        if (r == null || r.reset == null) {
+            return true;
+        }
+        try {
+            r.reset.restore(c);
+            return true;
+        } catch (SQLException e) {
+            n.evict(c);
+            onError(n, e);
+            return false;
         }
     }
 
@@ -173,7 +208,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         physical = null;
         node = null;
         transactionActive = false;
-        if (c != null) {
+        if (c != null && resetForNextBorrower(n, c)) {
             try {
                 c.close();
             } catch (SQLException e) {
@@ -411,6 +446,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
         if (physical != null) {
+            reset().beforeHoldability(physical);
             physical.setHoldability(holdability);
         }
         rarelySet().holdability = holdability;
@@ -455,6 +491,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(name, value);
         }
         RarelySet r = rarelySet();
@@ -475,6 +512,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(properties);
         }
         Properties copy = new Properties();
@@ -482,6 +520,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             copy.putAll(properties);
         }
         rarelySet().clientInfo = copy;
+    }
+
+    private void beforeClientInfo(Connection c) throws SQLClientInfoException {
+        try {
+            reset().beforeClientInfo(c);
+        } catch (SQLException e) {
+            throw new SQLClientInfoException("Could not read the client info of cluster '" + router.cluster()
+                    + "' node '" + node.name() + "' before changing it: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
     }
 
     @Override
@@ -725,12 +772,24 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        if (physical == null && rarelySet != null && rarelySet.typeMap != null) {
+            return rarelySet.typeMap;
+        }
         return physical().getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physical().setTypeMap(map);
+        checkOpen();
+        if (map == null) {
+            throw new SQLException("The type map must not be null; give an empty map to map no types");
+        }
+        if (physical != null) {
+            reset().beforeTypeMap(physical);
+            physical.setTypeMap(map);
+        }
+        rarelySet().typeMap = map;
     }
 
     @Override
