@@ -382,6 +382,11 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             checkKeys(map, at, ConfigKeys.NODE_KEYS, "is not a setting of a node");
             String name = text(map, ConfigKeys.NAME, at);
             String url = text(map, ConfigKeys.URL, at);
+            if (name == null && url != null && readsAFile(map.get(ConfigKeys.URL))) {
+                // the default name, host:port, would carry the file's content into pool names, metric tags and logs
+                name = at.equals(ConfigKeys.PRIMARY) ? "primary"
+                        : "replica" + (Integer.parseInt(at.substring(at.indexOf('[') + 1, at.indexOf(']'))) + 1);
+            }
             if (url == null && !reported(join(at, ConfigKeys.URL))) {
                 problem(join(at, ConfigKeys.URL), map, "is missing; every node needs the JDBC URL of its server");
             }
@@ -656,6 +661,10 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             }
         }
 
+        private static boolean readsAFile(Entry e) {
+            return e != null && e.value instanceof YScalar s && s.text != null && s.text.contains("${file:");
+        }
+
         private static boolean isNull(Y y) {
             return y instanceof YScalar s && s.text == null;
         }
@@ -721,7 +730,7 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
 
         /** Belt and braces: a secret's value never reaches a message, whatever path led it there. */
         private String scrub(String message) {
-            String out = message;
+            String out = Secrets.scrub(message);
             for (String s : secrets) {
                 if (s != null && s.length() >= 3) {
                     out = out.replace(s, Secrets.MASK);
