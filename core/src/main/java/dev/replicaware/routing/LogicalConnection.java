@@ -753,7 +753,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical().getMetaData();
+        return new DatabaseMetaDataWrapper(this, physical().getMetaData());
     }
 
     @Override
