@@ -130,7 +130,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         try {
             replay(target, connection);
         } catch (SQLException e) {
-            connection.close();
+            if (resetForNextBorrower(target, connection)) { // what the replay changed before it failed
+                connection.close();
+            }
             throw onError(target, e);
         }
         this.node = target;
