@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -25,8 +26,12 @@ import static dev.replicaware.it.RoutingContractTest.awaitNoActiveConnections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Waiting for a connection of the primary's pool, on a real PostgreSQL primary with a pool of one connection. */
-class PostgresPoolWaitTest {
+/**
+ * The connection contract where the real driver and pool matter, on a real PostgreSQL primary: waiting for a pool of
+ * one connection, and that the driver's own objects (metadata result sets, generated keys) lead back to the logical
+ * connection.
+ */
+class PostgresConnectionContractTest {
     @RegisterExtension
     static final ClusterExtension<PostgresCluster> CLUSTER = ClusterExtension.of(() -> PostgresCluster.builder().replicas(1).start());
 
@@ -86,6 +91,31 @@ class PostgresPoolWaitTest {
                         .hasMessageContaining("waited ")
                         .hasMessageNotContaining("1000ms");
             }
+        }
+    }
+
+    @Test
+    void theDriversResultSetsLeadBackToTheLogicalConnection() throws Exception {
+        try (ReplicaAwareDataSource ds = poolOfOne(5_000)) {
+            Connection c = ds.getConnection();
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS contract_keys (id SERIAL PRIMARY KEY, note TEXT)");
+                s.executeUpdate("INSERT INTO contract_keys (note) VALUES ('x')", Statement.RETURN_GENERATED_KEYS);
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    assertThat(keys.getStatement()).isSameAs(s);
+                }
+            }
+            DatabaseMetaData md = c.getMetaData();
+            assertThat(md.getConnection()).isSameAs(c);
+            ResultSet tables = md.getTables(null, null, "contract_keys", null);
+            assertThat(tables.next()).isTrue();
+            Statement behindTables = tables.getStatement();
+            assertThat(behindTables).as("pgjdbc's metadata result sets have a statement").isNotNull();
+            assertThat(behindTables.getConnection()).isSameAs(c);
+
+            behindTables.getConnection().close(); // what an application reaching the connection this way would do
+            assertThat(c.isClosed()).isTrue();
+            awaitNoActiveConnections(ds);
         }
     }
 }
