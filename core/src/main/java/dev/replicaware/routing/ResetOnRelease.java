@@ -2,6 +2,7 @@ package dev.replicaware.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,9 +31,10 @@ final class ResetOnRelease {
     /** Call before changing the client info of {@code physical}. */
     void beforeClientInfo(Connection physical) throws SQLException {
         if (clientInfo == null) {
-            clientInfo = physical.getClientInfo();
-            if (clientInfo == null) {
-                clientInfo = new Properties();
+            Properties now = physical.getClientInfo();
+            clientInfo = new Properties(); // a copy: pgjdbc answers its own live Properties, which the change then alters
+            if (now != null) {
+                clientInfo.putAll(now);
             }
         }
     }
@@ -40,7 +42,8 @@ final class ResetOnRelease {
     /** Call before changing the type map of {@code physical}. */
     void beforeTypeMap(Connection physical) throws SQLException {
         if (!typeMapChanged) {
-            typeMap = physical.getTypeMap();
+            Map<String, Class<?>> now = physical.getTypeMap();
+            typeMap = now == null ? null : new HashMap<>(now); // a copy, for the same reason
             typeMapChanged = true;
         }
     }

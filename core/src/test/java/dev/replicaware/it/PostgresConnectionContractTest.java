@@ -118,4 +118,28 @@ class PostgresConnectionContractTest {
             awaitNoActiveConnections(ds);
         }
     }
+
+    private static String applicationName(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW application_name")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void anApplicationNameOneBorrowerSetsIsGoneForTheNext() throws Exception {
+        try (ReplicaAwareDataSource ds = poolOfOne(5_000)) {
+            String before;
+            try (Connection c = ds.getConnection()) {
+                before = applicationName(c);
+            }
+            try (Connection c = ds.getConnection()) {
+                c.setClientInfo("ApplicationName", "first-borrower");
+                assertThat(applicationName(c)).isEqualTo("first-borrower");
+            }
+            try (Connection next = ds.getConnection()) { // the pool's one connection again
+                assertThat(applicationName(next)).as("application_name on the server").isEqualTo(before);
+            }
+        }
+    }
 }
