@@ -100,8 +100,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
 
     @Override
     public String toString() {
-        return "ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
-                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + ", failover=" + failover + "]";
+        return Secrets.scrub("ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
+                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + ", failover=" + failover + "]");
     }
 
     static String maskPool(Map<String, String> pool) {

@@ -75,7 +75,7 @@ public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWai
 
     @Override
     public String toString() {
-        return "FailoverConfig[mode=" + mode.configName() + ", maxLagOnFailover=" + maxLagOnFailover + ", writeWait=" + writeWait
-                + ", adminUsername=" + adminUsername + ", adminPassword=" + Secrets.maskPassword(adminPassword) + "]";
+        return Secrets.scrub("FailoverConfig[mode=" + mode.configName() + ", maxLagOnFailover=" + maxLagOnFailover + ", writeWait=" + writeWait
+                + ", adminUsername=" + adminUsername + ", adminPassword=" + Secrets.maskPassword(adminPassword) + "]");
     }
 }

@@ -19,6 +19,8 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,6 +43,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
     // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
     private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
     private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
+    /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
+    private static final VarHandle PHYSICAL;
+
+    static {
+        try {
+            PHYSICAL = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "physical", Connection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Router router;
     private ReadConsistency consistency;
@@ -69,6 +81,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
         int networkTimeout = UNSET;
         Executor networkTimeoutExecutor;
         Properties clientInfo;
+        Map<String, Class<?>> typeMap;
+        ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
+    }
+
+    private ResetOnRelease reset() {
+        RarelySet r = rarelySet();
+        if (r.reset == null) {
+            r.reset = new ResetOnRelease();
+        }
+        return r.reset;
     }
 
     private RarelySet rarelySet() {
@@ -96,7 +118,11 @@ final class LogicalConnection implements ReplicaAwareConnection {
         }
         checkOpen();
         router.route(this, readOnly, consistency);
-        return physical;
+        c = physical;
+        if (c == null) {
+            checkOpen(); // aborted while waiting for the pool: attach gave the connection back
+        }
+        return c;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -104,14 +130,21 @@ final class LogicalConnection implements ReplicaAwareConnection {
         try {
             replay(target, connection);
         } catch (SQLException e) {
-            connection.close();
+            if (resetForNextBorrower(target, connection)) { // what the replay changed before it failed
+                connection.close();
+            }
             throw onError(target, e);
         }
         this.node = target;
-        this.physical = connection;
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
+        // abort() may have run while the caller waited for the pool: it sets closed, then takes physical. Both sides
+        // are volatile, so one of them sees the other, and the compare-and-set decides which one gives it back.
+        PHYSICAL.setVolatile(this, connection);
+        if (closed && PHYSICAL.compareAndSet(this, connection, null)) {
+            target.evict(connection); // evicted, not returned: abort promises the physical connection is not reused
+        }
     }
 
     private void replay(Node target, Connection c) throws SQLException {
@@ -135,13 +168,38 @@ final class LogicalConnection implements ReplicaAwareConnection {
             c.setSchema(r.schema);
         }
         if (r.holdability != UNSET) {
+            reset().beforeHoldability(c);
             c.setHoldability(r.holdability);
         }
         if (r.networkTimeout != UNSET) {
             c.setNetworkTimeout(r.networkTimeoutExecutor, r.networkTimeout);
         }
         if (r.clientInfo != null) {
+            reset().beforeClientInfo(c);
             c.setClientInfo(r.clientInfo);
+        }
+        if (r.typeMap != null) {
+            reset().beforeTypeMap(c);
+            c.setTypeMap(r.typeMap);
+        }
+    }
+
+    /**
+     * Puts back what this connection changed and the pool does not reset, before {@code c} goes back to the pool; a
+     * connection that cannot be put back as it was is evicted instead. True when {@code c} may be returned.
+     */
+    private boolean resetForNextBorrower(Node n, Connection c) {
+        RarelySet r = rarelySet;
+        if (r == null || r.reset == null) {
+            return true;
+        }
+        try {
+            r.reset.restore(c);
+            return true;
+        } catch (SQLException e) {
+            n.evict(c);
+            onError(n, e);
+            return false;
         }
     }
 
@@ -152,7 +210,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         physical = null;
         node = null;
         transactionActive = false;
-        if (c != null) {
+        if (c != null && resetForNextBorrower(n, c)) {
             try {
                 c.close();
             } catch (SQLException e) {
@@ -176,6 +234,11 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     int generation() {
         return generation;
+    }
+
+    /** Nothing has run on the attachment {@code statementGeneration} yet: a statement made there could still be retried. */
+    boolean nothingRunSince(int statementGeneration) {
+        return statementGeneration == generation && executions == 0;
     }
 
     /**
@@ -385,6 +448,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
         if (physical != null) {
+            reset().beforeHoldability(physical);
             physical.setHoldability(holdability);
         }
         rarelySet().holdability = holdability;
@@ -429,6 +493,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(name, value);
         }
         RarelySet r = rarelySet();
@@ -449,6 +514,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(properties);
         }
         Properties copy = new Properties();
@@ -456,6 +522,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             copy.putAll(properties);
         }
         rarelySet().clientInfo = copy;
+    }
+
+    private void beforeClientInfo(Connection c) throws SQLClientInfoException {
+        try {
+            reset().beforeClientInfo(c);
+        } catch (SQLException e) {
+            throw new SQLClientInfoException("Could not read the client info of cluster '" + router.cluster()
+                    + "' node '" + node.name() + "' before changing it: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
     }
 
     @Override
@@ -664,9 +739,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        Connection c = physical;
+        Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
-        physical = null;
         node = null;
         if (c != null) {
             try {
@@ -681,7 +755,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical().getMetaData();
+        return new DatabaseMetaDataWrapper(this, physical().getMetaData());
     }
 
     @Override
@@ -700,12 +774,24 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        if (physical == null && rarelySet != null && rarelySet.typeMap != null) {
+            return rarelySet.typeMap;
+        }
         return physical().getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physical().setTypeMap(map);
+        checkOpen();
+        if (map == null) {
+            throw new SQLException("The type map must not be null; give an empty map to map no types");
+        }
+        if (physical != null) {
+            reset().beforeTypeMap(physical);
+            physical.setTypeMap(map);
+        }
+        rarelySet().typeMap = map;
     }
 
     @Override

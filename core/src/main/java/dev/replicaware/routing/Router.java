@@ -149,9 +149,12 @@ public final class Router {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
                 primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
-                if (System.nanoTime() - deadline >= 0 || !(e instanceof java.sql.SQLTransientConnectionException
-                        || LogicalConnection.isConnectionError(e))) {
+                if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
                     throw e;
+                }
+                long late = System.nanoTime() - deadline;
+                if (late >= 0) {
+                    throw PoolWaitTimeout.of(cluster, primary, late + primary.borrowTimeoutNanos(), e);
                 }
                 Topology now = topology.current();
                 Node next = now.primary();
