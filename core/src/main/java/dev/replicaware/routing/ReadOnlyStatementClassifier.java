@@ -22,8 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a writable node; and any function not on the list, user-defined or unknown (it may write, lock or change session
  * state; {@code pg_sleep} and {@code SLEEP} are left off the list too: harmless, but nothing gained by sending them
  * away). Also no for: more than one statement; executable or hint comments ({@code /*!}, {@code /*+}), nested block
- * comments, {@code --} not followed by a space, MySQL's {@code #}; string literals holding a backslash (whose end
- * depends on server settings); PostgreSQL dollar quotes; non-ASCII outside literals; anything not tokenised above.
+ * comments, {@code --} not followed by a space, MySQL's {@code #}; in MySQL and MariaDB a backslash before a quote in
+ * a literal (where it ends depends on the server's sql_mode); PostgreSQL dollar quotes and {@code E'...'} strings;
+ * non-ASCII outside literals; anything not tokenised above. PostgreSQL literals are read with
+ * standard_conforming_strings on, its default.
  *
  * <p>The answers are cached per SQL string in a bounded map: applications repeat a small set of statements, so the
  * cost is a hash lookup; a map that fills up (SQL built with literals) is emptied and refilled.
@@ -239,16 +241,16 @@ final class ReadOnlyStatementClassifier {
                 tokens.add(new Token(PUNCT, "#"));
                 i++;
             } else if (c == '\'') {
-                i = quoted(sql, i, '\'');
+                i = quoted(sql, i, '\'', mysql);
                 tokens.add(new Token(LITERAL, "'"));
             } else if (c == '"') {
-                i = quoted(sql, i, '"');
+                i = quoted(sql, i, '"', mysql);
                 tokens.add(new Token(mysql ? LITERAL : QUOTED, "\"")); // a string in MySQL's default mode
             } else if (c == '`') {
                 if (!mysql) {
                     throw UNREADABLE;
                 }
-                i = quoted(sql, i, '`');
+                i = quoted(sql, i, '`', false);
                 tokens.add(new Token(QUOTED, "`"));
             } else if (c == '$') {
                 int j = i + 1;
@@ -315,14 +317,25 @@ final class ReadOnlyStatementClassifier {
         return tokens;
     }
 
-    /** The index after the quoted run starting at {@code start}; a doubled quote stays inside. */
-    private static int quoted(String sql, int start, char quote) throws Unreadable {
+    /**
+     * The index after the quoted run starting at {@code start}; a doubled quote stays inside.
+     *
+     * <p>Backslashes: PostgreSQL reads them as ordinary characters in {@code '...'} (standard_conforming_strings on,
+     * its default since 9.1; a session that changes it is pinned by its SET). MySQL and MariaDB read {@code \x} as an
+     * escape unless the server's sql_mode has NO_BACKSLASH_ESCAPES; a backslash before a quote is refused, so that
+     * the literal ends at the same place in both modes (Hibernate's {@code escape '\\'} passes).
+     */
+    private static int quoted(String sql, int start, char quote, boolean backslashEscapes) throws Unreadable {
         int i = start + 1;
         int len = sql.length();
         while (i < len) {
             char c = sql.charAt(i);
-            if (c == '\\') {
-                throw UNREADABLE; // where the literal ends depends on server settings
+            if (c == '\\' && backslashEscapes) {
+                if (i + 1 >= len || sql.charAt(i + 1) == quote) {
+                    throw UNREADABLE; // where the literal ends depends on the server's sql_mode
+                }
+                i += 2;
+                continue;
             }
             if (c == quote) {
                 if (i + 1 < len && sql.charAt(i + 1) == quote) {
