@@ -771,18 +771,21 @@ final class LogicalConnection implements ReplicaAwareConnection {
         closed = true;
         LogicalConnection side = readSide;
         readSide = null;
-        if (side != null) {
-            side.abort(executor);
-        }
         Connection c = physical;
         Node n = node;
         physical = null;
         node = null;
-        if (c != null) {
-            try {
-                c.abort(executor);
-            } finally {
-                n.evict(c);
+        try {
+            if (c != null) {
+                try {
+                    c.abort(executor);
+                } finally {
+                    n.evict(c);
+                }
+            }
+        } finally {
+            if (side != null) {
+                side.abort(executor);
             }
         }
     }

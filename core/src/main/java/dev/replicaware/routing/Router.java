@@ -40,13 +40,12 @@ public final class Router {
     private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
     private volatile LateReadOnlyListener lateReadOnlyListener;
-    private AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
+    private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
-                routing.failureBackoff().toNanos(), routing.maxLag());
-        this.autocommitReads = AutocommitReadRouting.of(routing.autocommitReads(),
-                topology.current().nodes().get(0).pool().getJdbcUrl());
+                routing.failureBackoff().toNanos(), routing.maxLag(),
+                AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl()));
     }
 
     /**
@@ -60,7 +59,8 @@ public final class Router {
     }
 
     Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
-           Duration maxLag) {
+           Duration maxLag, AutocommitReadRouting autocommitReads) {
+        this.autocommitReads = autocommitReads;
         this.cluster = cluster;
         this.topology = topology;
         this.selector = selector;
@@ -108,10 +108,6 @@ public final class Router {
     /** How reads outside transactions are routed; null when they stay on the primary. */
     AutocommitReadRouting autocommitReads() {
         return autocommitReads;
-    }
-
-    void autocommitReads(AutocommitReadRouting routing) {
-        this.autocommitReads = routing;
     }
 
     /**
