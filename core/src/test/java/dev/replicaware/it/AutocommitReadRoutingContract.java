@@ -39,6 +39,25 @@ abstract class AutocommitReadRoutingContract {
     /** A statement that changes the session's state (a variable, a temporary table) without a result. */
     abstract List<String> sessionStateChanges();
 
+    /** Sets session state through JDBC that a read can show: a schema, an isolation level. */
+    abstract void setState(Connection c) throws SQLException;
+
+    /**
+     * Undoes {@link #setState}: HikariCP resets a schema on return only when its pool names one, so a schema set on a
+     * connection otherwise stays with the physical connection for the next borrower.
+     */
+    abstract void resetState(Connection c) throws SQLException;
+
+    /** A read answering the port (first column) and the state {@link #setState} set (second column). */
+    abstract String stateQuery();
+
+    /** What {@link #stateQuery()} answers once {@link #setState} ran. */
+    abstract String expectedState();
+
+    /** Run on the primary before the tests: whatever {@link #setState} needs. */
+    void prepare(Statement s) throws SQLException {
+    }
+
     @BeforeAll
     void start() throws SQLException {
         cluster = startCluster();
@@ -47,6 +66,7 @@ abstract class AutocommitReadRoutingContract {
             s.execute("CREATE TABLE ac_probe (id INT PRIMARY KEY, note VARCHAR(40))");
             s.execute("INSERT INTO ac_probe VALUES (1, 'one')");
             s.execute("CREATE SEQUENCE ac_seq");
+            prepare(s);
         }
         cluster.waitForReplication(Duration.ofSeconds(30));
     }
@@ -143,6 +163,22 @@ abstract class AutocommitReadRoutingContract {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             assertThat(servedBy(c, "SELECT " + port())).as("read-only, as before").isIn(replicaNames());
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void stateSetAfterAReadReachesTheReplicaSide() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            String replica = servedBy(c, "SELECT " + port());
+            assertThat(replica).isIn(replicaNames());
+            setState(c);
+            try (PreparedStatement s = c.prepareStatement(stateQuery()); ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(portName(rs.getInt(1))).as("still the replica side").isEqualTo(replica);
+                assertThat(rs.getString(2)).as("the state set after the first read").isEqualTo(expectedState());
+            }
+            resetState(c);
         }
         RoutingContractTest.awaitNoActiveConnections(dataSource);
     }

@@ -2,6 +2,8 @@ package dev.replicaware.it;
 
 import dev.replicaware.testkit.MariaDbCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 class MariaDbAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
@@ -25,6 +27,26 @@ class MariaDbAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
                 "SELECT @@port, LAST_INSERT_ID()",
                 "SELECT @@port, @ac_var",
                 "SELECT @@port, @@read_only");
+    }
+
+    @Override
+    void setState(Connection c) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+    }
+
+    @Override
+    void resetState(Connection c) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    }
+
+    @Override
+    String stateQuery() {
+        return "SELECT @@port, @@session.transaction_isolation";
+    }
+
+    @Override
+    String expectedState() {
+        return "SERIALIZABLE";
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.replicaware.it;
 
 import dev.replicaware.testkit.PostgresCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
@@ -25,6 +28,31 @@ class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
                 "SELECT inet_server_port(), set_config('application_name', 'x', false)",
                 "SELECT inet_server_port() --comment",
                 "SELECT inet_server_port(), pg_is_in_recovery()");
+    }
+
+    @Override
+    void prepare(Statement s) throws SQLException {
+        s.execute("CREATE SCHEMA ac_other");
+    }
+
+    @Override
+    void setState(Connection c) throws SQLException {
+        c.setSchema("ac_other");
+    }
+
+    @Override
+    void resetState(Connection c) throws SQLException {
+        c.setSchema("public");
+    }
+
+    @Override
+    String stateQuery() {
+        return "SELECT inet_server_port(), current_schema()";
+    }
+
+    @Override
+    String expectedState() {
+        return "ac_other";
     }
 
     @Override
