@@ -14,6 +14,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -22,6 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * by {@code Com_select}, less the health probes Replicaware's monitor ran there (one SELECT each, counted by its
  * {@code replicaware.probe.duration} timer).
  */
+@DirtiesContext // its monitor would otherwise go on probing the stopped cluster for the rest of the run
 @SpringBootTest(classes = PetClinicApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         // as in MariaDbExampleTest: Hibernate cannot tell MariaDB from MySQL through mysql-connector-j
         properties = "spring.jpa.database-platform=org.hibernate.dialect.MariaDBDialect")

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -21,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the queries it runs); the tables have no foreign keys, so the primary's counts are not inflated by the key checks
  * of inserts.
  */
+@DirtiesContext // its monitor would otherwise go on probing the stopped cluster for the rest of the run
 @SpringBootTest(classes = PetClinicApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PostgresPetClinicTest extends PetClinicContract {
     static final PostgresCluster CLUSTER = PostgresCluster.builder().replicas(2).app("petclinic", "pg-Pet-pw-58").start();
