@@ -1,5 +1,8 @@
 package dev.replicaware.routing;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,7 +116,7 @@ final class ReadOnlyStatementClassifier {
     private static final Unreadable UNREADABLE = new Unreadable();
 
     boolean classify(String sql) {
-        java.util.List<Token> tokens;
+        List<Token> tokens;
         try {
             tokens = tokenize(sql);
         } catch (Unreadable e) {
@@ -148,7 +151,7 @@ final class ReadOnlyStatementClassifier {
         return bodyReadsOnly(tokens, n);
     }
 
-    private boolean bodyReadsOnly(java.util.List<Token> tokens, int n) {
+    private boolean bodyReadsOnly(List<Token> tokens, int n) {
         for (int i = 0; i < n; i++) {
             Token t = tokens.get(i);
             Token next = i + 1 < n ? tokens.get(i + 1) : null;
@@ -188,7 +191,7 @@ final class ReadOnlyStatementClassifier {
         return true;
     }
 
-    private boolean harmlessShow(java.util.List<Token> tokens, int n) {
+    private boolean harmlessShow(List<Token> tokens, int n) {
         if (n < 2 || tokens.get(1).kind != WORD) {
             return false;
         }
@@ -210,8 +213,8 @@ final class ReadOnlyStatementClassifier {
 
     // ---- tokenizer ---------------------------------------------------------------------------------------------
 
-    private java.util.List<Token> tokenize(String sql) throws Unreadable {
-        java.util.List<Token> tokens = new java.util.ArrayList<>();
+    private List<Token> tokenize(String sql) throws Unreadable {
+        List<Token> tokens = new ArrayList<>();
         boolean mysql = flavor == Flavor.MYSQL;
         int len = sql.length();
         int i = 0;
@@ -360,7 +363,7 @@ final class ReadOnlyStatementClassifier {
     // ---- word lists --------------------------------------------------------------------------------------------
 
     private static Set<String> words(String... words) {
-        return Set.copyOf(java.util.Arrays.asList(words)); // tolerates a word listed twice
+        return Set.copyOf(Arrays.asList(words)); // tolerates a word listed twice
     }
 
     /** Words that make a statement more than a read wherever they stand outside a literal. */
