@@ -96,6 +96,12 @@ abstract class AutocommitReadRoutingContract {
                 assertThat(replicaNames()).as("served: %s", sql).contains(servedBy(c, sql));
             }
         }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + port(), Statement.NO_GENERATED_KEYS);
+             ResultSet rs = s.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(portName(rs.getInt(1))).as("prepared with NO_GENERATED_KEYS").isIn(replicaNames());
+        }
         RoutingContractTest.awaitNoActiveConnections(dataSource);
     }
 
