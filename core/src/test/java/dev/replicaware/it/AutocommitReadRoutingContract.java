@@ -190,6 +190,26 @@ abstract class AutocommitReadRoutingContract {
     }
 
     @Test
+    void closeAndAbortGiveBackBothSides() throws SQLException {
+        for (boolean abort : new boolean[] {false, true}) {
+            Connection c = dataSource.getConnection();
+            assertThat(servedBy(c, "SELECT " + port())).isIn(replicaNames());
+            try (PreparedStatement write = c.prepareStatement("UPDATE ac_probe SET note = note WHERE id = 1")) {
+                write.executeUpdate();
+            }
+            assertThat(dataSource.routingTopology().nodes().stream().mapToInt(Node::activeConnections).sum())
+                    .as("physical connections held by one logical connection").isEqualTo(2);
+            if (abort) {
+                c.abort(Runnable::run);
+            } else {
+                c.close();
+            }
+            assertThat(c.isClosed()).isTrue();
+            RoutingContractTest.awaitNoActiveConnections(dataSource);
+        }
+    }
+
+    @Test
     void byDefaultReadsOutsideTransactionsStayOnThePrimary() throws SQLException {
         try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> { });
              Connection c = ds.getConnection()) {
