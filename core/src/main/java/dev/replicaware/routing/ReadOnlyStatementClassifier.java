@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code SQL_CALC_FOUND_ROWS}, user variables {@code @v} and {@code :=}); {@code txid_current} and anything that needs
  * a writable node; and any function not on the list, user-defined or unknown (it may write, lock or change session
  * state; {@code pg_sleep} and {@code SLEEP} are left off the list too: harmless, but nothing gained by sending them
- * away). Also no for: more than one statement; executable or hint comments ({@code /*!}, {@code /*+}), nested block
+ * away). Also no for: more than one statement; executable or hint comments ({@code /*!}, MariaDB's {@code /*M!}, {@code /*+}), nested block
  * comments, {@code --} not followed by a space, MySQL's {@code #}; in MySQL and MariaDB a backslash before a quote in
  * a literal (where it ends depends on the server's sql_mode); PostgreSQL dollar quotes and {@code E'...'} strings;
  * non-ASCII outside literals; anything not tokenised above. PostgreSQL literals are read with
@@ -229,8 +229,9 @@ final class ReadOnlyStatementClassifier {
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? len : end + 1;
             } else if (c == '/' && i + 1 < len && sql.charAt(i + 1) == '*') {
-                if (i + 2 < len && (sql.charAt(i + 2) == '!' || sql.charAt(i + 2) == '+')) {
-                    throw UNREADABLE; // MySQL runs /*! ... */, and hints may change what runs
+                char third = i + 2 < len ? sql.charAt(i + 2) : ' ';
+                if (third == '!' || third == '+' || (third == 'M' || third == 'm') && i + 3 < len && sql.charAt(i + 3) == '!') {
+                    throw UNREADABLE; // MySQL runs /*! ... */, MariaDB /*M! ... */, and hints may change what runs
                 }
                 int end = sql.indexOf("*/", i + 2);
                 if (end < 0 || sql.substring(i + 2, end).contains("/*")) {
