@@ -503,6 +503,16 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             if (backoff != null) {
                 builder.failureBackoff(backoff);
             }
+            String autocommitReads = text(routing, ConfigKeys.AUTOCOMMIT_READS, at);
+            if (autocommitReads != null) {
+                Optional<RoutingConfig.AutocommitReads> parsed = RoutingConfig.AutocommitReads.parse(autocommitReads);
+                if (parsed.isPresent()) {
+                    builder.autocommitReads(parsed.get());
+                } else {
+                    problem(join(at, ConfigKeys.AUTOCOMMIT_READS), routing.get(ConfigKeys.AUTOCOMMIT_READS).value,
+                            "must be primary or replica, but was '" + autocommitReads + "'");
+                }
+            }
         }
 
         private HealthConfig health(YMap health) {

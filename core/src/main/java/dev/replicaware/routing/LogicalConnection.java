@@ -63,6 +63,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     private int executions;   // statements run on the current attachment
+    // routing.autocommitReads: replica (see AutocommitReadRouting)
+    private LogicalConnection readSide;      // the replica side of this connection, once a read went there
+    private LogicalConnection owner;         // on a read side: the connection the application holds; else null
+    private boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -83,6 +87,22 @@ final class LogicalConnection implements ReplicaAwareConnection {
         Properties clientInfo;
         Map<String, Class<?>> typeMap;
         ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
+
+        /** The state to carry to a second logical connection (the replica side); not what one physical connection saw. */
+        RarelySet copy() {
+            RarelySet r = new RarelySet();
+            r.catalog = catalog;
+            r.schema = schema;
+            r.holdability = holdability;
+            r.networkTimeout = networkTimeout;
+            r.networkTimeoutExecutor = networkTimeoutExecutor;
+            if (clientInfo != null) {
+                r.clientInfo = new Properties();
+                r.clientInfo.putAll(clientInfo);
+            }
+            r.typeMap = typeMap;
+            return r;
+        }
     }
 
     private ResetOnRelease reset() {
@@ -123,6 +143,49 @@ final class LogicalConnection implements ReplicaAwareConnection {
             checkOpen(); // aborted while waiting for the pool: attach gave the connection back
         }
         return c;
+    }
+
+    /**
+     * The physical connection for something that may leave state in the session or write (a statement other than a
+     * classified read, the driver's own connection): from now on, statements outside transactions stay on the primary.
+     */
+    private Connection pinned() throws SQLException {
+        pinnedToPrimary = true;
+        return physical();
+    }
+
+    /**
+     * Where a statement of {@code sql} is made: on this connection, or on its replica side when it is a read outside a
+     * transaction that {@link AutocommitReadRouting} lets go there; null when on this one (which is then pinned).
+     */
+    private LogicalConnection readSideFor(String sql) throws SQLException {
+        AutocommitReadRouting routing = router.autocommitReads();
+        if (routing == null || readOnly || pinnedToPrimary || owner != null) {
+            return null;
+        }
+        if (!autoCommit || !routing.toReplica(sql)) {
+            pinnedToPrimary = true;
+            return null;
+        }
+        checkOpen();
+        LogicalConnection side = readSide;
+        if (side == null) {
+            side = new LogicalConnection(router, consistency, true);
+            side.owner = this;
+            side.readOnly = true;
+            side.isolation = isolation;
+            side.rarelySet = rarelySet == null ? null : rarelySet.copy();
+            readSide = side;
+        }
+        if (side.physical == null && !router.routeAutocommitRead(side, consistency)) {
+            return null; // no replica can serve now: this read runs on the primary side, which it leaves unpinned
+        }
+        return side;
+    }
+
+    /** The connection the application holds: statements made on a read side report it. */
+    LogicalConnection owner() {
+        return owner == null ? this : owner;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -336,6 +399,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             rerouteAtBoundary("the read consistency");
         }
         this.consistency = consistency;
+        if (readSide != null) {
+            readSide.setReadConsistency(consistency);
+        }
     }
 
     @Override
@@ -397,6 +463,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setTransactionIsolation(level);
         }
         isolation = level;
+        if (readSide != null) {
+            readSide.setTransactionIsolation(level);
+        }
     }
 
     @Override
@@ -415,6 +484,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setCatalog(catalog);
         }
         rarelySet().catalog = catalog;
+        if (readSide != null) {
+            readSide.setCatalog(catalog);
+        }
     }
 
     @Override
@@ -433,6 +505,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setSchema(schema);
         }
         rarelySet().schema = schema;
+        if (readSide != null) {
+            readSide.setSchema(schema);
+        }
     }
 
     @Override
@@ -452,6 +527,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setHoldability(holdability);
         }
         rarelySet().holdability = holdability;
+        if (readSide != null) {
+            readSide.setHoldability(holdability);
+        }
     }
 
     @Override
@@ -475,6 +553,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         RarelySet r = rarelySet();
         r.networkTimeoutExecutor = executor;
         r.networkTimeout = milliseconds;
+        if (readSide != null) {
+            readSide.setNetworkTimeout(executor, milliseconds);
+        }
     }
 
     @Override
@@ -505,6 +586,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         } else {
             r.clientInfo.setProperty(name, value);
         }
+        if (readSide != null) {
+            readSide.setClientInfo(name, value);
+        }
     }
 
     @Override
@@ -522,6 +606,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             copy.putAll(properties);
         }
         rarelySet().clientInfo = copy;
+        if (readSide != null) {
+            readSide.setClientInfo(properties);
+        }
     }
 
     private void beforeClientInfo(Connection c) throws SQLClientInfoException {
@@ -624,31 +711,39 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        Statement s = physical().createStatement();
+        Statement s = pinned().createStatement();
         return new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        Statement s = physical().createStatement(resultSetType, resultSetConcurrency);
+        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency);
         return new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        Statement s = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
         return new StatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql);
+        }
         PreparedStatement s = physical().prepareStatement(sql);
         return new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql, resultSetType, resultSetConcurrency);
+        }
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
         return new PreparedStatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql);
@@ -657,6 +752,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
         return new PreparedStatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql);
@@ -664,34 +763,40 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, autoGeneratedKeys));
+        if (autoGeneratedKeys == Statement.NO_GENERATED_KEYS) { // what some frameworks use for every query
+            LogicalConnection side = readSideFor(sql);
+            if (side != null) {
+                return side.prepareStatement(sql);
+            }
+        }
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnIndexes));
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnIndexes));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnNames));
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnNames));
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CallableStatementWrapper(this, physical().prepareCall(sql));
+        return new CallableStatementWrapper(this, pinned().prepareCall(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new CallableStatementWrapper(this, physical().prepareCall(sql, resultSetType, resultSetConcurrency));
+        return new CallableStatementWrapper(this, pinned().prepareCall(sql, resultSetType, resultSetConcurrency));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
         return new CallableStatementWrapper(this,
-                physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+                pinned().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override
@@ -707,7 +812,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        release();
+        LogicalConnection side = readSide;
+        readSide = null;
+        try {
+            release();
+        } finally {
+            if (side != null) {
+                side.close();
+            }
+        }
     }
 
     @Override
@@ -739,14 +852,22 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
+        LogicalConnection side = readSide;
+        readSide = null;
         Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
         node = null;
-        if (c != null) {
-            try {
-                c.abort(executor);
-            } finally {
-                n.evict(c);
+        try {
+            if (c != null) {
+                try {
+                    c.abort(executor);
+                } finally {
+                    n.evict(c);
+                }
+            }
+        } finally {
+            if (side != null) {
+                side.abort(executor);
             }
         }
     }
@@ -792,6 +913,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setTypeMap(map);
         }
         rarelySet().typeMap = map;
+        if (readSide != null) {
+            readSide.setTypeMap(map);
+        }
     }
 
     @Override
@@ -833,7 +957,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        Connection c = physical();
+        Connection c = pinned(); // the application may change the session behind our back
         if (iface.isInstance(c)) {
             return iface.cast(c);
         }

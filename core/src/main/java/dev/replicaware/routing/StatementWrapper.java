@@ -164,7 +164,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final Connection getConnection() {
-        return connection;
+        return connection.owner();
     }
 
     @Override

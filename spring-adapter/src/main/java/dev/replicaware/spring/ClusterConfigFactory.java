@@ -68,6 +68,13 @@ final class ClusterConfigFactory {
         builder.maxLag(routing.getMaxLag())
                 .fallbackToPrimary(routing.isFallbackToPrimary())
                 .failureBackoff(routing.getFailureBackoff());
+        RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.AutocommitReads.parse(routing.getAutocommitReads()).orElse(null);
+        if (autocommitReads == null) {
+            problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "
+                    + quote(routing.getAutocommitReads())));
+        } else {
+            builder.autocommitReads(autocommitReads);
+        }
         ReplicawareProperties.Health health = p.getHealth();
         builder.health(new HealthConfig(health.getInterval(), health.getTimeout(), health.getFailuresBeforeDown(),
                 health.getSuccessesBeforeUp()));

@@ -270,6 +270,21 @@ public class ReplicawareProperties {
         /** How long a replica that failed to give a connection is skipped before it is tried again. */
         private Duration failureBackoff = dev.replicaware.config.RoutingConfig.DEFAULT_FAILURE_BACKOFF;
 
+        /**
+         * Where a statement outside a transaction (autocommit on) goes on a connection that is not read-only:
+         * {@code primary}, or {@code replica} for statements that provably only read (plain SELECT and the like; a
+         * connection that ran anything else stays on the primary).
+         */
+        private String autocommitReads = dev.replicaware.config.RoutingConfig.DEFAULT_AUTOCOMMIT_READS.configName();
+
+        public String getAutocommitReads() {
+            return autocommitReads;
+        }
+
+        public void setAutocommitReads(String autocommitReads) {
+            this.autocommitReads = autocommitReads;
+        }
+
         public String getLoadBalance() {
             return loadBalance;
         }
