@@ -31,7 +31,9 @@ import java.util.Map;
  *     dev.replicaware.benchmarks.EndToEndMariaDb</pre>
  *
  * System properties: as {@link EndToEndPostgres} ({@code threads}, {@code seconds}, {@code warmup}, {@code rows},
- * {@code poolSize}, {@code contenders}). About 2.5 min with the defaults.
+ * {@code poolSize}, {@code contenders}, {@code latencies}, {@code rounds}, {@code countReads}, {@code countWrites});
+ * {@code trace=true} prints each contender's statements for one read-only and one write transaction from the general
+ * log instead of measuring. About 2.5 min with the defaults; {@code -Dlatencies=0,0.2,1 -Drounds=3} about 27 min.
  */
 public final class EndToEndMariaDb {
     static final String NAME = "end-to-end-mariadb";

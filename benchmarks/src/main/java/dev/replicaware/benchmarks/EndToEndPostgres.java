@@ -41,7 +41,11 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  *
  * System properties: {@code threads} (8), {@code seconds} measured per contender (30), {@code warmup} seconds per
  * contender, not counted (5), {@code rows} seeded (10000), {@code poolSize} of every pool (= threads),
- * {@code contenders} (comma-separated names, default all). About 4 min with the defaults.
+ * {@code contenders} (comma-separated names, default all); {@code latencies} (one-way delays in ms of every packet
+ * between the application and every node, through a counting proxy per node, e.g. {@code 0,0.2,1}; default
+ * {@code none}: direct), {@code rounds} (interleaved rounds per delay, default 1), {@code countReads} (500) and
+ * {@code countWrites} (200) run one at a time to count round trips and statements ({@code pg_stat_statements}) when
+ * proxied. About 4 min with the defaults; {@code -Dlatencies=0,0.2,1 -Drounds=3} about 40 min.
  */
 public final class EndToEndPostgres {
     static final String NAME = "end-to-end-postgres";
