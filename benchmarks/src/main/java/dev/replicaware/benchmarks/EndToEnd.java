@@ -447,6 +447,9 @@ final class EndToEnd {
 
     /** Throughput per contender, and read and write p50/p99 per contender, side by side. */
     static void writeReport(String name, String title, Map<String, Object> settings, List<Map<String, Object>> results) {
+        if (delays().get(0) != null) {
+            name = name + "-latency"; // runs through proxies keep the direct run's figures
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings);
         List<Map<String, Object>> summary = summarize(results);
