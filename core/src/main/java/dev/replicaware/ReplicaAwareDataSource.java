@@ -95,6 +95,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         this.failover = new FailoverCoordinator(config, nodes, monitor, this::republish);
         monitor.addListener(failover);
+        if (!config.failover().patroni().urls().isEmpty()) {
+            monitor.followPatroni(config.failover().patroni().urls());
+        }
         monitor.start(); // the first round, so the first request already routes on what the servers say
         this.router = new Router(config.name(), topology, config.routing());
         awaitPrimaryPerConfig(router, config);
@@ -368,7 +371,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
 
     /** The topology the nodes' statuses describe, without a primary while a switchover holds writes. */
     private synchronized void republish() {
-        Topology observed = Topology.observed(config.name(), nodes);
+        Topology observed = Topology.observed(config.name(), nodes, monitor::servesReads);
         topology.publish(failover != null && failover.holdsWrites() ? observed.withoutPrimaries() : observed);
     }
 

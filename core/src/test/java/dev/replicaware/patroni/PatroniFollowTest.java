@@ -1,0 +1,127 @@
+package dev.replicaware.patroni;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.FailoverConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.config.PatroniConfig;
+import dev.replicaware.testkit.PatroniCluster;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Replicaware following a real Patroni (Debian's patroni and etcd packages, the distribution's PostgreSQL), with
+ * tuned DCS timing (ttl 10 s, loop_wait 1 s, retry_timeout 4 s) to keep the test short. Skipped, saying so, where
+ * {@code patroni} or {@code etcd} is not installed. Where each statement ran is asked of the server.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PatroniFollowTest {
+    static PatroniCluster patroni;
+    static ReplicaAwareDataSource ds;
+
+    @BeforeAll
+    static void start() {
+        String missing = PatroniCluster.missing();
+        if (missing != null) {
+            System.out.println("PatroniFollowTest SKIPPED: " + missing);
+        }
+        assumeTrue(missing == null, () -> "Patroni is not available: " + missing);
+        patroni = PatroniCluster.builder().members(2).timing(10, 1, 4).start();
+        PatroniCluster.Member leader = patroni.leader();
+        ClusterConfig.Builder b = ClusterConfig.builder("patroni")
+                .username(patroni.superuser().username()).password(patroni.superuser().password())
+                .pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1", "connectionTimeout", "2000"))
+                .failover(new FailoverConfig(FailoverConfig.Mode.EXTERNAL, null, Duration.ofSeconds(2), null, null, false,
+                        new PatroniConfig(patroni.members().stream().map(PatroniCluster.Member::restUrl).toList())));
+        b.primary(NodeConfig.of(leader.name(), leader.jdbcUrl()));
+        for (PatroniCluster.Member m : patroni.members()) {
+            if (!m.equals(leader)) {
+                b.replica(NodeConfig.of(m.name(), m.jdbcUrl()));
+            }
+        }
+        ds = new ReplicaAwareDataSource(b.build());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ds != null) {
+            ds.close();
+        }
+        if (patroni != null) {
+            patroni.close();
+        }
+    }
+
+    static int write(long id) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS patroni_follow (id bigint PRIMARY KEY)");
+            try (ResultSet rs = s.executeQuery("INSERT INTO patroni_follow VALUES (" + id + ") RETURNING inet_server_port()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static int read() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setReadOnly(true);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT inet_server_port()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void writesGoToPatronisLeaderAndReadsToItsReplica() throws Exception {
+        PatroniCluster.Member leader = patroni.leader();
+        PatroniCluster.Member replica = patroni.members().stream().filter(m -> !m.equals(leader)).findFirst().orElseThrow();
+        assertThat(write(1)).isEqualTo(leader.pgPort());
+        assertThat(read()).isEqualTo(replica.pgPort());
+    }
+
+    @Test
+    @Order(2)
+    void afterTheLeaderIsKilledWritesFollowPatronisNewLeader() throws Exception {
+        PatroniCluster.Member old = patroni.leader();
+        write(2);
+        long killed = System.nanoTime();
+        patroni.kill(old);
+        long deadline = killed + Duration.ofSeconds(45).toNanos();
+        Object last = null;
+        int port = -1;
+        while (port < 0) {
+            try {
+                port = write(3);
+            } catch (SQLException e) {
+                last = e.getMessage();
+                assertThat(System.nanoTime()).as("no write succeeded within 45 s of the leader's SIGKILL; last: %s", last).isLessThan(deadline);
+            }
+        }
+        long windowMillis = (System.nanoTime() - killed) / 1_000_000;
+        System.out.println("PatroniFollowTest: first write " + windowMillis + " ms after SIGKILL of leader " + old.name()
+                + " (ttl 10 s, loop_wait 1 s, retry_timeout 4 s)");
+        PatroniCluster.Member next = patroni.leader();
+        assertThat(next).as("Patroni's leader after the kill").isNotNull().isNotEqualTo(old);
+        assertThat(port).as("the port that took the first write after the kill").isEqualTo(next.pgPort());
+        try (Connection c = patroni.connect(next); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM patroni_follow WHERE id IN (1, 2, 3)")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows 1-3 on the new leader").isEqualTo(3);
+        }
+    }
+}
