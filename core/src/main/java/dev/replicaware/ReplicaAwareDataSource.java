@@ -59,6 +59,8 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     private volatile List<Node> nodes;
     private final TopologyMonitor monitor;
     private final FailoverCoordinator failover;
+    /** {@code failover.rejoin}: null when off. */
+    private final dev.replicaware.failover.Rejoin rejoin;
     private volatile Router router;
     private final Object reloading = new Object();
     private final List<Router> retiredRouters = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -95,6 +97,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         this.failover = new FailoverCoordinator(config, nodes, monitor, this::republish);
         monitor.addListener(failover);
+        if (config.failover().rejoin()) {
+            rejoin = new dev.replicaware.failover.Rejoin(config, monitor,
+                    name -> nodes.stream().filter(n -> n.name().equals(name)).findFirst().ifPresent(Node::reopen));
+            monitor.addListener(rejoin);
+            monitor.addProbeObserver(rejoin);
+        } else {
+            rejoin = null;
+        }
         if (!config.failover().patroni().urls().isEmpty()) {
             monitor.followPatroni(config.failover().patroni().urls());
         }
@@ -447,6 +457,11 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         return topology.current();
     }
 
+    /** Internal: the rejoin of former primaries ({@code failover.rejoin}), for the metrics binder; null when off. */
+    public dev.replicaware.failover.Rejoin rejoin() {
+        return rejoin;
+    }
+
     /** Internal: the monitor, for the metrics binder. */
     public TopologyMonitor monitor() {
         return monitor;
@@ -475,6 +490,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         router.close();
         failover.close();
+        if (rejoin != null) {
+            rejoin.close();
+        }
         retiredRouters.forEach(Router::close);
         ConfigFileWatcher w = watcher;
         if (w != null) {

@@ -337,6 +337,26 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
+     * Ends the fence of a former primary that now replicates from the current one (a rejoin): it is DOWN until its
+     * next {@code successesBeforeUp} probes make it UP, as any node coming back. No-op for a node that is not fenced.
+     */
+    public void unfence(String node) {
+        Tracked t = nodes.get(node);
+        if (t == null) {
+            throw new IllegalArgumentException("Cluster '" + cluster + "' has no node '" + node + "'; it has " + nodes.keySet());
+        }
+        synchronized (t) {
+            if (t.state != NodeState.FENCED) {
+                return;
+            }
+            t.state = t.state.moveTo(NodeState.DOWN);
+            t.successes = 0;
+            publish(t, t.last.withState(NodeState.DOWN));
+            fire(node, TopologyEvent.Type.NODE_DOWN, NodeState.FENCED.name(), NodeState.DOWN.name());
+        }
+    }
+
+    /**
      * The newest write position the monitor sampled on the primary, in the dialect's position unit; -1 when it has
      * none. After the primary is lost: the last known primary position that bounds a failover candidate's lag.
      */
