@@ -436,7 +436,13 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
      * @throws SQLException when it cannot start (no single primary, target not a replica, lock held elsewhere) or fails
      */
     public Duration switchover(String nodeName) throws SQLException {
-        return failover.switchover(Objects.requireNonNull(nodeName, "nodeName"));
+        Objects.requireNonNull(nodeName, "nodeName");
+        if (!config.failover().patroni().urls().isEmpty()) {
+            // Patroni owns promotions (and honours nofailover); a promotion behind its back would fight it
+            throw new SQLException("Cluster '" + config.name() + "' follows Patroni (failover.patroni.urls): switch over with "
+                    + "Patroni ('patronictl switchover --candidate " + nodeName + "' or POST /switchover), not with Replicaware");
+        }
+        return failover.switchover(nodeName);
     }
 
     /** Failovers and switchovers so far: counts, durations, the last outcome. */

@@ -81,8 +81,8 @@ public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWai
                     "is required when failover.mode is automatic: promotion needs a user with replication-admin rights"));
         }
         if (!patroni.urls().isEmpty() && mode != Mode.EXTERNAL) {
-            p.add(new ConfigException.Problem("failover.patroni.urls", "is only followed when failover.mode is external "
-                    + "(Patroni promotes, Replicaware follows), but failover.mode is " + mode.configName()));
+            p.add(new ConfigException.Problem("failover.mode", "must be external when failover.patroni.urls are given "
+                    + "(Patroni promotes, Replicaware follows), but was " + mode.configName()));
         }
         p.addAll(patroni.problems());
         return p;

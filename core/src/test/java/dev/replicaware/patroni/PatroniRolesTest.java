@@ -194,6 +194,12 @@ class PatroniRolesTest {
     }
 
     @Test
+    void switchoverIsLeftToPatroni() {
+        assertThatThrownBy(() -> ds.switchover(cluster.replicas().get(0).name())).isInstanceOf(SQLException.class)
+                .hasMessageContaining("patronictl switchover");
+    }
+
+    @Test
     void whenPatroniFallsSilentTheProbesAloneDecide() throws Exception {
         clusterJson.set(json(cluster.replicas().get(0), Set.of()));
         awaitNoPrimary();

@@ -117,7 +117,8 @@ class ReplicawareAutoConfigurationTest {
                         "replicaware.health.interval=250ms",
                         "replicaware.health.failures-before-down=5",
                         "replicaware.failover.mode=disabled",
-                        "replicaware.failover.write-wait=3s"))
+                        "replicaware.failover.write-wait=3s",
+                        "replicaware.failover.rejoin=true"))
                 .run(context -> {
                     ClusterConfig config = context.getBean(ReplicaAwareDataSource.class).config();
                     assertThat(config.pool()).containsEntry("maximumPoolSize", "7").containsEntry("connectionTimeout", "2500")
@@ -131,6 +132,7 @@ class ReplicawareAutoConfigurationTest {
                     assertThat(config.health().failuresBeforeDown()).isEqualTo(5);
                     assertThat(config.failover().mode().configName()).isEqualTo("disabled");
                     assertThat(config.failover().writeWait()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(config.failover().rejoin()).isTrue();
                 });
     }
 
