@@ -165,6 +165,25 @@ public final class PatroniCluster implements AutoCloseable {
         }
     }
 
+    /** Asks Patroni for a planned switchover from {@code leader} to {@code candidate} ({@code POST /switchover}). */
+    public void switchover(Member leader, Member candidate) {
+        String body = "{\"leader\": \"" + leader.name() + "\", \"candidate\": \"" + candidate.name() + "\"}";
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(leader.restUrl() + "/switchover"))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new TestkitException("Patroni refused the switchover from " + leader.name() + " to " + candidate.name()
+                        + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+        } catch (IOException e) {
+            throw new TestkitException("Could not ask Patroni at " + leader.restUrl() + " for a switchover: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestkitException("Interrupted while asking Patroni for a switchover", e);
+        }
+    }
+
     private void launch(Member member) {
         Path dir = baseDir.resolve(member.name());
         List<String> cmd = new ArrayList<>(OsUser.serverPrefix(true));
