@@ -273,6 +273,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             }
             config = next;
             failover.reconfigure(next, nodes);
+            if (rejoin != null) {
+                rejoin.reconfigure(next);
+            }
             if (!current.failover().equals(next.failover()) && current.routing().equals(next.routing())) {
                 awaitPrimaryPerConfig(router, next);
             }
@@ -329,6 +332,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         if (refused.isEmpty() && !sameNode(current, was, next, is)) {
             refused.add(new dev.replicaware.config.ConfigException.Problem("primary", "its credentials, pool settings (its own or "
                     + "the cluster's pool), weight, priority or replication address cannot change on reload; restart to apply them"));
+        }
+        if (!current.failover().patroni().equals(next.failover().patroni())) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("failover.patroni.urls", "cannot change on reload (from "
+                    + current.failover().patroni() + " to " + next.failover().patroni() + "): the monitor reads them from the start; restart to apply"));
+        }
+        if (current.failover().rejoin() != next.failover().rejoin()) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("failover.rejoin", "cannot change on reload (from "
+                    + current.failover().rejoin() + " to " + next.failover().rejoin() + "); restart to apply"));
         }
         if (!refused.isEmpty()) {
             throw new dev.replicaware.config.ConfigException(current.name(), refused);

@@ -67,7 +67,7 @@ final class PatroniSource {
             }
             return changed || !wasFresh;
         } catch (Exception e) {
-            String why = e.getMessage();
+            String why = String.valueOf(e.getMessage());
             if (!why.equals(lastFailure)) {
                 LOG.warn("{} - {}; the probes alone decide roles once the last answer is {} probe intervals old", cluster, why,
                         STALE_AFTER_INTERVALS);
