@@ -2,7 +2,6 @@ package dev.replicaware.topology;
 
 import dev.replicaware.dialect.Role;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,20 +23,19 @@ final class PatroniSource {
 
     private final String cluster;
     private final PatroniClient client;
-    /** Node name to the host:port of its JDBC URL. */
-    private final Map<String, String> addresses;
+    /** The nodes watched now (a reload may add or remove some), by name, to their JDBC URLs. */
+    private final java.util.function.Supplier<Map<String, String>> nodeUrls;
     private volatile PatroniView view;
     private volatile long fetchedAtNanos;
     private volatile Duration interval;
     private volatile String lastFailure;
 
-    PatroniSource(String cluster, List<String> urls, Map<String, String> nodeUrls, Duration interval, Duration timeout) {
+    PatroniSource(String cluster, List<String> urls, java.util.function.Supplier<Map<String, String>> nodeUrls, Duration interval,
+                  Duration timeout) {
         this.cluster = cluster;
         this.client = new PatroniClient(cluster, urls, timeout);
         this.interval = interval;
-        Map<String, String> a = new HashMap<>();
-        nodeUrls.forEach((node, url) -> a.put(node, address(url)));
-        this.addresses = a;
+        this.nodeUrls = nodeUrls;
     }
 
     void reconfigure(Duration interval, Duration timeout) {
@@ -129,20 +127,14 @@ final class PatroniSource {
         return m == null || !m.noloadbalance();
     }
 
-    /** The member tagged {@code nofailover}, as Patroni last said; false when unknown. */
-    boolean noFailover(String node) {
-        PatroniView v = view;
-        PatroniView.Member m = v == null ? null : member(v, node);
-        return m != null && m.nofailover();
-    }
-
     private PatroniView.Member member(PatroniView v, String node) {
         for (PatroniView.Member m : v.members()) {
             if (m.name().equals(node)) {
                 return m;
             }
         }
-        String address = addresses.get(node);
+        String url = nodeUrls.get().get(node);
+        String address = url == null ? null : address(url);
         if (address == null) {
             return null;
         }
@@ -155,10 +147,10 @@ final class PatroniSource {
     }
 
     private void warnUnmatched(PatroniView v) {
-        for (String node : addresses.keySet()) {
-            if (member(v, node) == null) {
+        for (Map.Entry<String, String> n : nodeUrls.get().entrySet()) {
+            if (member(v, n.getKey()) == null) {
                 LOG.warn("{} - node {} ({}) matches no Patroni member by name or host:port; it is never taken as primary "
-                        + "while Patroni answers. Patroni lists {}", cluster, node, addresses.get(node), v);
+                        + "while Patroni answers. Patroni lists {}", cluster, n.getKey(), address(n.getValue()), v);
             }
         }
     }

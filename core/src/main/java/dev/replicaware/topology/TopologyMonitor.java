@@ -101,9 +101,11 @@ public final class TopologyMonitor implements AutoCloseable {
      * beside the probes: see {@link PatroniSource}. Call before {@link #start()}.
      */
     public void followPatroni(List<String> urls) {
-        Map<String, String> nodeUrls = new LinkedHashMap<>();
-        nodes.forEach((name, t) -> nodeUrls.put(name, t.target.url()));
-        patroni = new PatroniSource(cluster, urls, nodeUrls, health.interval(), health.timeout());
+        patroni = new PatroniSource(cluster, urls, () -> {
+            Map<String, String> nodeUrls = new LinkedHashMap<>();
+            nodes.forEach((name, t) -> nodeUrls.put(name, t.target.url()));
+            return nodeUrls;
+        }, health.interval(), health.timeout());
     }
 
     /** False for a node Patroni tags {@code noloadbalance}: it serves no reads. True without Patroni. */
