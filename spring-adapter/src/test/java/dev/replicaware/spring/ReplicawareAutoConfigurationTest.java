@@ -137,6 +137,16 @@ class ReplicawareAutoConfigurationTest {
     }
 
     @Test
+    void patroniUrlsBindAsAList() {
+        runner.withPropertyValues(cluster(
+                        "replicaware.failover.mode=external",
+                        "replicaware.failover.patroni.urls[0]=http://127.0.0.1:1",
+                        "replicaware.failover.patroni.urls[1]=http://127.0.0.1:2"))
+                .run(context -> assertThat(context.getBean(ReplicaAwareDataSource.class).config().failover().patroni().urls())
+                        .containsExactly("http://127.0.0.1:1", "http://127.0.0.1:2"));
+    }
+
+    @Test
     void usersOwnDataSourceWins() {
         runner.withPropertyValues(cluster()).withUserConfiguration(OwnDataSource.class).run(context -> {
             assertThat(context).hasSingleBean(DataSource.class);
