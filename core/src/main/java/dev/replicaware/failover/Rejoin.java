@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rejoin.class);
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
+    /** After a failed attempt, the next waits this long, so that a node that answers every probe is not hammered. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     /** How an attempt ended. */
     public enum Outcome {
@@ -73,6 +75,7 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
     private final ExecutorService worker;
 
@@ -117,7 +120,8 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     /** The monitor's probe answered: a pending former primary is back, so try now (off the monitor's thread). */
     @Override
     public void onProbe(String node, long nanos, boolean answered) {
-        if (answered && pending.contains(node) && inFlight.add(node)) {
+        Long wait = notBefore.get(node);
+        if (answered && pending.contains(node) && (wait == null || System.nanoTime() - wait >= 0) && inFlight.add(node)) {
             try {
                 worker.execute(() -> {
                     try {
@@ -161,7 +165,9 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            end(node, Outcome.FAILED, "could not rejoin " + node + " to " + primary + ": " + describe(e) + "; tried again when it next answers");
+            notBefore.put(node, System.nanoTime() + RETRY_AFTER.toNanos());
+            end(node, Outcome.FAILED, "could not rejoin " + node + " to " + primary + ": " + describe(e) + "; tried again in "
+                    + RETRY_AFTER.toSeconds() + " s if it answers");
         }
     }
 
