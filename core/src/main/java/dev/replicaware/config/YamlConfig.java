@@ -562,8 +562,46 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                 }
             }
             Duration writeWait = duration(failover, ConfigKeys.WRITE_WAIT, at, "");
+            Boolean rejoin = bool(failover, ConfigKeys.REJOIN, at);
             return new FailoverConfig(mode, maxLag, writeWait, text(failover, ConfigKeys.ADMIN_USERNAME, at),
-                    text(failover, ConfigKeys.ADMIN_PASSWORD, at));
+                    text(failover, ConfigKeys.ADMIN_PASSWORD, at), rejoin != null && rejoin,
+                    patroni(failover.get(ConfigKeys.PATRONI)));
+        }
+
+        /** {@code failover.patroni: { urls: [http://db1:8008, ...] }}; a single URL is taken as a list of one. */
+        private PatroniConfig patroni(Entry section) {
+            if (section == null || isNull(section.value)) {
+                return PatroniConfig.NONE;
+            }
+            String at = join(ConfigKeys.FAILOVER, ConfigKeys.PATRONI);
+            places.put(at, new Place(section.value.line(), section.value.column()));
+            if (!(section.value instanceof YMap patroni)) {
+                problem(at, section.value, "must be a mapping, like patroni: { urls: [http://db1:8008] }, but is " + section.value.kind());
+                return PatroniConfig.NONE;
+            }
+            checkKeys(patroni, at, ConfigKeys.PATRONI_KEYS, "is not a setting of " + at);
+            Entry e = patroni.get(ConfigKeys.URLS);
+            if (e == null || isNull(e.value)) {
+                return PatroniConfig.NONE;
+            }
+            String where = join(at, ConfigKeys.URLS);
+            List<String> urls = new ArrayList<>();
+            if (e.value instanceof YList list) {
+                places.put(where, new Place(list.line(), list.column()));
+                for (int i = 0; i < list.items.size(); i++) {
+                    Y item = list.items.get(i);
+                    String url = scalar(new Entry(ConfigKeys.URLS, item.line(), item.column(), item), where + "[" + i + "]");
+                    if (url != null) {
+                        urls.add(url.strip());
+                    }
+                }
+            } else {
+                String url = scalar(e, where);
+                if (url != null) {
+                    urls.add(url.strip());
+                }
+            }
+            return new PatroniConfig(urls);
         }
 
         private static String family(String url) {

@@ -32,8 +32,11 @@ public final class Node {
     private final String url;
     private final NodeRole role;
     private final int weight;
-    private final HikariDataSource pool;
-    private final HikariPoolMXBean poolBean;
+    /** Replaced only by {@link #reopen()} (a former primary that rejoined); read without locking. */
+    private volatile HikariDataSource pool;
+    private volatile HikariPoolMXBean poolBean;
+    /** An unsealed copy of the pool's settings, for {@link #reopen()}. */
+    private final HikariConfig settings = new HikariConfig();
     private final boolean defaultAutoCommit;
     private final boolean defaultReadOnly;
     private final ReadOnlyFlag readOnlyFlag;
@@ -68,8 +71,24 @@ public final class Node {
         this.status = new NodeStatus(name, role == NodeRole.PRIMARY ? dev.replicaware.dialect.Role.PRIMARY
                 : dev.replicaware.dialect.Role.REPLICA, NodeState.UP, Double.NaN, -1, "none", false, null,
                 java.time.Duration.ZERO, null);
+        hikari.copyStateTo(settings);
         this.pool = new HikariDataSource(hikari);
         this.poolBean = pool.getHikariPoolMXBean();
+    }
+
+    /**
+     * A new pool in place of one a failover closed, once the former primary rejoined as a replica. No-op while the
+     * pool is open.
+     */
+    public synchronized void reopen() {
+        if (!pool.isClosed()) {
+            return;
+        }
+        HikariConfig fresh = new HikariConfig();
+        settings.copyStateTo(fresh);
+        HikariDataSource next = new HikariDataSource(fresh);
+        poolBean = next.getHikariPoolMXBean();
+        pool = next;
     }
 
     /**

@@ -85,7 +85,8 @@ final class ClusterConfigFactory {
                     + "; expected automatic, external or disabled"));
         }
         builder.failover(new FailoverConfig(mode, failover.getMaxLagOnFailover(), failover.getWriteWait(),
-                failover.getAdminUsername(), failover.getAdminPassword()));
+                failover.getAdminUsername(), failover.getAdminPassword(), failover.isRejoin(),
+                new dev.replicaware.config.PatroniConfig(failover.getPatroni().getUrls())));
         try {
             ClusterConfig config = builder.build();
             if (problems.isEmpty()) {
