@@ -165,10 +165,28 @@ public final class FaultRun {
             }
         } finally {
             running = false;
+            long joinDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             for (Thread t : workers) {
-                t.join(60_000);
+                t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
             }
             checker.join(10_000);
+        }
+        // a worker still in a call 20 s after the load stopped: a request that hangs (its connection is counted below)
+        List<String> stuck = new ArrayList<>();
+        for (Thread t : workers) {
+            if (t.isAlive()) {
+                StackTraceElement[] frames = t.getStackTrace();
+                StringBuilder where = new StringBuilder(t.getName());
+                for (int i = 0; i < frames.length; i++) {
+                    if (frames[i].getClassName().startsWith("dev.replicaware.routing")
+                            || frames[i].getClassName().startsWith("dev.replicaware.benchmarks")) {
+                        where.append(" in ").append(frames[i].getClassName()).append('.').append(frames[i].getMethodName())
+                                .append(" under ").append(frames[0].getClassName()).append('.').append(frames[0].getMethodName());
+                        break;
+                    }
+                }
+                stuck.add(where.toString());
+            }
         }
         Map<String, Object> leaks = leakedConnections();
         Set<Long> missing;
@@ -223,11 +241,12 @@ public final class FaultRun {
         summary.put("acknowledgedWritesLostSample", new TreeSet<>(missing).stream().limit(10).toList());
         summary.put("twoWritablePrimariesIncidents", twoWritable.size());
         summary.put("connectionsStillActive", leaks);
+        summary.put("workersStuckAtEnd", stuck);
         summary.put("failedWrites", failedWrites.sum());
         summary.put("failedReads", failedReads.sum());
         summary.put("errors", topErrors(12));
         summary.put("durationSeconds", (System.nanoTime() - started) / 1_000_000_000L);
-        boolean held = stopReason == null && missing.isEmpty() && lossCheck.startsWith("every") && twoWritable.isEmpty() && leaks.isEmpty()
+        boolean held = stopReason == null && stuck.isEmpty() && missing.isEmpty() && lossCheck.startsWith("every") && twoWritable.isEmpty() && leaks.isEmpty()
                 && rows.stream().allMatch(r -> (Long) r.get("writeUnavailableMs") >= 0);
         summary.put("allInvariantsHeld", held);
 
