@@ -63,6 +63,7 @@ public final class ReplicawareMetrics implements MeterBinder {
             routed(registry, tags, node, "read", Node::reads);
             routed(registry, tags, node, "write", Node::writes);
             routed(registry, tags, node, "fallback", Node::fallbacks);
+            routed(registry, tags, node, "busy", Node::busy);
             for (boolean answered : new boolean[] {true, false}) {
                 probeTimers.put(node.name() + answered, Timer.builder("replicaware.probe.duration")
                         .description("Time of one health probe of a node, on its dedicated connection")
@@ -129,7 +130,8 @@ public final class ReplicawareMetrics implements MeterBinder {
 
     private static void routed(MeterRegistry registry, Tags tags, Node node, String kind, java.util.function.ToLongFunction<Node> count) {
         FunctionCounter.builder("replicaware.routed", node, n -> count.applyAsLong(n))
-                .description("Requests routed to this node: reads, writes, and reads that fell back to it")
+                .description("Requests routed to this node: reads, writes, reads that fell back to it; busy: reads sent"
+                        + " elsewhere because every connection of this node's pool was in use")
                 .baseUnit("requests").tags(tags).tag("kind", kind).register(registry);
     }
 

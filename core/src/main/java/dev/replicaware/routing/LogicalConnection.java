@@ -304,6 +304,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
         return statementGeneration == generation && executions == 0;
     }
 
+    /** For a statement made on a physical connection given up since: the one it is to be made again on. */
+    Connection current() throws SQLException {
+        return physical();
+    }
+
+    /** The node serving now; null when no physical connection is held. */
+    Node node() {
+        return node;
+    }
+
     /**
      * A statement made now could be retried elsewhere if its first run fails: read-only, on a replica, nothing run on
      * this physical connection yet.

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *       or with two (a split brain), {@link NoPrimaryAvailableException}: writes fail closed;</li>
  *   <li>read-only: a replica chosen by the strategy among those the monitor sees up and within the request's lag
  *       bound (the tighter of {@code routing.maxLag} and the consistency's), and not backing off; when one cannot give a connection
- *       (pool timeout, connection error) it is marked failed and the next eligible replica is tried; when none can,
+ *       it is marked failed (connection error) or counted busy (its pool exhausted, not backed off) and the next eligible
+ *       replica is tried; when none can,
  *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException}.</li>
  * </ul>
  * No locks and no allocation on the way to a connection; failures allocate their messages.
@@ -322,14 +323,18 @@ public final class Router {
 
     /**
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
-     * the next one is tried (a failed borrow marks it failed). Throws a failure that another replica would not cure.
+     * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure that another replica would not cure.
      */
     private SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
         } catch (SQLException e) {
-            replica.markFailed(System.nanoTime(), backoffNanos);
+            if (PoolExhaustion.isBusy(replica, e)) {
+                replica.countBusy(); // load, not failure: no back-off, so it serves again once a connection is free
+            } else {
+                replica.markFailed(System.nanoTime(), backoffNanos);
+            }
             return e;
         }
         try {

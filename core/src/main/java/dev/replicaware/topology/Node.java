@@ -48,6 +48,7 @@ public final class Node {
     private final LongAdder writes = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder busy = new LongAdder();
     private volatile long skipUntilNanos = NEVER_FAILED;
     private volatile NodeStatus status;
     private final long borrowTimeoutNanos;
@@ -284,6 +285,16 @@ public final class Node {
     /** Read-only connections routed here because the node chosen first, or every replica, could not serve. */
     public long fallbacks() {
         return fallbacks.sum();
+    }
+
+    /** A read-only request found every connection of this node's pool in use and went to another node. */
+    public void countBusy() {
+        busy.increment();
+    }
+
+    /** Read-only requests that found this node's pool exhausted (load, not failure) and were sent elsewhere. */
+    public long busy() {
+        return busy.sum();
     }
 
     /** Times the node failed to give a connection or broke one. */
