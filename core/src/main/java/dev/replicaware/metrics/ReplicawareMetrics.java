@@ -63,6 +63,7 @@ public final class ReplicawareMetrics implements MeterBinder {
             routed(registry, tags, node, "read", Node::reads);
             routed(registry, tags, node, "write", Node::writes);
             routed(registry, tags, node, "fallback", Node::fallbacks);
+            routed(registry, tags, node, "busy", Node::busy);
             for (boolean answered : new boolean[] {true, false}) {
                 probeTimers.put(node.name() + answered, Timer.builder("replicaware.probe.duration")
                         .description("Time of one health probe of a node, on its dedicated connection")
@@ -87,6 +88,14 @@ public final class ReplicawareMetrics implements MeterBinder {
         Timer failoverDuration = Timer.builder("replicaware.failover.duration")
                 .description("From losing the primary (or starting a switchover) to the new primary published")
                 .tags(clusterTag).register(registry);
+        dev.replicaware.failover.Rejoin rejoin = dataSource.rejoin();
+        if (rejoin != null) {
+            for (dev.replicaware.failover.Rejoin.Outcome outcome : dev.replicaware.failover.Rejoin.Outcome.values()) {
+                FunctionCounter.builder("replicaware.rejoins", rejoin, r -> r.counts().get(outcome))
+                        .description("Attempts to turn a fenced former primary into a replica of the new primary, by outcome")
+                        .tags(clusterTag).tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+            }
+        }
         // node.up carries the role, which a promotion changes: re-register under the new tag
         dataSource.addTopologyListener(event -> {
             switch (event.type()) {
@@ -121,7 +130,8 @@ public final class ReplicawareMetrics implements MeterBinder {
 
     private static void routed(MeterRegistry registry, Tags tags, Node node, String kind, java.util.function.ToLongFunction<Node> count) {
         FunctionCounter.builder("replicaware.routed", node, n -> count.applyAsLong(n))
-                .description("Requests routed to this node: reads, writes, and reads that fell back to it")
+                .description("Requests routed to this node: reads, writes, reads that fell back to it; busy: reads sent"
+                        + " elsewhere because every connection of this node's pool was in use")
                 .baseUnit("requests").tags(tags).tag("kind", kind).register(registry);
     }
 

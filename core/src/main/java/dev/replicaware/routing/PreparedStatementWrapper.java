@@ -62,7 +62,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
 
     @Override
     public boolean execute() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute();
         } catch (SQLException e) {
@@ -71,7 +71,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
                 throw failure;
             }
         }
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute();
         } catch (SQLException e) {
@@ -81,7 +81,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeUpdate();
         } catch (SQLException e) {
@@ -91,18 +91,18 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
-            return delegate.executeQuery();
+            return wrap(delegate.executeQuery());
         } catch (SQLException e) {
             SQLException failure = connection.onError(e);
             if (!moveForRetry(failure)) {
                 throw failure;
             }
         }
-        connection.beforeExecute();
+        beforeExecute();
         try {
-            return delegate.executeQuery();
+            return wrap(delegate.executeQuery());
         } catch (SQLException e) {
             throw connection.onError(e);
         }
@@ -110,7 +110,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
 
     @Override
     public int executeUpdate() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeUpdate();
         } catch (SQLException e) {

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *       or with two (a split brain), {@link NoPrimaryAvailableException}: writes fail closed;</li>
  *   <li>read-only: a replica chosen by the strategy among those the monitor sees up and within the request's lag
  *       bound (the tighter of {@code routing.maxLag} and the consistency's), and not backing off; when one cannot give a connection
- *       (pool timeout, connection error) it is marked failed and the next eligible replica is tried; when none can,
+ *       it is marked failed (connection error) or counted busy (its pool exhausted, not backed off) and the next eligible
+ *       replica is tried; when none can,
  *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException}.</li>
  * </ul>
  * No locks and no allocation on the way to a connection; failures allocate their messages.
@@ -40,10 +41,12 @@ public final class Router {
     private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
     private volatile LateReadOnlyListener lateReadOnlyListener;
+    private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
-                routing.failureBackoff().toNanos(), routing.maxLag());
+                routing.failureBackoff().toNanos(), routing.maxLag(),
+                AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl()));
     }
 
     /**
@@ -57,7 +60,8 @@ public final class Router {
     }
 
     Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
-           Duration maxLag) {
+           Duration maxLag, AutocommitReadRouting autocommitReads) {
+        this.autocommitReads = autocommitReads;
         this.cluster = cluster;
         this.topology = topology;
         this.selector = selector;
@@ -99,6 +103,27 @@ public final class Router {
             } catch (RuntimeException ignored) {
                 // A listener's failure must not fail the caller's setReadOnly.
             }
+        }
+    }
+
+    /** How reads outside transactions are routed; null when they stay on the primary. */
+    AutocommitReadRouting autocommitReads() {
+        return autocommitReads;
+    }
+
+    /**
+     * For a statement outside a transaction that only reads: attaches a replica to {@code side} and returns true, or
+     * returns false when none can serve; never the primary, which the caller already has or borrows on its own side.
+     */
+    boolean routeAutocommitRead(LogicalConnection side, ReadConsistency consistency) throws SQLException {
+        checkOpen();
+        if (!consistency.allowsReplicas()) {
+            return false;
+        }
+        try {
+            return routeToReplica(side, topology.current().replicas(), consistency.lagBound(maxLag));
+        } catch (NoReplicaAvailableException e) {
+            return false; // fallback is off: the primary side serves, as it would without this routing
         }
     }
 
@@ -149,9 +174,12 @@ public final class Router {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
                 primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
-                if (System.nanoTime() - deadline >= 0 || !(e instanceof java.sql.SQLTransientConnectionException
-                        || LogicalConnection.isConnectionError(e))) {
+                if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
                     throw e;
+                }
+                long late = System.nanoTime() - deadline;
+                if (late >= 0) {
+                    throw PoolWaitTimeout.of(cluster, primary, late + primary.borrowTimeoutNanos(), e);
                 }
                 Topology now = topology.current();
                 Node next = now.primary();
@@ -295,14 +323,18 @@ public final class Router {
 
     /**
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
-     * the next one is tried (a failed borrow marks it failed). Throws a failure that another replica would not cure.
+     * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure that another replica would not cure.
      */
     private SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
         } catch (SQLException e) {
-            replica.markFailed(System.nanoTime(), backoffNanos);
+            if (PoolExhaustion.isBusy(replica, e)) {
+                replica.countBusy(); // load, not failure: no back-off, so it serves again once a connection is free
+            } else {
+                replica.markFailed(System.nanoTime(), backoffNanos);
+            }
             return e;
         }
         try {

@@ -28,11 +28,12 @@ import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
 import java.util.Map;
+import dev.replicaware.topology.Node;
 
 /**
  * A statement handed out by a logical connection: {@link #getConnection()} answers the logical connection, executing
  * marks the transaction active when autocommit is off, and a connection error marks the serving node failed. The rest
- * delegates to the driver's statement. Result sets are not wrapped.
+ * delegates to the driver's statement. Result sets are wrapped ({@link ResultSetWrapper}) so that they lead back here.
  *
  * <p>The first query of a read-only transaction on a replica is retried once, on another node, when the replica fails
  * with a connection error before answering: nothing was returned to the application, and nothing was written, so
@@ -46,7 +47,9 @@ class StatementWrapper implements Statement {
     private StatementFactory factory;
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
     private int generation;
+    private Node madeOn;
     private List<SqlAction> replay;
+    private ResultSetWrapper current; // the result set last handed out
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
         this(connection, delegate, null, null);
@@ -63,6 +66,7 @@ class StatementWrapper implements Statement {
         this.factory = factory;
         this.sql = sql;
         this.generation = connection.generation();
+        this.madeOn = connection.node();
     }
 
     /** Makes a statement of the same kind on a connection. */
@@ -71,15 +75,47 @@ class StatementWrapper implements Statement {
         Statement create(Connection connection, String sql) throws SQLException;
     }
 
+    /**
+     * {@code rs} as the application may see it: wrapped, so that its {@code getStatement()} answers this statement
+     * and not the driver's; the same wrapper again while the driver answers the same result set.
+     */
+    final ResultSet wrap(ResultSet rs) {
+        if (rs == null) {
+            return null;
+        }
+        ResultSetWrapper c = current;
+        if (c == null || c.delegate != rs) {
+            c = new ResultSetWrapper(connection, this, rs);
+            current = c;
+        }
+        return c;
+    }
+
     /** A call to replay on the new statement. */
     @FunctionalInterface
     interface SqlAction {
         void apply(Statement statement) throws SQLException;
     }
 
-    /** True while calls must be remembered for a retry; callers test it before building the action. */
+    /**
+     * True while calls must be remembered for a retry; callers test it before building the action. Only a statement's
+     * first run on its connection can be retried ({@link LogicalConnection#retryRead}): once anything has run there,
+     * what was remembered is dropped, so a statement reused many times does not keep every parameter it was given.
+     */
     final boolean remembering() {
-        return factory != null;
+        if (factory == null) {
+            return false;
+        }
+        if (connection.nothingRunSince(generation)) {
+            return true;
+        }
+        forgetRetry();
+        return false;
+    }
+
+    /** How many calls are kept for replay; for tests. */
+    final int rememberedCalls() {
+        return replay == null ? 0 : replay.size();
     }
 
     final void remember(SqlAction action) {
@@ -115,8 +151,43 @@ class StatementWrapper implements Statement {
         }
         replaceDelegate(next);
         generation = connection.generation();
+        madeOn = connection.node();
         factory = null; // one retry
         return true;
+    }
+
+    /**
+     * A statement is about to run. One made on a physical connection the logical connection has given up since (a read
+     * retry moved the transaction to another node, or a change of the read-only flag released it) would run on a closed
+     * connection, and its failure would be charged to the node serving now: it is made again on the current connection,
+     * with its settings and parameters, or, when it cannot be, fails naming both nodes.
+     */
+    final void beforeExecute() throws SQLException {
+        if (generation != connection.generation()) {
+            remake();
+        }
+        connection.beforeExecute();
+    }
+
+    private void remake() throws SQLException {
+        Connection current = connection.current();
+        Node now = connection.node();
+        if (factory == null) {
+            throw new SQLException("A statement of cluster '" + madeOn.cluster() + "' was made on node '" + madeOn.name()
+                    + "', whose connection this logical connection has given up since (a read retry moved it, or the"
+                    + " read-only flag changed); it now runs on node '" + now.name() + "', where this statement cannot"
+                    + " be made again (it was given a stream, a LOB or a batch, or made for generated keys or as a call):"
+                    + " make the statement again from the connection", "08003");
+        }
+        Statement next = factory.create(current, sql);
+        if (replay != null) {
+            for (SqlAction a : replay) {
+                a.apply(next);
+            }
+        }
+        replaceDelegate(next);
+        generation = connection.generation();
+        madeOn = now;
     }
 
     void replaceDelegate(Statement next) {
@@ -131,7 +202,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final Connection getConnection() {
-        return connection;
+        return connection.owner();
     }
 
     @Override
@@ -205,7 +276,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean execute(String sql, int[] columnIndexes) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute(sql, columnIndexes);
         } catch (SQLException e) {
@@ -215,7 +286,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean execute(String sql, String[] columnNames) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute(sql, columnNames);
         } catch (SQLException e) {
@@ -225,7 +296,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute(sql, autoGeneratedKeys);
         } catch (SQLException e) {
@@ -235,7 +306,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute(sql);
         } catch (SQLException e) {
@@ -244,7 +315,7 @@ class StatementWrapper implements Statement {
                 throw failure;
             }
         }
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.execute(sql);
         } catch (SQLException e) {
@@ -254,7 +325,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeBatch();
         } catch (SQLException e) {
@@ -264,7 +335,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeBatch();
         } catch (SQLException e) {
@@ -274,7 +345,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeUpdate(sql, columnIndexes);
         } catch (SQLException e) {
@@ -284,7 +355,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeUpdate(sql, columnNames);
         } catch (SQLException e) {
@@ -294,7 +365,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeUpdate(sql, autoGeneratedKeys);
         } catch (SQLException e) {
@@ -304,7 +375,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeLargeUpdate(sql);
         } catch (SQLException e) {
@@ -314,18 +385,18 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
-            return delegate.executeQuery(sql);
+            return wrap(delegate.executeQuery(sql));
         } catch (SQLException e) {
             SQLException failure = connection.onError(e);
             if (!moveForRetry(failure)) {
                 throw failure;
             }
         }
-        connection.beforeExecute();
+        beforeExecute();
         try {
-            return delegate.executeQuery(sql);
+            return wrap(delegate.executeQuery(sql));
         } catch (SQLException e) {
             throw connection.onError(e);
         }
@@ -333,7 +404,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeUpdate(sql, columnIndexes);
         } catch (SQLException e) {
@@ -343,7 +414,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public int executeUpdate(String sql, String[] columnNames) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeUpdate(sql, columnNames);
         } catch (SQLException e) {
@@ -353,7 +424,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeUpdate(sql, autoGeneratedKeys);
         } catch (SQLException e) {
@@ -363,7 +434,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        connection.beforeExecute();
+        beforeExecute();
         try {
             return delegate.executeUpdate(sql);
         } catch (SQLException e) {
@@ -383,7 +454,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        return delegate.getGeneratedKeys();
+        return wrap(delegate.getGeneratedKeys());
     }
 
     @Override
@@ -423,7 +494,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return delegate.getResultSet();
+        return wrap(delegate.getResultSet());
     }
 
     @Override

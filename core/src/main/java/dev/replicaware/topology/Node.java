@@ -38,6 +38,8 @@ public final class Node {
     private volatile boolean closed;
     private final boolean defaultAutoCommit;
     private final boolean defaultReadOnly;
+    private final ReadOnlyFlag readOnlyFlag;
+    private final boolean holdsFile;
     private final int defaultIsolation;
     private final String defaultCatalog;
     private final String defaultSchema;
@@ -45,12 +47,14 @@ public final class Node {
     private final LongAdder writes = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder busy = new LongAdder();
     private volatile long skipUntilNanos = NEVER_FAILED;
     private volatile NodeStatus status;
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
 
-    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari, long configuredTimeoutMillis) {
+    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari, long configuredTimeoutMillis,
+                 ReadOnlyFlag readOnlyFlag) {
         this.borrowTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(configuredTimeoutMillis);
         this.cluster = cluster;
         this.name = config.name();
@@ -58,7 +62,9 @@ public final class Node {
         this.role = role;
         this.weight = config.weight();
         this.defaultAutoCommit = hikari.isAutoCommit();
-        this.defaultReadOnly = hikari.isReadOnly();
+        this.readOnlyFlag = readOnlyFlag;
+        this.holdsFile = dev.replicaware.dialect.GenericDialect.isSqlite(url);
+        this.defaultReadOnly = hikari.isReadOnly() || readOnlyFlag.openedReadOnly();
         this.defaultIsolation = isolationLevel(hikari.getTransactionIsolation());
         this.defaultCatalog = hikari.getCatalog();
         this.defaultSchema = hikari.getSchema();
@@ -68,6 +74,19 @@ public final class Node {
         this.poolConfig = new HikariConfig();
         hikari.copyStateTo(poolConfig);
         this.pool = new HikariDataSource(hikari);
+    }
+
+    /**
+     * A new pool in place of a closed one, for a former primary that rejoined as a replica. {@link #cutOff()} already
+     * leaves a fresh pool behind, so this is a no-op unless the pool was closed some other way; never after {@link #close()}.
+     */
+    public synchronized void reopen() {
+        if (closed || !pool.isClosed()) {
+            return;
+        }
+        HikariDataSource fresh = new HikariDataSource(); // started by its first borrow
+        poolConfig.copyStateTo(fresh);
+        pool = fresh;
     }
 
     /**
@@ -98,7 +117,8 @@ public final class Node {
         hikari.setPassword(config.passwordOf(node));
         hikari.setPoolName(config.name() + "-" + node.name());
         hikari.setInitializationFailTimeout(-1);
-        return new Node(config.name(), node, role, hikari, configuredTimeout);
+        ReadOnlyFlag readOnlyFlag = ReadOnlyFlag.forPool(config.name(), node.name(), node.url(), role, settings, hikari);
+        return new Node(config.name(), node, role, hikari, configuredTimeout, readOnlyFlag);
     }
 
     /** The longest one wait in a pool lasts before the router looks again at who should serve. */
@@ -155,6 +175,14 @@ public final class Node {
         return defaultReadOnly;
     }
 
+    /**
+     * Sets the read-only flag on a connection of this node where its driver accepts it (see {@link ReadOnlyFlag});
+     * called only when {@code readOnly} differs from {@link #defaultReadOnly()}.
+     */
+    public void applyReadOnly(Connection physical, boolean readOnly) throws java.sql.SQLException {
+        readOnlyFlag.apply(physical, readOnly);
+    }
+
     /** The isolation level the pool sets, or {@link #UNKNOWN} when it leaves the driver's default. */
     public int defaultIsolation() {
         return defaultIsolation;
@@ -203,9 +231,17 @@ public final class Node {
         return status;
     }
 
-    /** Set by the monitor's publication, before the new topology snapshot is published. */
+    /**
+     * Set by the monitor's publication, before the new topology snapshot is published. A node whose connections each
+     * hold its database file (SQLite) drops its idle ones on going DOWN: they would go on reading a deleted file after a
+     * new one is in place.
+     */
     public void status(NodeStatus status) {
+        NodeStatus before = this.status;
         this.status = java.util.Objects.requireNonNull(status);
+        if (holdsFile && status.state() == NodeState.DOWN && before.state() != NodeState.DOWN) {
+            evictConnections();
+        }
     }
 
     /** The lag the monitor last measured, in seconds; NaN when unknown. */
@@ -274,6 +310,16 @@ public final class Node {
     /** Read-only connections routed here because the node chosen first, or every replica, could not serve. */
     public long fallbacks() {
         return fallbacks.sum();
+    }
+
+    /** A read-only request found every connection of this node's pool in use and went to another node. */
+    public void countBusy() {
+        busy.increment();
+    }
+
+    /** Read-only requests that found this node's pool exhausted (load, not failure) and were sent elsewhere. */
+    public long busy() {
+        return busy.sum();
     }
 
     /** Times the node failed to give a connection or broke one. */

@@ -56,6 +56,18 @@ abstract class AbstractCluster implements ReplicatedCluster {
 
     abstract Path logFile(ClusterNode node);
 
+    /** The node's data directory. */
+    abstract Path dataDir(ClusterNode node);
+
+    /** Nodes rebuilt by {@link #rejoinAsReplica}: whatever they started as, they start as replicas from now on. */
+    final java.util.Set<ClusterNode> rejoined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** {@link #rejoinAsReplica}: {@code node}'s data is a fresh copy of a replica's and it is not started yet. */
+    abstract void prepareRejoin(ClusterNode node, ClusterNode primary);
+
+    /** {@link #rejoinAsReplica}: {@code node} runs on its fresh copy; make it replicate from {@code primary}. */
+    abstract void followAfterRejoin(ClusterNode node, ClusterNode primary);
+
     /** SQL whose one boolean says the node is not a primary (in recovery, read-only). */
     abstract String isReplicaSql();
 
@@ -198,6 +210,50 @@ abstract class AbstractCluster implements ReplicatedCluster {
         }
         node.process(launch(node));
         awaitReady(node);
+    }
+
+    @Override
+    public void rejoinAsReplica(ClusterNode node) {
+        checkOpen();
+        if (!nodes.contains(node)) {
+            throw new IllegalArgumentException("Node " + node + " is not part of this cluster " + nodes);
+        }
+        if (node.isRunning()) {
+            kill(node); // its data is about to be replaced; a paused process dies of SIGKILL too
+        }
+        ClusterNode primary = currentPrimary();
+        ClusterNode source = null;
+        for (ClusterNode n : nodes) {
+            if (n != node && n != primary && n.isRunning() && !n.isPaused() && isReplica(n)) {
+                source = n;
+                break;
+            }
+        }
+        if (source == null) {
+            throw new TestkitException("Cannot re-clone " + node + ": no running replica of " + primary + " to copy; nodes " + nodes);
+        }
+        stop(source); // a cold copy of a cleanly stopped replica is a consistent replica
+        try {
+            Binaries.deleteTree(dataDir(node));
+            ServerProcess.run("copying the data directory of " + source + " for " + node,
+                    List.of("cp", "-a", "--reflink=auto", dataDir(source).toString(), dataDir(node).toString()),
+                    java.util.Map.of(), baseDir, null, Duration.ofSeconds(120));
+        } finally {
+            start(source);
+        }
+        rejoined.add(node);
+        prepareRejoin(node, primary);
+        start(node);
+        followAfterRejoin(node, primary);
+        waitForReplication(startTimeout);
+    }
+
+    private boolean isReplica(ClusterNode node) {
+        try (Connection c = connect(node, admin, 2); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(isReplicaSql())) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     @Override

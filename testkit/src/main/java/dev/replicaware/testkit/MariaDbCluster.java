@@ -85,8 +85,28 @@ public final class MariaDbCluster extends AbstractCluster {
         return baseDir.resolve(node.name() + ".log");
     }
 
-    private Path dataDir(ClusterNode node) {
+    @Override
+    Path dataDir(ClusterNode node) {
         return baseDir.resolve(node.name());
+    }
+
+    @Override
+    void prepareRejoin(ClusterNode node, ClusterNode primary) {
+        // read-only comes from the command line (see serverOptions); the replication settings after the start
+    }
+
+    /** The copy replicates from where its source did; point it explicitly at the current primary. */
+    @Override
+    void followAfterRejoin(ClusterNode node, ClusterNode primary) {
+        try (Connection c = connectAdmin(node); Statement s = c.createStatement()) {
+            s.execute("STOP SLAVE");
+            s.execute("CHANGE MASTER TO MASTER_HOST = '" + primary.host() + "', MASTER_PORT = " + primary.port()
+                    + ", MASTER_USER = '" + replication.username() + "', MASTER_PASSWORD = '" + replication.password()
+                    + "', MASTER_USE_GTID = slave_pos, MASTER_SSL = 0, MASTER_CONNECT_RETRY = 1");
+            s.execute("START SLAVE");
+        } catch (SQLException e) {
+            throw new TestkitException("Could not make the re-cloned " + node + " replicate from " + primary + ": " + redact(e.getMessage()));
+        }
     }
 
     @Override
@@ -119,7 +139,7 @@ public final class MariaDbCluster extends AbstractCluster {
         o.put("binlog-format", "ROW");
         o.put("gtid-strict-mode", "ON");
         // The role is part of the command line so that a restart keeps it; SET GLOBAL alone would not survive.
-        o.put("read-only", node.startedAsPrimary() ? "OFF" : "ON");
+        o.put("read-only", node.startedAsPrimary() && !rejoined.contains(node) ? "OFF" : "ON");
         o.put("skip-name-resolve", "ON");
         // 11.4 would otherwise generate a TLS key at every start (seconds); the URLs use sslMode=DISABLED anyway.
         o.put("ssl", "OFF");
@@ -351,7 +371,10 @@ public final class MariaDbCluster extends AbstractCluster {
             cmd.addAll(List.of(home.resolve("scripts/mariadb-install-db").toString(), "--no-defaults",
                     "--basedir=" + home, "--datadir=" + dataDir(primary), "--auth-root-authentication-method=normal",
                     "--skip-test-db", "--skip-name-resolve", "--extra-file=" + sql,
-                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF"));
+                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF",
+                    // its own temp tables in the cluster's directory: in the shared /tmp they were seen to vanish
+                    // under concurrent builds ("Unknown table 'mysql.tmp_proxies_priv'")
+                    "--tmpdir=" + baseDir));
             if (OsUser.isRoot()) {
                 cmd.add("--user=root");
             }

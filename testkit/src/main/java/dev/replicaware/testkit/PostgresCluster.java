@@ -69,8 +69,31 @@ public final class PostgresCluster extends AbstractCluster {
         return baseDir.resolve(node.name() + ".log");
     }
 
-    private Path dataDir(ClusterNode node) {
+    @Override
+    Path dataDir(ClusterNode node) {
         return baseDir.resolve(node.name());
+    }
+
+    /** The copy is of a standby already ({@code standby.signal}); it streams from the primary under its own name. */
+    @Override
+    void prepareRejoin(ClusterNode node, ClusterNode primary) {
+        try {
+            Path standby = dataDir(node).resolve("standby.signal");
+            if (!Files.exists(standby)) {
+                Files.createFile(standby);
+                OsUser.handOver(standby, true);
+            }
+            appendConf(dataDir(node).resolve("postgresql.auto.conf"), Map.of(
+                    "primary_conninfo", "'host=" + primary.host() + " port=" + primary.port() + " user=" + replication.username()
+                            + " password=" + replication.password() + " application_name=" + node.name() + "'"));
+        } catch (IOException e) {
+            throw new TestkitException("Could not make the copy for " + node + " a standby of " + primary + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    void followAfterRejoin(ClusterNode node, ClusterNode primary) {
+        // primary_conninfo was written before the start
     }
 
     @Override

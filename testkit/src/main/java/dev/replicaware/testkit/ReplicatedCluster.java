@@ -81,6 +81,18 @@ public interface ReplicatedCluster extends AutoCloseable {
         start(node);
     }
 
+    /**
+     * Brings a node back as a fresh replica of the current primary, as an operator re-clones a failed primary: the node
+     * is killed if it still runs (a former primary after a failover, say), its data is replaced by a cold copy of a
+     * running replica's (that replica is stopped cleanly for the copy and started again), and it starts replicating
+     * from the current primary. Returns once every running replica has caught up with the primary.
+     *
+     * @throws UnsupportedOperationException where the cluster cannot re-clone a node
+     */
+    default void rejoinAsReplica(ClusterNode node) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot re-clone " + node + " as a replica");
+    }
+
     /** SIGSTOP to the server's processes: it keeps its sockets open and answers nothing, like a hung machine. */
     void pause(ClusterNode node);
 
