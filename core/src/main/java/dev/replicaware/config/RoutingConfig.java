@@ -16,9 +16,26 @@ import java.util.stream.Collectors;
  * @param readConsistency   the consistency a connection asks for unless it sets its own
  * @param failureBackoff    how long a replica that failed to give a connection is skipped before it is tried again
  * @param maxLag            replicas further behind the primary than this serve no reads until they catch up; null: no bound
+ * @param readYourWrites    which commits reads must see: every commit of this DataSource ({@link ReadYourWrites#INSTANCE},
+ *                          the default), those of connections that ask ({@link ReadYourWrites#SESSION}), or none read
+ *                          ({@link ReadYourWrites#OFF})
+ * @param readYourWritesTimeout how long a read that must see a commit waits for a replica to replay it before it reads
+ *                          from the primary
  */
 public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
-                            Duration maxLag) {
+                            Duration maxLag, ReadYourWrites readYourWrites, Duration readYourWritesTimeout) {
+
+    /**
+     * The default wait for a replica to replay a commit a read must see: 1 s. A healthy replica replays within
+     * milliseconds; one that needs longer is better skipped for the primary than waited on.
+     */
+    public static final Duration DEFAULT_READ_YOUR_WRITES_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Without the read-your-writes settings: their defaults. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, null);
+    }
 
     /** The default: a replica that failed is skipped this long, so it stalls one read per period, not every read. */
     public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(5);
@@ -29,7 +46,7 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
      */
     public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(5);
 
-    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound. */
+    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound, instance read-your-writes. */
     public static final RoutingConfig DEFAULTS =
             new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_LAG);
 
@@ -37,6 +54,43 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         strategy = strategy == null ? Strategy.ROUND_ROBIN : strategy;
         readConsistency = readConsistency == null ? ReadConsistency.ANY : readConsistency;
         failureBackoff = failureBackoff == null ? DEFAULT_FAILURE_BACKOFF : failureBackoff;
+        readYourWrites = readYourWrites == null ? ReadYourWrites.INSTANCE : readYourWrites;
+        readYourWritesTimeout = readYourWritesTimeout == null ? DEFAULT_READ_YOUR_WRITES_TIMEOUT : readYourWritesTimeout;
+    }
+
+    /** Which commits reads must see (the {@code routing.readYourWrites} setting); names are lower-case in configuration. */
+    public enum ReadYourWrites {
+        /**
+         * Every read on a replica sees every commit this DataSource acknowledged before the read began, whatever the
+         * connection: what a web application needs when one request writes and the next one, on another connection,
+         * reads. Costs a small query after each write transaction.
+         */
+        INSTANCE,
+        /**
+         * Reads of connections with {@link ReadConsistency#READ_YOUR_WRITES} see that connection's commits and the
+         * {@link dev.replicaware.ConsistencyToken} they carry; other reads are not held back. Costs the same query.
+         */
+        SESSION,
+        /** No commit positions are read; {@link ReadConsistency#READ_YOUR_WRITES} reads without a token go to the primary. */
+        OFF;
+
+        /** The setting of that name, case-insensitive, or empty. */
+        public static Optional<ReadYourWrites> parse(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            for (ReadYourWrites r : values()) {
+                if (r.name().equalsIgnoreCase(name.trim())) {
+                    return Optional.of(r);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The name in configuration files: {@code instance}, {@code session}, {@code off}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** How a replica is chosen; the names are what YAML and properties files use. */

@@ -56,6 +56,79 @@ public final class PostgresDialect extends Dialect {
         }
     }
 
+    /**
+     * The WAL insert position after the commit: at or past the end of its commit record, whatever
+     * {@code synchronous_commit} says. pgjdbc switches autocommit on and off without a round trip between transactions,
+     * and with it on the SELECT opens no transaction (whose snapshot the next one would then inherit).
+     */
+    @Override
+    public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
+        return outsideTransaction(connection, () -> {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text, (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+                rs.next();
+                return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
+            }
+        });
+    }
+
+    /**
+     * Polls {@code pg_last_wal_replay_lsn()} (PostgreSQL 18 has no server-side wait for an LSN), every millisecond at
+     * first, then less often, up to {@code timeout}.
+     */
+    @Override
+    public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
+            throws SQLException {
+        return outsideTransaction(connection, () -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long pause = 1_000_000;
+            try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                    "SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)")) {
+                ps.setString(1, position.serverPosition());
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            return true;
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+                    if (Thread.interrupted()) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                    pause = Math.min(pause * 2, 10_000_000);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
+        return true;
+    }
+
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T outsideTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.setAutoCommit(true);
+        }
+        try {
+            return work.run();
+        } finally {
+            if (!autoCommit) {
+                connection.setAutoCommit(false);
+            }
+        }
+    }
+
     private static long position(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? Probe.NO_POSITION : v;

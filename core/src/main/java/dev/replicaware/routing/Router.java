@@ -1,5 +1,6 @@
 package dev.replicaware.routing;
 
+import dev.replicaware.ConsistencyToken;
 import dev.replicaware.NoPrimaryAvailableException;
 import dev.replicaware.NoReplicaAvailableException;
 import dev.replicaware.ReadConsistency;
@@ -40,6 +41,7 @@ public final class Router {
     private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
     private volatile LateReadOnlyListener lateReadOnlyListener;
+    private volatile CausalReads causalReads;
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
@@ -85,6 +87,19 @@ public final class Router {
         return cluster;
     }
 
+    /** Read-your-writes for this router's connections; null (tests) for none. */
+    public void setCausalReads(CausalReads causalReads) {
+        this.causalReads = causalReads;
+    }
+
+    CausalReads causalReads() {
+        return causalReads;
+    }
+
+    ReplicaSelector selector() {
+        return selector;
+    }
+
     /** Who hears connections made read-only too late; null for nobody. */
     public void setLateReadOnlyListener(LateReadOnlyListener listener) {
         this.lateReadOnlyListener = listener;
@@ -126,7 +141,18 @@ public final class Router {
             }
             return;
         }
-        if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
+        CausalReads causal = causalReads;
+        ConsistencyToken required = causal == null ? null : causal.required(consistency, connection.lastCommit());
+        if (required != null) {
+            if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
+                return;
+            }
+            if (!fallbackToPrimary) {
+                throw new NoReplicaAvailableException("Cluster '" + cluster + "': no replica had replayed the commit "
+                        + required + " this read must see, or got there within routing.readYourWritesTimeout, and"
+                        + " fallbackToPrimary is off", null);
+            }
+        } else if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
             return;
         }
         Node primary = attachPrimary(connection, current);
@@ -297,7 +323,7 @@ public final class Router {
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
      * the next one is tried (a failed borrow marks it failed). Throws a failure that another replica would not cure.
      */
-    private SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
+    SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();

@@ -1,0 +1,263 @@
+package dev.replicaware.routing;
+
+import dev.replicaware.ConsistencyToken;
+import dev.replicaware.ReadConsistency;
+import dev.replicaware.config.RoutingConfig;
+import dev.replicaware.config.RoutingConfig.ReadYourWrites;
+import dev.replicaware.dialect.Dialect;
+import dev.replicaware.topology.Node;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-your-writes: which commit a read must see, and which replica can serve it.
+ *
+ * <p>After a write transaction commits, the logical connection asks the primary for the commit position (one small
+ * query on the same physical connection; {@link Dialect#commitPosition}). The position is the connection's, and with
+ * {@link ReadYourWrites#INSTANCE} also this DataSource's, kept as the latest one it acknowledged.
+ *
+ * <p>A read that must see a position goes, in this order, to: a replica the monitor's samples (or an earlier wait)
+ * show at or past it, with no round trip; else the replica furthest along, after the server's own wait for the
+ * position up to {@code routing.readYourWritesTimeout}; else the primary. It is never served stale.
+ *
+ * <p>One per DataSource, shared by the routers a reload replaces. Thread-safe; the read path takes no lock.
+ */
+public final class CausalReads {
+    private static final Logger LOG = LoggerFactory.getLogger(CausalReads.class);
+
+    /** A commit whose position could not be read: reads that must see it go to the primary. */
+    static final ConsistencyToken UNKNOWN = ConsistencyToken.of(Long.MAX_VALUE, "");
+
+    private final String cluster;
+    private final Function<String, Dialect> dialects;
+    private volatile ReadYourWrites scope;
+    private volatile Duration timeout;
+    private final AtomicReference<ConsistencyToken> instance = new AtomicReference<>();
+    private final LongAdder caughtUp = new LongAdder();
+    private final LongAdder waited = new LongAdder();
+    private final LongAdder primary = new LongAdder();
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder waitNanos = new LongAdder();
+    private final LongAdder positionsRead = new LongAdder();
+
+    /** @param dialects the confirmed dialect of a node, by name */
+    public CausalReads(String cluster, RoutingConfig routing, Function<String, Dialect> dialects) {
+        this.cluster = cluster;
+        this.dialects = dialects;
+        reconfigure(routing);
+    }
+
+    /** New settings from a reload; the positions already known stay. */
+    public void reconfigure(RoutingConfig routing) {
+        this.scope = routing.readYourWrites();
+        this.timeout = routing.readYourWritesTimeout();
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------------------
+
+    /** True when a connection of this consistency reads its commit positions (one query per write transaction). */
+    boolean tracksCommits(ReadConsistency consistency) {
+        return scope != ReadYourWrites.OFF || consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES;
+    }
+
+    /**
+     * A write transaction just committed on {@code physical}, a connection to {@code node}: reads its position, makes
+     * it this DataSource's latest when later, and returns it, or {@code previous} when the session committed nothing
+     * the dialect can name. A failure to read gives {@link #UNKNOWN}: reads that must see it go to the primary.
+     */
+    ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
+        ConsistencyToken position;
+        try {
+            position = dialects.apply(node.name()).commitPosition(physical.unwrap(Connection.class));
+            positionsRead.increment();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{} - could not read the commit position on node {}; reads that must see it go to the primary: {}",
+                    cluster, node.name(), e.getMessage());
+            position = UNKNOWN;
+        }
+        if (position == null) {
+            return previous;
+        }
+        while (true) { // the latest wins; an unknown one replaces anything, and anything known replaces it
+            ConsistencyToken seen = instance.get();
+            boolean later = seen == null || seen == UNKNOWN || position == UNKNOWN || position.position() > seen.position();
+            if (!later || instance.compareAndSet(seen, position)) {
+                return position;
+            }
+        }
+    }
+
+    /** The latest commit position this DataSource acknowledged; null before its first. */
+    public ConsistencyToken instancePosition() {
+        ConsistencyToken t = instance.get();
+        return t == UNKNOWN ? null : t;
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------------------
+
+    /** The position a read of this consistency on this connection must see; null: none. */
+    ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit) {
+        ConsistencyToken required = scope == ReadYourWrites.INSTANCE ? instance.get() : null;
+        if (consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES) {
+            if (scope == ReadYourWrites.OFF && consistency.token() == null) {
+                return UNKNOWN; // nothing tracked: only the primary is sure to have this connection's writes
+            }
+            required = laterOf(laterOf(required, connectionCommit), consistency.token());
+        }
+        return required;
+    }
+
+    private static ConsistencyToken laterOf(ConsistencyToken a, ConsistencyToken b) {
+        if (a == UNKNOWN || b == UNKNOWN) {
+            return UNKNOWN;
+        }
+        return ConsistencyToken.later(a, b);
+    }
+
+    /**
+     * Attaches a replica that has replayed {@code required} and returns true; false when the primary should serve
+     * (none is there, none got there within the timeout, or the position is unknown).
+     */
+    boolean routeToReplica(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
+                           Duration lagBound) throws SQLException {
+        int count = replicas.size();
+        if (required == UNKNOWN || count == 0) {
+            primary.increment();
+            return false;
+        }
+        Dialect dialect = dialects.apply(replicas.get(0).name());
+        boolean comparable = dialect.comparesExactly(required);
+        long ineligible = 0;
+        long behind = 0;
+        for (int i = 0; i < count; i++) {
+            Node replica = replicas.get(i);
+            if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()) {
+                ineligible |= 1L << i;
+            } else if (!comparable || replica.knownReadPosition() < required.position()) {
+                behind |= 1L << i;
+            }
+        }
+        long tried = 0;
+        int index;
+        while ((index = router.selector().select(replicas, ineligible | behind | tried)) >= 0) {
+            Node replica = replicas.get(index);
+            if (router.attachReplica(connection, replica) == null) {
+                replica.countRead();
+                caughtUp.increment();
+                return true;
+            }
+            tried |= 1L << index;
+        }
+        if (awaitOnFurthest(router, connection, replicas, required, ineligible | tried)) {
+            return true;
+        }
+        primary.increment();
+        return false;
+    }
+
+    /** Waits on the eligible replica the furthest along, the selector breaking ties; true when it got there and serves. */
+    private boolean awaitOnFurthest(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
+                                    long excluded) throws SQLException {
+        long furthest = Long.MIN_VALUE;
+        for (int i = 0; i < replicas.size(); i++) {
+            if (ReplicaSelector.eligible(excluded, i)) {
+                furthest = Math.max(furthest, replicas.get(i).knownReadPosition());
+            }
+        }
+        if (furthest == Long.MIN_VALUE) {
+            return false;
+        }
+        long notFurthest = excluded;
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).knownReadPosition() < furthest) {
+                notFurthest |= 1L << i;
+            }
+        }
+        int index = router.selector().select(replicas, notFurthest);
+        if (index < 0) {
+            return false;
+        }
+        Node replica = replicas.get(index);
+        Connection physical;
+        try {
+            physical = replica.pool().getConnection();
+        } catch (SQLException e) {
+            replica.markFailed(System.nanoTime(), router.backoffNanos());
+            return false;
+        }
+        long start = System.nanoTime();
+        boolean reached = false;
+        try {
+            reached = dialects.apply(replica.name()).awaitPosition(physical.unwrap(Connection.class), required, timeout);
+        } catch (SQLException e) {
+            LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, e.getMessage());
+            if (LogicalConnection.isConnectionError(e)) {
+                replica.markFailed(System.nanoTime(), router.backoffNanos());
+            }
+        } finally {
+            waits.increment();
+            waitNanos.add(System.nanoTime() - start);
+        }
+        if (!reached) {
+            physical.close();
+            return false;
+        }
+        replica.confirmReadPosition(required.position());
+        try {
+            connection.attach(replica, physical);
+        } catch (SQLException e) {
+            if (!LogicalConnection.isConnectionError(e)) {
+                throw e;
+            }
+            return false;
+        }
+        replica.countRead();
+        waited.increment();
+        return true;
+    }
+
+    // ---- figures ---------------------------------------------------------------------------------------------
+
+    /** Reads that had to see a commit and found a replica the monitor already knew to be there. */
+    public long caughtUpReads() {
+        return caughtUp.sum();
+    }
+
+    /** Reads that had to see a commit and were served by a replica after waiting for it to get there. */
+    public long waitedReads() {
+        return waited.sum();
+    }
+
+    /** Reads that had to see a commit and went to the primary: no replica got there in time, or the position was unknown. */
+    public long primaryReads() {
+        return primary.sum();
+    }
+
+    /** Waits on replicas so far, whether they got there or not. */
+    public long waits() {
+        return waits.sum();
+    }
+
+    /** Time spent waiting on replicas, in nanoseconds. */
+    public long waitNanos() {
+        return waitNanos.sum();
+    }
+
+    /** Commit positions read from the primary: the extra round trips of read-your-writes. */
+    public long positionsRead() {
+        return positionsRead.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "CausalReads[" + cluster + ", " + scope.configName() + ", timeout " + timeout + "]";
+    }
+}
