@@ -22,6 +22,11 @@ public final class PostgresDialect extends Dialect {
                    extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r""";
 
+    private static final String COMMIT_POSITION = """
+            SELECT p::text, (p - '0/0')::bigint
+              FROM (SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_wal_insert_lsn()
+                                ELSE pg_current_wal_flush_lsn() END AS p) c""";
+
     private PostgresDialect() {}
 
     @Override
@@ -57,15 +62,15 @@ public final class PostgresDialect extends Dialect {
     }
 
     /**
-     * The WAL insert position after the commit: at or past the end of its commit record, whatever
-     * {@code synchronous_commit} says. pgjdbc switches autocommit on and off without a round trip between transactions,
+     * A WAL position at or past the end of the commit record: the flush position, which a commit waits for, or with
+     * {@code synchronous_commit} off (a commit that does not wait) the insert position. pgjdbc switches autocommit on and off without a round trip between transactions,
      * and with it on the SELECT opens no transaction (whose snapshot the next one would then inherit).
      */
     @Override
     public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
         return outsideTransaction(connection, () -> {
             try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text, (pg_current_wal_insert_lsn() - '0/0')::bigint")) {
+                 ResultSet rs = s.executeQuery(COMMIT_POSITION)) {
                 rs.next();
                 return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
             }
