@@ -8,9 +8,11 @@ import dev.replicaware.ReplicaAwareConnection;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.HealthConfig;
 import dev.replicaware.config.RoutingConfig.ReadYourWrites;
+import dev.replicaware.metrics.ReplicawareMetrics;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.ReplicatedCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,7 +71,9 @@ abstract class ReadYourWritesContract {
     @Test
     void everyReadSeesTheWriteBeforeItOnAnotherConnectionAndTheCaughtUpReplicaServesMost() throws SQLException {
         int cycles = 1000;
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ReplicaAwareDataSource ds = dataSource(b -> { })) { // the default: readYourWrites instance
+            new ReplicawareMetrics(ds).bindTo(registry);
             Map<String, Integer> served = new TreeMap<>();
             int stale = 0;
             for (int i = 0; i < cycles; i++) {
@@ -94,6 +98,14 @@ abstract class ReadYourWritesContract {
             assertThat(stale).as("reads that did not see the write committed before them").isZero();
             assertThat(served).as("the replica 2 s behind serves none of them").doesNotContainKey(delayed.name());
             assertThat(share).as("share served by the caught-up replica; served " + served).isGreaterThan(0.8);
+            double byReplicas = registry.get("replicaware.causal.reads").tags("cluster", "it", "served", "caught-up")
+                    .functionCounter().count()
+                    + registry.get("replicaware.causal.reads").tags("served", "waited").functionCounter().count();
+            assertThat(byReplicas).as("replicaware.causal.reads served by replicas").isEqualTo((double) served.get(caughtUp.name()));
+            assertThat(registry.get("replicaware.causal.reads").tags("served", "primary").functionCounter().count())
+                    .isEqualTo((double) served.getOrDefault(cluster.primary().name(), 0));
+            assertThat(registry.get("replicaware.causal.wait").functionTimer().count()).isEqualTo((double) figures.waits());
+            assertThat(registry.get("replicaware.causal.positions").functionCounter().count()).isEqualTo((double) cycles);
         }
     }
 
