@@ -41,6 +41,7 @@ public final class CausalReads {
     private volatile ReadYourWrites scope;
     private volatile Duration timeout;
     private final AtomicReference<ConsistencyToken> instance = new AtomicReference<>();
+    private volatile Node instanceNode; // the primary where the instance's latest commit was made
     private final LongAdder caughtUp = new LongAdder();
     private final LongAdder waited = new LongAdder();
     private final LongAdder primary = new LongAdder();
@@ -74,9 +75,13 @@ public final class CausalReads {
      * the dialect can name. A failure to read gives {@link #UNKNOWN}: reads that must see it go to the primary.
      */
     ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
+        Dialect dialect = dialects.apply(node.name());
+        if (!dialect.comparesPositions()) {
+            return previous; // generic mode: no position to read
+        }
         ConsistencyToken position;
         try {
-            position = dialects.apply(node.name()).commitPosition(physical.unwrap(Connection.class));
+            position = dialect.commitPosition(physical.unwrap(Connection.class));
             positionsRead.increment();
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{} - could not read the commit position on node {}; reads that must see it go to the primary: {}",
@@ -86,6 +91,7 @@ public final class CausalReads {
         if (position == null) {
             return previous;
         }
+        instanceNode = node;
         while (true) { // the latest wins; an unknown one replaces anything, and anything known replaces it
             ConsistencyToken seen = instance.get();
             boolean later = seen == null || seen == UNKNOWN || position == UNKNOWN || position.position() > seen.position();
@@ -103,12 +109,23 @@ public final class CausalReads {
 
     // ---- reads -----------------------------------------------------------------------------------------------
 
-    /** The position a read of this consistency on this connection must see; null: none. */
-    ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit) {
-        ConsistencyToken required = scope == ReadYourWrites.INSTANCE ? instance.get() : null;
+    /**
+     * The position a read of this consistency on this connection must see; null: none. The instance's position counts
+     * only while {@code primary} is the node it was read on: after a failover the new primary's history is the one the
+     * replicas follow, and a position of the old one that never reached it would hold every read back for nothing.
+     */
+    ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit, Node primary) {
+        ConsistencyToken required = null;
+        if (scope == ReadYourWrites.INSTANCE) {
+            required = instance.get();
+            if (required != null && primary != null && primary != instanceNode) {
+                required = null;
+            }
+        }
         if (consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES) {
-            if (scope == ReadYourWrites.OFF && consistency.token() == null) {
-                return UNKNOWN; // nothing tracked: only the primary is sure to have this connection's writes
+            if (consistency.token() == null && (scope == ReadYourWrites.OFF
+                    || primary != null && !dialects.apply(primary.name()).comparesPositions())) {
+                return UNKNOWN; // nothing tracked (off, or generic mode): only the primary surely has this connection's writes
             }
             required = laterOf(laterOf(required, connectionCommit), consistency.token());
         }

@@ -142,7 +142,7 @@ public final class Router {
             return;
         }
         CausalReads causal = causalReads;
-        ConsistencyToken required = causal == null ? null : causal.required(consistency, connection.lastCommit());
+        ConsistencyToken required = causal == null ? null : causal.required(consistency, connection.lastCommit(), current.primary());
         if (required != null) {
             if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
                 return;

@@ -263,12 +263,22 @@ public class ReplicawareProperties {
 
         /**
          * What read-only transactions accept unless a method says otherwise: {@code any} (any replica within
-         * {@code max-lag}), {@code primary}, or a duration such as {@code 2s} (replicas at most that far behind).
+         * {@code max-lag}), {@code primary}, {@code read-your-writes}, or a duration such as {@code 2s} (replicas at
+         * most that far behind).
          */
         private String readConsistency = "any";
 
         /** How long a replica that failed to give a connection is skipped before it is tried again. */
         private Duration failureBackoff = dev.replicaware.config.RoutingConfig.DEFAULT_FAILURE_BACKOFF;
+
+        /**
+         * Which commits reads must see: {@code instance} (every commit of this application instance, the default),
+         * {@code session} (those a connection carries, with read consistency {@code read-your-writes}) or {@code off}.
+         */
+        private String readYourWrites = "instance";
+
+        /** How long a read waits for a replica to replay a commit it must see before it reads from the primary. */
+        private Duration readYourWritesTimeout = dev.replicaware.config.RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
 
         public String getLoadBalance() {
             return loadBalance;
@@ -308,6 +318,22 @@ public class ReplicawareProperties {
 
         public void setFailureBackoff(Duration failureBackoff) {
             this.failureBackoff = failureBackoff;
+        }
+
+        public String getReadYourWrites() {
+            return readYourWrites;
+        }
+
+        public void setReadYourWrites(String readYourWrites) {
+            this.readYourWrites = readYourWrites;
+        }
+
+        public Duration getReadYourWritesTimeout() {
+            return readYourWritesTimeout;
+        }
+
+        public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
+            this.readYourWritesTimeout = readYourWritesTimeout;
         }
     }
 
