@@ -22,8 +22,8 @@ public interface ReplicaAwareConnection extends Connection {
 
     /**
      * Where this connection's last write transaction committed: a token for {@link ReadConsistency#readYourWrites}, to
-     * carry to another connection or request. Empty before a write, with {@code routing.readYourWrites: off} (unless
-     * this connection asks for {@link ReadConsistency#READ_YOUR_WRITES}), and in generic mode. Autocommit statements'
+     * carry to another connection or request. Empty before a write, with {@code routing.readYourWrites: off}, and in
+     * generic mode. Autocommit statements'
      * position is read when the connection is closed (or moves to another node): read the token after {@code close()}.
      */
     Optional<ConsistencyToken> consistencyToken();

@@ -64,9 +64,9 @@ public final class CausalReads {
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
-    /** True when a connection of this consistency reads its commit positions (one query per write transaction). */
-    boolean tracksCommits(ReadConsistency consistency) {
-        return scope != ReadYourWrites.OFF || consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES;
+    /** True when commit positions are read (one query per write transaction): unless {@code readYourWrites} is off. */
+    boolean tracksCommits() {
+        return scope != ReadYourWrites.OFF;
     }
 
     /**

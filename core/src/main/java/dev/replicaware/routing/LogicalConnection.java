@@ -189,7 +189,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private void recordCommit(Node n, Connection c) {
         autoCommitWritePending = false;
         CausalReads causal = router.causalReads();
-        if (causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits(consistency)) {
+        if (causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits()) {
             lastCommit = causal.committed(n, c, lastCommit);
         }
     }

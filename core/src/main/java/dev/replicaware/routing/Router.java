@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  *   <li>read-only: a replica chosen by the strategy among those the monitor sees up and within the request's lag
  *       bound (the tighter of {@code routing.maxLag} and the consistency's), and not backing off; when one cannot give a connection
  *       (pool timeout, connection error) it is marked failed and the next eligible replica is tried; when none can,
- *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException}.</li>
+ *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException};</li>
+ *   <li>read-only that must see a commit (read-your-writes): {@link CausalReads} picks a replica that has replayed it,
+ *       else the primary.</li>
  * </ul>
  * No locks and no allocation on the way to a connection; failures allocate their messages.
  */
@@ -148,9 +150,10 @@ public final class Router {
                 return;
             }
             if (!fallbackToPrimary) {
-                throw new NoReplicaAvailableException("Cluster '" + cluster + "': no replica had replayed the commit "
-                        + required + " this read must see, or got there within routing.readYourWritesTimeout, and"
-                        + " fallbackToPrimary is off", null);
+                throw new NoReplicaAvailableException("Cluster '" + cluster + "': a read must see the commit "
+                        + (required == CausalReads.UNKNOWN ? "whose position could not be read" : required.serverPosition())
+                        + ", no replica had replayed it or did within routing.readYourWritesTimeout, and fallbackToPrimary"
+                        + " is off", null);
             }
         } else if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
             return;

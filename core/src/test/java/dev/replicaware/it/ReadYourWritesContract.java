@@ -171,6 +171,53 @@ abstract class ReadYourWritesContract {
     }
 
     @Test
+    void whenNoReplicaReplaysTheWriteInTimeTheReadGoesToThePrimary() throws SQLException {
+        int cycles = 10;
+        cluster.applyDelay(caughtUp, DELAY);
+        try (ReplicaAwareDataSource ds = dataSource(b -> b.readYourWritesTimeout(Duration.ofMillis(100)))) {
+            Map<String, Integer> served = new TreeMap<>();
+            int stale = 0;
+            for (int i = 0; i < cycles; i++) {
+                long id = insertInTransaction(ds);
+                try (Connection c = ds.getConnection()) {
+                    c.setReadOnly(true);
+                    Row row = read(c, id);
+                    served.merge(row.node, 1, Integer::sum);
+                    if (row.count != 1) {
+                        stale++;
+                    }
+                }
+            }
+            assertThat(stale).as("stale reads with both replicas 2 s behind; served " + served).isZero();
+            assertThat(served).as("both replicas are behind every write").containsOnlyKeys(cluster.primary().name());
+            assertThat(ds.causalReads().primaryReads()).isEqualTo(cycles);
+            assertThat(ds.causalReads().waits()).as("each read waited on a replica first").isEqualTo(cycles);
+        } finally {
+            cluster.applyDelay(caughtUp, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void withReadYourWritesOffAConnectionAskingForItReadsFromThePrimary() throws SQLException {
+        try (ReplicaAwareDataSource ds = dataSource(b -> b.readYourWrites(ReadYourWrites.OFF))) {
+            for (int i = 0; i < 10; i++) {
+                long id = ids.incrementAndGet();
+                try (Connection c = ds.getConnection()) {
+                    c.unwrap(ReplicaAwareConnection.class).setReadConsistency(ReadConsistency.READ_YOUR_WRITES);
+                    c.setAutoCommit(false);
+                    insert(c, id);
+                    c.commit();
+                    c.setReadOnly(true);
+                    Row row = read(c, id);
+                    c.commit();
+                    assertThat(row).isEqualTo(new Row(1, cluster.primary().name()));
+                }
+            }
+            assertThat(ds.causalReads().positionsRead()).as("no position is read with off").isZero();
+        }
+    }
+
+    @Test
     void aWriteTransactionCostsOneStatementMoreOnThePrimaryThanWithoutReadYourWrites() throws SQLException {
         int transactions = 200;
         long with = statementsFor(transactions, ReadYourWrites.INSTANCE);
