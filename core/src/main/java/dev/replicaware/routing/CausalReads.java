@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@link ReadYourWrites#INSTANCE} also this DataSource's, kept as the latest one it acknowledged.
  *
  * <p>A read that must see a position goes, in this order, to: a replica the monitor's samples (or an earlier wait)
- * show at or past it, with no round trip; else the replica furthest along, after the server's own wait for the
- * position up to {@code routing.readYourWritesTimeout}; else the primary. It is never served stale.
+ * show at or past it, with no round trip; else a replica not known to be further behind than the wait may last,
+ * after the server's own wait for the position up to {@code routing.readYourWritesTimeout}; else the primary. It is
+ * never served stale.
  *
  * <p>One per DataSource, shared by the routers a reload replaces. Thread-safe; the read path takes no lock.
  */
@@ -173,32 +174,30 @@ public final class CausalReads {
             }
             tried |= 1L << index;
         }
-        if (awaitOnFurthest(router, connection, replicas, required, ineligible | tried)) {
+        if (awaitOnReplica(router, connection, replicas, required, ineligible | tried)) {
             return true;
         }
         primary.increment();
         return false;
     }
 
-    /** Waits on the eligible replica the furthest along, the selector breaking ties; true when it got there and serves. */
-    private boolean awaitOnFurthest(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
+    /**
+     * Waits on a replica chosen by the strategy among the eligible ones the monitor does not see further behind than
+     * the wait may last (a replica seconds behind would only use up the wait); true when it got there and serves.
+     * The strategy, not "the furthest along", chooses: the replica waited on last is always the furthest along, and
+     * would take every read.
+     */
+    private boolean awaitOnReplica(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
                                     long excluded) throws SQLException {
-        long furthest = Long.MIN_VALUE;
+        long tooFarBehind = 0;
+        double waitSeconds = timeout.toNanos() / 1e9;
         for (int i = 0; i < replicas.size(); i++) {
-            if (ReplicaSelector.eligible(excluded, i)) {
-                furthest = Math.max(furthest, replicas.get(i).knownReadPosition());
+            double lag = replicas.get(i).status().lagSeconds();
+            if (!Double.isNaN(lag) && lag > waitSeconds) {
+                tooFarBehind |= 1L << i;
             }
         }
-        if (furthest == Long.MIN_VALUE) {
-            return false;
-        }
-        long notFurthest = excluded;
-        for (int i = 0; i < replicas.size(); i++) {
-            if (replicas.get(i).knownReadPosition() < furthest) {
-                notFurthest |= 1L << i;
-            }
-        }
-        int index = router.selector().select(replicas, notFurthest);
+        int index = router.selector().select(replicas, excluded | tooFarBehind);
         if (index < 0) {
             return false;
         }
