@@ -43,6 +43,7 @@ public final class CausalReads {
     private volatile Duration timeout;
     private final AtomicReference<ConsistencyToken> instance = new AtomicReference<>();
     private volatile Node instanceNode; // the primary where the instance's latest commit was made
+    private volatile java.util.function.Consumer<ConsistencyToken> commitListener;
     private final LongAdder caughtUp = new LongAdder();
     private final LongAdder waited = new LongAdder();
     private final LongAdder primary = new LongAdder();
@@ -93,6 +94,14 @@ public final class CausalReads {
             return previous;
         }
         instanceNode = node;
+        java.util.function.Consumer<ConsistencyToken> listener = commitListener;
+        if (listener != null && position != UNKNOWN) {
+            try {
+                listener.accept(position);
+            } catch (RuntimeException e) {
+                LOG.warn("{} - the commit listener failed: {}", cluster, e.toString());
+            }
+        }
         while (true) { // the latest wins; an unknown one replaces anything, and anything known replaces it
             ConsistencyToken seen = instance.get();
             boolean later = seen == null || seen == UNKNOWN || position == UNKNOWN || position.position() > seen.position();
@@ -100,6 +109,14 @@ public final class CausalReads {
                 return position;
             }
         }
+    }
+
+    /**
+     * Hears each commit position read, on the thread that committed, before the commit returns to the application
+     * (the Spring adapter keeps it in the HTTP session). Null for nobody.
+     */
+    public void setCommitListener(java.util.function.Consumer<ConsistencyToken> listener) {
+        this.commitListener = listener;
     }
 
     /** The latest commit position this DataSource acknowledged; null before its first. */

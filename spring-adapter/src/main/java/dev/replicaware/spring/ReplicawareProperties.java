@@ -64,6 +64,8 @@ public class ReplicawareProperties {
     /** What happens when the primary is lost. */
     private Failover failover = new Failover();
 
+    private Web web = new Web();
+
     public String getCluster() {
         return cluster;
     }
@@ -134,6 +136,34 @@ public class ReplicawareProperties {
 
     public void setFailover(Failover failover) {
         this.failover = failover;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    public void setWeb(Web web) {
+        this.web = web;
+    }
+
+    /** What the adapter does for web applications. */
+    public static class Web {
+
+        /**
+         * Where a user's read-your-writes position is carried from one HTTP request to the next: {@code off} (the
+         * default) or {@code http-session}. With {@code http-session}, each commit's position is kept in the user's HTTP
+         * session and the reads of the next requests see it (read consistency read-your-writes with that token),
+         * whichever application instance serves them, given a shared session store.
+         */
+        private String consistencyToken = "off";
+
+        public String getConsistencyToken() {
+            return consistencyToken;
+        }
+
+        public void setConsistencyToken(String consistencyToken) {
+            this.consistencyToken = consistencyToken;
+        }
     }
 
     @Override
