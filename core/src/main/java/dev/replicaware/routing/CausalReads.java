@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * query on the same physical connection; {@link Dialect#commitPosition}). The position is the connection's, and with
  * {@link ReadYourWrites#INSTANCE} also this DataSource's, kept as the latest one it acknowledged.
  *
- * <p>A read that must see a position goes, in this order, to: a replica the monitor's samples (or an earlier wait)
- * show at or past it, with no round trip; else a replica not known to be further behind than the wait may last,
- * after the server's own wait for the position up to {@code routing.readYourWritesTimeout}; else the primary. It is
- * never served stale.
+ * <p>A read that must see a position goes to a replica the load-balancing strategy chooses among those not seen
+ * further behind than the wait may last: with no round trip when the monitor's samples (or an earlier wait) show it
+ * at or past the position, else after the server's own wait for it, up to {@code routing.readYourWritesTimeout}, once
+ * per read; when no replica gets there, to the primary. It is never served stale.
  *
  * <p>One per DataSource, shared by the routers a reload replaces. Thread-safe; the read path takes no lock.
  */
@@ -168,57 +168,47 @@ public final class CausalReads {
             primary.increment();
             return false;
         }
-        Dialect dialect = dialects.apply(replicas.get(0).name());
-        boolean comparable = dialect.comparesExactly(required);
-        long ineligible = 0;
-        long behind = 0;
+        boolean comparable = dialects.apply(replicas.get(0).name()).comparesExactly(required);
+        double waitSeconds = timeout.toNanos() / 1e9;
+        long excluded = 0;
+        long caughtUpSet = 0;
         for (int i = 0; i < count; i++) {
             Node replica = replicas.get(i);
             if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()) {
-                ineligible |= 1L << i;
-            } else if (!comparable || replica.knownReadPosition() < required.position()) {
-                behind |= 1L << i;
+                excluded |= 1L << i;
+            } else if (comparable && replica.knownReadPosition() >= required.position()) {
+                caughtUpSet |= 1L << i;
+            } else if (replica.status().lagSeconds() > waitSeconds) {
+                excluded |= 1L << i; // seconds behind: waiting on it would only use up the wait
             }
         }
-        long tried = 0;
+        // The strategy chooses, as for any read; knowing a replica is there only saves the wait. Preferring the
+        // replicas known to be there would send every read to the one waited on last until the monitor's next probe.
+        boolean waitedOnce = false;
         int index;
-        while ((index = router.selector().select(replicas, ineligible | behind | tried)) >= 0) {
+        while ((index = router.selector().select(replicas, excluded)) >= 0) {
+            excluded |= 1L << index;
             Node replica = replicas.get(index);
-            if (router.attachReplica(connection, replica) == null) {
-                replica.countRead();
-                caughtUp.increment();
-                return true;
+            if ((caughtUpSet & (1L << index)) != 0) {
+                if (router.attachReplica(connection, replica) == null) {
+                    replica.countRead();
+                    caughtUp.increment();
+                    return true;
+                }
+            } else if (!waitedOnce) { // one wait per read at most: the read's latency is bounded by one timeout
+                waitedOnce = true;
+                if (awaitOn(router, connection, replica, required)) {
+                    return true;
+                }
             }
-            tried |= 1L << index;
-        }
-        if (awaitOnReplica(router, connection, replicas, required, ineligible | tried)) {
-            return true;
         }
         primary.increment();
         return false;
     }
 
-    /**
-     * Waits on a replica chosen by the strategy among the eligible ones the monitor does not see further behind than
-     * the wait may last (a replica seconds behind would only use up the wait); true when it got there and serves.
-     * The strategy, not "the furthest along", chooses: the replica waited on last is always the furthest along, and
-     * would take every read.
-     */
-    private boolean awaitOnReplica(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
-                                    long excluded) throws SQLException {
-        long tooFarBehind = 0;
-        double waitSeconds = timeout.toNanos() / 1e9;
-        for (int i = 0; i < replicas.size(); i++) {
-            double lag = replicas.get(i).status().lagSeconds();
-            if (!Double.isNaN(lag) && lag > waitSeconds) {
-                tooFarBehind |= 1L << i;
-            }
-        }
-        int index = router.selector().select(replicas, excluded | tooFarBehind);
-        if (index < 0) {
-            return false;
-        }
-        Node replica = replicas.get(index);
+    /** Waits on {@code replica} for {@code required}, up to the timeout; true when it got there and serves. */
+    private boolean awaitOn(Router router, LogicalConnection connection, Node replica, ConsistencyToken required)
+            throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
