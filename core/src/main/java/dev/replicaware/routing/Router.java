@@ -143,24 +143,36 @@ public final class Router {
             }
             return;
         }
-        CausalReads causal = causalReads;
-        ConsistencyToken required = causal == null ? null : causal.required(consistency, connection.lastCommit(), current.primary());
-        if (required != null) {
-            if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
-                return;
-            }
-            if (!fallbackToPrimary) {
-                throw new NoReplicaAvailableException("Cluster '" + cluster + "': a read must see the commit "
-                        + (required == CausalReads.UNKNOWN ? "whose position could not be read" : required.serverPosition())
-                        + ", no replica had replayed it or did within routing.readYourWritesTimeout, and fallbackToPrimary"
-                        + " is off", null);
-            }
-        } else if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
+        if (routeRead(connection, current, consistency, connection.lastCommit())) {
             return;
         }
         Node primary = attachPrimary(connection, current);
         primary.countRead();
         primary.countFallback();
+    }
+
+    /**
+     * A read a replica may serve: attaches one and returns true; false when the primary should serve it (no replica
+     * could, or none has replayed a commit the read must see: {@code commit}, the connection's own last one, and with
+     * {@code routing.readYourWrites: instance} the DataSource's); throws when the primary should and fallback is off.
+     */
+    private boolean routeRead(LogicalConnection connection, Topology current, ReadConsistency consistency,
+                              ConsistencyToken commit) throws SQLException {
+        CausalReads causal = causalReads;
+        ConsistencyToken required = causal == null ? null : causal.required(consistency, commit, current.primary());
+        if (required == null) {
+            return routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag));
+        }
+        if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
+            return true;
+        }
+        if (!fallbackToPrimary) {
+            throw new NoReplicaAvailableException("Cluster '" + cluster + "': a read must see the commit "
+                    + (required == CausalReads.UNKNOWN ? "whose position could not be read" : required.serverPosition())
+                    + ", no replica had replayed it or did within routing.readYourWritesTimeout, and fallbackToPrimary"
+                    + " is off", null);
+        }
+        return false;
     }
 
     /**
