@@ -60,6 +60,8 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     private volatile List<Node> nodes;
     private final TopologyMonitor monitor;
     private final FailoverCoordinator failover;
+    /** {@code failover.rejoin}: null when off. */
+    private final dev.replicaware.failover.Rejoin rejoin;
     private volatile Router router;
     private final CausalReads causalReads;
     private final Object reloading = new Object();
@@ -97,6 +99,17 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         this.failover = new FailoverCoordinator(config, nodes, monitor, this::republish);
         monitor.addListener(failover);
+        if (config.failover().rejoin()) {
+            rejoin = new dev.replicaware.failover.Rejoin(config, monitor,
+                    name -> nodes.stream().filter(n -> n.name().equals(name)).findFirst().ifPresent(Node::reopen));
+            monitor.addListener(rejoin);
+            monitor.addProbeObserver(rejoin);
+        } else {
+            rejoin = null;
+        }
+        if (!config.failover().patroni().urls().isEmpty()) {
+            monitor.followPatroni(config.failover().patroni().urls());
+        }
         monitor.start(); // the first round, so the first request already routes on what the servers say
         this.causalReads = new CausalReads(config.name(), config.routing(), this::dialectOf);
         this.router = new Router(config.name(), topology, config.routing());
@@ -266,6 +279,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             }
             config = next;
             failover.reconfigure(next, nodes);
+            if (rejoin != null) {
+                rejoin.reconfigure(next);
+            }
             if (!current.failover().equals(next.failover()) && current.routing().equals(next.routing())) {
                 awaitPrimaryPerConfig(router, next);
             }
@@ -323,6 +339,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             refused.add(new dev.replicaware.config.ConfigException.Problem("primary", "its credentials, pool settings (its own or "
                     + "the cluster's pool), weight, priority or replication address cannot change on reload; restart to apply them"));
         }
+        if (!current.failover().patroni().equals(next.failover().patroni())) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("failover.patroni.urls", "cannot change on reload (from "
+                    + current.failover().patroni() + " to " + next.failover().patroni() + "): the monitor reads them from the start; restart to apply"));
+        }
+        if (current.failover().rejoin() != next.failover().rejoin()) {
+            refused.add(new dev.replicaware.config.ConfigException.Problem("failover.rejoin", "cannot change on reload (from "
+                    + current.failover().rejoin() + " to " + next.failover().rejoin() + "); restart to apply"));
+        }
         if (!refused.isEmpty()) {
             throw new dev.replicaware.config.ConfigException(current.name(), refused);
         }
@@ -374,7 +398,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
 
     /** The topology the nodes' statuses describe, without a primary while a switchover holds writes. */
     private synchronized void republish() {
-        Topology observed = Topology.observed(config.name(), nodes);
+        Topology observed = Topology.observed(config.name(), nodes, monitor::servesReads);
         topology.publish(failover != null && failover.holdsWrites() ? observed.withoutPrimaries() : observed);
     }
 
@@ -429,7 +453,13 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
      * @throws SQLException when it cannot start (no single primary, target not a replica, lock held elsewhere) or fails
      */
     public Duration switchover(String nodeName) throws SQLException {
-        return failover.switchover(Objects.requireNonNull(nodeName, "nodeName"));
+        Objects.requireNonNull(nodeName, "nodeName");
+        if (!config.failover().patroni().urls().isEmpty()) {
+            // Patroni owns promotions (and honours nofailover); a promotion behind its back would fight it
+            throw new SQLException("Cluster '" + config.name() + "' follows Patroni (failover.patroni.urls): switch over with "
+                    + "Patroni ('patronictl switchover --candidate " + nodeName + "' or POST /switchover), not with Replicaware");
+        }
+        return failover.switchover(nodeName);
     }
 
     /** Failovers and switchovers so far: counts, durations, the last outcome. */
@@ -464,6 +494,11 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /** Internal: the rejoin of former primaries ({@code failover.rejoin}), for the metrics binder; null when off. */
+    public dev.replicaware.failover.Rejoin rejoin() {
+        return rejoin;
+    }
+
     /** Internal: the monitor, for the metrics binder. */
     public TopologyMonitor monitor() {
         return monitor;
@@ -492,6 +527,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         router.close();
         failover.close();
+        if (rejoin != null) {
+            rejoin.close();
+        }
         retiredRouters.forEach(Router::close);
         ConfigFileWatcher w = watcher;
         if (w != null) {

@@ -33,6 +33,17 @@ final class EndToEnd {
     static final long ROWS = Long.getLong("rows", 10_000);
     /** Every pool, of every contender, is fixed at this size: enough that no worker thread waits for a connection. */
     static final int POOL_SIZE = Integer.getInteger("poolSize", THREADS);
+    /**
+     * One-way delays (ms) of every packet between the application and every node, one set of rounds each, e.g.
+     * {@code 0,0.2,1}; {@code none} (the default) connects directly, without proxies. With delays every node sits
+     * behind a {@link dev.replicaware.testkit.TcpProxy} (0 = a proxy that delays nothing), and round trips are counted.
+     */
+    static final String LATENCIES = System.getProperty("latencies", "none");
+    /** Rounds per delay; in each round every contender runs once, in the same order (ABC ABC ABC). */
+    static final int ROUNDS = Integer.getInteger("rounds", 1);
+    /** Transactions of each kind run one at a time to count round trips and statements (through proxies only). */
+    static final int COUNT_READS = Integer.getInteger("countReads", 500);
+    static final int COUNT_WRITES = Integer.getInteger("countWrites", 200);
 
     private EndToEnd() {
     }
@@ -76,33 +87,130 @@ final class EndToEnd {
         s.put("measuredSeconds", SECONDS);
         s.put("seededRows", ROWS);
         s.put("readPercent", MixedWorkload.READ_PERCENT);
-        s.put("read", "setReadOnly(true), autocommit off, SELECT pad, <server port> FROM bench_rows WHERE id = <random seeded id>, commit");
-        s.put("write", "autocommit off, INSERT INTO bench_rows (id, pad) VALUES (<new id>, 'w'), commit");
+        s.put("read", "setReadOnly(true), autocommit off, SELECT pad, <server port> FROM bench_rows WHERE id = <random seeded id>, "
+                + "commit, autocommit on, setReadOnly(false)");
+        s.put("write", "autocommit off, INSERT INTO bench_rows (id, pad) VALUES (<new id>, 'w'), commit, autocommit on");
+        s.put("oneWayDelaysMs", LATENCIES);
+        s.put("rounds", ROUNDS);
+        s.put("order", "interleaved: each round runs every contender once, in the order listed");
+        s.put("countedTransactions", Map.of("readOnly", COUNT_READS, "write", COUNT_WRITES));
         return s;
     }
 
+    /** The delays of {@link #LATENCIES} in ms, or a single null for direct connections. */
+    static List<Double> delays() {
+        if (LATENCIES.isBlank() || LATENCIES.trim().equals("none")) {
+            return java.util.Collections.singletonList(null);
+        }
+        List<Double> d = new ArrayList<>();
+        for (String part : LATENCIES.split(",")) {
+            try {
+                d.add(Double.parseDouble(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-Dlatencies must be 'none' or one-way delays in ms such as 0,0.2,1, but was '"
+                        + LATENCIES + "'");
+            }
+        }
+        return d;
+    }
+
+    /** Direct connections, or every node behind a proxy when {@link #LATENCIES} names delays. */
+    static Network network(ReplicatedCluster cluster) {
+        return delays().get(0) == null ? Network.direct(cluster) : Network.proxied(cluster);
+    }
+
     /**
-     * Runs every entry in turn: a fresh table with {@link #ROWS} rows, replicated everywhere, then the contender's pools,
-     * {@link #WARMUP} seconds not counted, {@link #SECONDS} measured. A contender that cannot start or run is recorded
-     * with its error, and the others go on.
+     * Runs every entry in turn, {@link #ROUNDS} rounds per delay of {@link #LATENCIES}, interleaved (each round runs
+     * every contender once): a fresh table with {@link #ROWS} rows, replicated everywhere, then the contender's pools,
+     * through proxies first {@link #COUNT_READS} read-only and {@link #COUNT_WRITES} write transactions one at a time to
+     * count round trips and statements (first round of each delay), then {@link #WARMUP} seconds not counted,
+     * {@link #SECONDS} measured. A contender that cannot start or run is recorded with its error, and the others go on.
      */
     static List<Map<String, Object>> runAll(ReplicatedCluster cluster, List<Entry> entries, String serverPortExpression,
-                                            NodeCounter counter) throws Exception {
+                                            NodeCounter counter, Network net) throws Exception {
         Map<Integer, String> nodeByPort = new LinkedHashMap<>();
         cluster.nodes().forEach(n -> nodeByPort.put(n.port(), n.name()));
         List<Map<String, Object>> results = new ArrayList<>();
+        List<Double> delays = delays();
+        int runs = delays.size() * ROUNDS * entries.size();
         int i = 0;
-        for (Entry e : entries) {
-            i++;
-            System.out.printf("== %d/%d %s: %s%n", i, entries.size(), e.name(), e.description());
-            results.add(runOne(cluster, e, serverPortExpression, nodeByPort, counter));
-            System.out.println("   " + summary(results.get(results.size() - 1)));
+        for (Double delay : delays) {
+            if (delay != null) {
+                net.delay(Duration.ofNanos(Math.round(delay * 1_000_000)));
+            }
+            for (int round = 1; round <= ROUNDS; round++) {
+                for (Entry e : entries) {
+                    i++;
+                    System.out.printf("== %d/%d %s, %s, round %d/%d: %s%n", i, runs, e.name(),
+                            delay == null ? "direct" : "one-way delay " + delay + " ms", round, ROUNDS, e.description());
+                    Map<String, Object> r = runOne(cluster, e, serverPortExpression, nodeByPort, counter, net, round == 1);
+                    r.put("oneWayDelayMs", delay);
+                    r.put("round", round);
+                    results.add(r);
+                    System.out.println("   " + summary(r));
+                }
+            }
         }
         return results;
     }
 
+    /**
+     * Per delay and contender, over the rounds: the median of throughput and of each latency percentile, with min and
+     * max; the round-trip counts of the first round. The chart and the docs quote these.
+     */
+    static List<Map<String, Object>> summarize(List<Map<String, Object>> results) {
+        Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
+        for (Map<String, Object> r : results) {
+            groups.computeIfAbsent(r.get("oneWayDelayMs") + "/" + r.get("contender"), k -> new ArrayList<>()).add(r);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<Map<String, Object>> g : groups.values()) {
+            Map<String, Object> first = g.get(0);
+            List<Map<String, Object>> ran = g.stream().filter(r -> !r.containsKey("error")).toList();
+            Map<String, Object> m = new LinkedHashMap<>();
+            Object delay = first.get("oneWayDelayMs");
+            m.put("contender", first.get("contender"));
+            m.put("oneWayDelayMs", delay);
+            m.put("rounds", g.size());
+            m.put("roundsFailed", g.size() - ran.size());
+            if (ran.isEmpty()) {
+                m.put("error", first.get("error"));
+                out.add(m);
+                continue;
+            }
+            m.put("throughputTxPerSecond", median(ran, r -> (double) r.get("throughputTxPerSecond")));
+            m.put("throughputMinMax", minMax(ran, r -> (double) r.get("throughputTxPerSecond")));
+            m.put("readsPerSecond", median(ran, r -> (double) r.get("readsPerSecond")));
+            m.put("readsOnReplicasPercent", median(ran, r -> (double) r.get("readsOnReplicasPercent")));
+            for (String kind : List.of("read", "write")) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                for (String p : List.of("p50Ms", "p99Ms")) {
+                    k.put(p, median(ran, r -> (double) ((Map<?, ?>) r.get(kind)).get(p)));
+                    k.put(p.substring(0, 3) + "MinMax", minMax(ran, r -> (double) ((Map<?, ?>) r.get(kind)).get(p)));
+                }
+                m.put(kind, k);
+            }
+            if (first.containsKey("roundTrips")) {
+                m.put("roundTrips", first.get("roundTrips"));
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static double median(List<Map<String, Object>> rs, java.util.function.ToDoubleFunction<Map<String, Object>> f) {
+        double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+        return Report.round(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2, 3);
+    }
+
+    private static List<Double> minMax(List<Map<String, Object>> rs, java.util.function.ToDoubleFunction<Map<String, Object>> f) {
+        java.util.DoubleSummaryStatistics st = rs.stream().mapToDouble(f).summaryStatistics();
+        return List.of(Report.round(st.getMin(), 3), Report.round(st.getMax(), 3));
+    }
+
     private static Map<String, Object> runOne(ReplicatedCluster cluster, Entry e, String serverPortExpression,
-                                              Map<Integer, String> nodeByPort, NodeCounter counter) throws Exception {
+                                              Map<Integer, String> nodeByPort, NodeCounter counter, Network net,
+                                              boolean countRoundTrips) throws Exception {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("contender", e.name());
         r.put("description", e.description());
@@ -121,13 +229,19 @@ final class EndToEnd {
             return r;
         }
         try {
+            if (countRoundTrips && net.isProxied()) {
+                r.put("roundTrips", countRoundTrips(cluster, contender, net, counter, serverPortExpression));
+                System.out.println("   counted one at a time: " + r.get("roundTrips"));
+            }
             MixedWorkload w = new MixedWorkload(contender.writes(), contender.reads(), THREADS, ROWS, serverPortExpression);
             w.runFor(e.name() + " warmup", WARMUP);
             long failedBefore = w.readFailures.get() + w.writeFailures.get();
             long readFailedBefore = w.readFailures.get();
             w.startMeasuring();
             Map<String, Long> countersBefore = counters(cluster, counter);
+            Map<String, Long> tripsBefore = net.roundTripsByNode();
             w.runFor(e.name(), SECONDS);
+            Map<String, Long> tripsAfter = net.roundTripsByNode();
             Map<String, Long> countersAfter = counters(cluster, counter);
             w.stop();
             double seconds = w.measuredNanos() / 1e9;
@@ -158,6 +272,11 @@ final class EndToEnd {
                 r.put(counter.name() + "PerTransaction",
                         Report.round(delta.values().stream().mapToLong(Long::longValue).sum() / (double) Math.max(1, tx), 2));
             }
+            if (net.isProxied()) {
+                long trips = tripsAfter.entrySet().stream().mapToLong(t -> t.getValue() - tripsBefore.get(t.getKey())).sum();
+                // the mixed workload's own, monitoring probes included
+                r.put("roundTripsPerTransactionWhileMeasuring", Report.round(trips / (double) Math.max(1, tx), 2));
+            }
             if (w.lastFailure != null) {
                 r.put("lastFailure", w.lastFailure);
             }
@@ -174,6 +293,59 @@ final class EndToEnd {
             }
         }
         return r;
+    }
+
+    /** A transaction of the workload, run on the caller's thread. */
+    private interface Transaction {
+        void run() throws java.sql.SQLException;
+    }
+
+    /**
+     * Runs {@link #COUNT_READS} read-only, then {@link #COUNT_WRITES} write transactions one at a time on this thread,
+     * and returns per transaction the round trips each node's proxy saw and, with a counter, the statements each server
+     * counted. A few transactions of each kind run first so that every pool has opened its connections.
+     */
+    private static Map<String, Object> countRoundTrips(ReplicatedCluster cluster, Contender contender, Network net,
+                                                       NodeCounter counter, String serverPortExpression) throws Exception {
+        try (MixedWorkload w = new MixedWorkload(contender.writes(), contender.reads(), 0, ROWS, serverPortExpression)) {
+            w.nextId.set(ROWS + 1_000_000_000L); // ids the measured workload never takes
+            for (int i = 0; i < 20; i++) {
+                w.read();
+                w.write();
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backgroundRoundTripsPerSecond", Report.round(net.settle(Duration.ofSeconds(1), Duration.ofSeconds(20)), 1));
+            m.put("readOnly", countPer(cluster, net, counter, COUNT_READS, w::read));
+            m.put("write", countPer(cluster, net, counter, COUNT_WRITES, w::write));
+            return m;
+        }
+    }
+
+    private static Map<String, Object> countPer(ReplicatedCluster cluster, Network net, NodeCounter counter, int n,
+                                                Transaction tx) throws Exception {
+        // what reading the counters itself adds to them, taken off below
+        Map<String, Long> idle = counters(cluster, counter);
+        Map<String, Long> idleAgain = counters(cluster, counter);
+        Map<String, Long> trips = net.roundTripsByNode();
+        Map<String, Long> statements = counters(cluster, counter);
+        for (int i = 0; i < n; i++) {
+            tx.run();
+        }
+        Map<String, Long> tripsAfter = net.roundTripsByNode();
+        Map<String, Long> statementsAfter = counters(cluster, counter);
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Double> tripsByNode = new LinkedHashMap<>();
+        tripsAfter.forEach((node, v) -> tripsByNode.put(node, Report.round((v - trips.get(node)) / (double) n, 3)));
+        m.put("roundTrips", Report.round(tripsByNode.values().stream().mapToDouble(Double::doubleValue).sum(), 2));
+        m.put("roundTripsByNode", tripsByNode);
+        if (counter != null) {
+            Map<String, Double> byNode = new LinkedHashMap<>();
+            statementsAfter.forEach((node, v) -> byNode.put(node,
+                    Report.round((v - statements.get(node) - (idleAgain.get(node) - idle.get(node))) / (double) n, 3)));
+            m.put(counter.name(), Report.round(byNode.values().stream().mapToDouble(Double::doubleValue).sum(), 2));
+            m.put(counter.name() + "ByNode", byNode);
+        }
+        return m;
     }
 
     private static Map<String, Long> counters(ReplicatedCluster cluster, NodeCounter counter) {
@@ -213,8 +385,9 @@ final class EndToEnd {
         if (r.containsKey("error")) {
             return r.get("contender") + ": " + r.get("error");
         }
-        return String.format("%s: %s tx/s, read p50 %s ms p99 %s ms, write p50 %s ms p99 %s ms, failed %s, reads by node %s",
-                r.get("contender"), r.get("throughputTxPerSecond"), ((Map<?, ?>) r.get("read")).get("p50Ms"),
+        return String.format("%s%s: %s tx/s, read p50 %s ms p99 %s ms, write p50 %s ms p99 %s ms, failed %s, reads by node %s",
+                r.get("contender"), r.get("oneWayDelayMs") == null ? "" : " @" + r.get("oneWayDelayMs") + " ms",
+                r.get("throughputTxPerSecond"), ((Map<?, ?>) r.get("read")).get("p50Ms"),
                 ((Map<?, ?>) r.get("read")).get("p99Ms"), ((Map<?, ?>) r.get("write")).get("p50Ms"),
                 ((Map<?, ?>) r.get("write")).get("p99Ms"), (long) r.get("failedReads") + (long) r.get("failedWrites"),
                 r.get("readsByNode"));
@@ -236,15 +409,15 @@ final class EndToEnd {
     }
 
     /** A Replicaware contender on every node of {@code c}: pools as every contender's, default settings but {@code consistency}. */
-    static Entry replicaware(ReplicatedCluster c, String name, ReadConsistency consistency, String description) {
+    static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency, String description) {
         return new Entry(name, description, () -> {
             ClusterNode primary = c.primary();
             ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                    .primary(NodeConfig.of(primary.name(), primary.jdbcUrl()))
+                    .primary(NodeConfig.of(primary.name(), net.url(primary)))
                     .username(c.app().username()).password(c.app().password())
                     .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
                     .readConsistency(consistency);
-            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), r.jdbcUrl())));
+            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), net.url(r))));
             ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
             return Contender.single(ds, ds);
         });
@@ -254,18 +427,43 @@ final class EndToEnd {
         return pool(name, url, cluster, null);
     }
 
+    /** Prints each contender's medians over the rounds, min–max, and the round trips and statements it was counted at. */
+    static void printSummary(List<Map<String, Object>> results) {
+        System.out.println("== summary (median [min-max] over rounds; round trips and statements per transaction, counted one at a time)");
+        for (Map<String, Object> m : summarize(results)) {
+            String who = m.get("contender") + (m.get("oneWayDelayMs") == null ? "" : " @" + m.get("oneWayDelayMs") + " ms");
+            if (m.containsKey("error")) {
+                System.out.println(who + ": " + m.get("error"));
+                continue;
+            }
+            Map<?, ?> read = (Map<?, ?>) m.get("read");
+            Map<?, ?> write = (Map<?, ?>) m.get("write");
+            System.out.printf("%s: %s tx/s %s, read p50 %s %s p99 %s %s ms, write p50 %s %s p99 %s %s ms%s%n", who,
+                    m.get("throughputTxPerSecond"), m.get("throughputMinMax"), read.get("p50Ms"), read.get("p50MinMax"),
+                    read.get("p99Ms"), read.get("p99MinMax"), write.get("p50Ms"), write.get("p50MinMax"), write.get("p99Ms"),
+                    write.get("p99MinMax"), m.containsKey("roundTrips") ? ", counted " + m.get("roundTrips") : "");
+        }
+    }
+
     /** Throughput per contender, and read and write p50/p99 per contender, side by side. */
     static void writeReport(String name, String title, Map<String, Object> settings, List<Map<String, Object>> results) {
+        if (delays().get(0) != null) {
+            name = name + "-latency"; // runs through proxies keep the direct run's figures
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings);
+        List<Map<String, Object>> summary = summarize(results);
+        json.put("summary", summary);
         json.put("results", results);
         Report.writeJson(name, json);
-        List<Map<String, Object>> ran = results.stream().filter(r -> !r.containsKey("error")).toList();
+        List<Map<String, Object>> ran = summary.stream().filter(r -> !r.containsKey("error")).toList();
         if (ran.isEmpty()) {
             return;
         }
-        List<String> xs = ran.stream().map(r -> (String) r.get("contender")).toList();
-        String subtitle = String.format(" (%d threads, %d s after %d s warmup)", THREADS, SECONDS, WARMUP);
+        List<String> xs = ran.stream().map(r -> r.get("oneWayDelayMs") == null ? (String) r.get("contender")
+                : r.get("contender") + " @" + r.get("oneWayDelayMs") + " ms").toList();
+        String subtitle = String.format(" (%d threads, %d s after %d s warmup%s)", THREADS, SECONDS, WARMUP,
+                ROUNDS > 1 ? ", median of " + ROUNDS + " rounds" : "");
         CategoryChart throughput = new CategoryChartBuilder().width(700).height(520)
                 .title(title + ": throughput" + subtitle).yAxisTitle("transactions/s").build();
         style(throughput);

@@ -31,7 +31,9 @@ import java.util.Map;
  *     dev.replicaware.benchmarks.EndToEndMariaDb</pre>
  *
  * System properties: as {@link EndToEndPostgres} ({@code threads}, {@code seconds}, {@code warmup}, {@code rows},
- * {@code poolSize}, {@code contenders}). About 2.5 min with the defaults.
+ * {@code poolSize}, {@code contenders}, {@code latencies}, {@code rounds}, {@code countReads}, {@code countWrites});
+ * {@code trace=true} prints each contender's statements for one read-only and one write transaction from the general
+ * log instead of measuring. About 2.5 min with the defaults; {@code -Dlatencies=0,0.2,1 -Drounds=3} about 27 min.
  */
 public final class EndToEndMariaDb {
     static final String NAME = "end-to-end-mariadb";
@@ -43,28 +45,32 @@ public final class EndToEndMariaDb {
 
     public static void main(String[] args) throws Exception {
         System.out.println("== starting a MariaDB cluster (primary + 2 asynchronous replicas)");
-        try (MariaDbCluster c = MariaDbCluster.builder().replicas(2).start()) {
-            List<EndToEnd.Entry> entries = EndToEndPostgres.filter(entries(c));
+        try (MariaDbCluster c = MariaDbCluster.builder().replicas(2).start(); Network net = EndToEnd.network(c)) {
+            List<EndToEnd.Entry> entries = EndToEndPostgres.filter(entries(c, net));
+            if (Boolean.getBoolean("trace")) {
+                StatementTrace.run(c, entries);
+                return;
+            }
             List<Map<String, Object>> results = EndToEnd.runAll(c, entries, "@@port",
-                    new EndToEnd.NodeCounter("statements", n -> Long.parseLong(c.statusVariable(n, "Questions"))));
+                    new EndToEnd.NodeCounter("statements", n -> Long.parseLong(c.statusVariable(n, "Questions"))), net);
             EndToEnd.writeReport(NAME, "MariaDB 11.4, primary + 2 replicas", EndToEnd.settings("MariaDB 11.4 (testkit)", c), results);
-            results.forEach(r -> System.out.println(EndToEnd.summary(r)));
+            EndToEnd.printSummary(results);
         }
     }
 
-    private static List<EndToEnd.Entry> entries(MariaDbCluster c) {
+    private static List<EndToEnd.Entry> entries(MariaDbCluster c, Network net) {
         ClusterNode primary = c.primary();
-        String all = EndToEndPostgres.hosts(c.nodes());
+        String all = net.hosts(c.nodes());
         return List.of(
                 new EndToEnd.Entry("hikari-primary", "one HikariCP pool on the primary, reads and writes",
                         () -> {
-                            HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
+                            HikariDataSource p = EndToEnd.pool("hikari-primary", net.url(primary), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
-                EndToEnd.replicaware(c, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
+                EndToEnd.replicaware(c, net, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
                         + "three nodes with ReadConsistency.PRIMARY: every transaction on the primary, as hikari-primary, so that the "
                         + "difference is the layer alone"),
-                EndToEnd.replicaware(c, "replicaware", ReadConsistency.ANY,
+                EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "
                         + "jdbc:mysql:replication://primary,replica1,replica2/app (default load balancing of the replicas: random)",

@@ -5,10 +5,14 @@ import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.PostgresCluster;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
@@ -37,7 +41,11 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  *
  * System properties: {@code threads} (8), {@code seconds} measured per contender (30), {@code warmup} seconds per
  * contender, not counted (5), {@code rows} seeded (10000), {@code poolSize} of every pool (= threads),
- * {@code contenders} (comma-separated names, default all). About 4 min with the defaults.
+ * {@code contenders} (comma-separated names, default all); {@code latencies} (one-way delays in ms of every packet
+ * between the application and every node, through a counting proxy per node, e.g. {@code 0,0.2,1}; default
+ * {@code none}: direct), {@code rounds} (interleaved rounds per delay, default 1), {@code countReads} (500) and
+ * {@code countWrites} (200) run one at a time to count round trips and statements ({@code pg_stat_statements}) when
+ * proxied. About 4 min with the defaults; {@code -Dlatencies=0,0.2,1 -Drounds=3} about 40 min.
  */
 public final class EndToEndPostgres {
     static final String NAME = "end-to-end-postgres";
@@ -47,11 +55,19 @@ public final class EndToEndPostgres {
 
     public static void main(String[] args) throws Exception {
         System.out.println("== starting a PostgreSQL cluster (primary + 2 asynchronous replicas)");
-        try (PostgresCluster c = PostgresCluster.builder().replicas(2).synchronousReplicas(0).start()) {
-            List<EndToEnd.Entry> entries = filter(entries(c));
-            List<Map<String, Object>> results = EndToEnd.runAll(c, entries, "inet_server_port()", null);
+        // pg_stat_statements (shipped with the testkit's binaries) counts the statements each server ran
+        try (PostgresCluster c = PostgresCluster.builder().replicas(2).synchronousReplicas(0)
+                .setting("shared_preload_libraries", "pg_stat_statements").start();
+             Network net = EndToEnd.network(c)) {
+            try (Connection admin = c.connectAdmin(c.primary()); Statement s = admin.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
+            c.waitForReplication(Duration.ofSeconds(60));
+            List<EndToEnd.Entry> entries = filter(entries(c, net));
+            List<Map<String, Object>> results = EndToEnd.runAll(c, entries, "inet_server_port()",
+                    new EndToEnd.NodeCounter("statements", n -> statementsRun(c, n)), net);
             EndToEnd.writeReport(NAME, "PostgreSQL 18, primary + 2 replicas", EndToEnd.settings("PostgreSQL 18 (testkit)", c), results);
-            results.forEach(r -> System.out.println(EndToEnd.summary(r)));
+            EndToEnd.printSummary(results);
         }
     }
 
@@ -64,21 +80,32 @@ public final class EndToEndPostgres {
         return all.stream().filter(e -> names.contains(e.name())).toList();
     }
 
-    private static List<EndToEnd.Entry> entries(PostgresCluster c) {
+    /** Statements the server ran, by {@code pg_stat_statements} (utility statements such as BEGIN and COMMIT included). */
+    private static long statementsRun(PostgresCluster c, ClusterNode n) {
+        try (Connection admin = c.connectAdmin(n); Statement s = admin.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read pg_stat_statements on " + n.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<EndToEnd.Entry> entries(PostgresCluster c, Network net) {
         ClusterNode primary = c.primary();
-        String all = hosts(c.nodes());
-        String replicas = hosts(c.replicas());
+        String all = net.hosts(c.nodes());
+        String replicas = net.hosts(c.replicas());
         String db = "/" + c.database();
         return List.of(
                 new EndToEnd.Entry("hikari-primary", "one HikariCP pool on the primary, reads and writes",
                         () -> {
-                            HikariDataSource p = EndToEnd.pool("hikari-primary", primary.jdbcUrl(), c);
+                            HikariDataSource p = EndToEnd.pool("hikari-primary", net.url(primary), c);
                             return EndToEnd.Contender.single(p, p);
                         }),
-                EndToEnd.replicaware(c, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
+                EndToEnd.replicaware(c, net, "replicaware-primary-only", ReadConsistency.PRIMARY, "ReplicaAwareDataSource on the same "
                         + "three nodes with ReadConsistency.PRIMARY: every transaction on the primary, as hikari-primary, so that the "
                         + "difference is the layer alone"),
-                EndToEnd.replicaware(c, "replicaware", ReadConsistency.ANY,
+                EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
                         + "reads targetServerType=preferSecondary&loadBalanceHosts=true (all three hosts); the application picks the pool",
@@ -92,7 +119,7 @@ public final class EndToEndPostgres {
                 new EndToEnd.Entry("spring-lazy-proxy", "Spring LazyConnectionDataSourceProxy: a primary pool, setReadOnlyDataSource a "
                         + "pgjdbc pool on both replicas (targetServerType=secondary&loadBalanceHosts=true)",
                         () -> {
-                            HikariDataSource writes = EndToEnd.pool("spring-primary", primary.jdbcUrl(), c);
+                            HikariDataSource writes = EndToEnd.pool("spring-primary", net.url(primary), c);
                             HikariDataSource reads = EndToEnd.pool("spring-replicas",
                                     "jdbc:postgresql://" + replicas + db + "?targetServerType=secondary&loadBalanceHosts=true", c);
                             LazyConnectionDataSourceProxy proxy = new LazyConnectionDataSourceProxy(writes);
@@ -111,9 +138,5 @@ public final class EndToEndPostgres {
                             HikariDataSource ds = EndToEnd.pool("aws-wrapper", "jdbc:aws-wrapper:postgresql://" + all + db, c, p);
                             return EndToEnd.Contender.single(ds, ds);
                         }));
-    }
-
-    static String hosts(List<ClusterNode> nodes) {
-        return nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
     }
 }

@@ -19,8 +19,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * Fixed threads running transactions: 90 % read-only (setReadOnly(true), autocommit off, one SELECT by primary key, commit)
- * and 10 % writes (autocommit off, one INSERT of a unique id, commit). A write's id is recorded as acknowledged once its
+ * Fixed threads running transactions as Spring's transaction manager runs them: 90 % read-only (setReadOnly(true),
+ * autocommit off, one SELECT by primary key, commit, autocommit on, setReadOnly(false)) and 10 % writes (autocommit
+ * off, one INSERT of a unique id, commit, autocommit on). A write's id is recorded as acknowledged once its
  * commit returned; a failed operation is counted, never retried as the same id. Latency of successful transactions goes
  * to two recorders per thread (reads, writes; microseconds), so a warmup can be cut off with {@link #startMeasuring()}
  * without stopping the threads; {@link #stop()} merges what was recorded since.
@@ -150,7 +151,11 @@ final class MixedWorkload implements AutoCloseable {
         }
     }
 
-    private void read() throws SQLException {
+    /**
+     * One read-only transaction as Spring's transaction manager runs a {@code @Transactional(readOnly = true)} method:
+     * read-only flag, autocommit off, the query, commit, then autocommit on and the flag reset before close.
+     */
+    void read() throws SQLException {
         try (Connection c = readSource.getConnection()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
@@ -164,10 +169,14 @@ final class MixedWorkload implements AutoCloseable {
                 }
             }
             c.commit();
+            // what Spring's transaction manager does after the commit, before it releases the connection
+            c.setAutoCommit(true);
+            c.setReadOnly(false);
         }
     }
 
-    private long write() throws SQLException {
+    /** One write transaction as Spring's transaction manager runs it; returns the id written. */
+    long write() throws SQLException {
         long id = nextId.incrementAndGet();
         try (Connection c = writeSource.getConnection()) {
             c.setAutoCommit(false);
@@ -177,6 +186,7 @@ final class MixedWorkload implements AutoCloseable {
                 ps.executeUpdate();
             }
             c.commit();
+            c.setAutoCommit(true);
         }
         return id;
     }

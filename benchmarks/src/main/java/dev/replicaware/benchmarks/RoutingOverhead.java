@@ -29,9 +29,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class RoutingOverhead {
     static final String NAME = "routing-overhead";
-    static final List<String> CONTENDERS = List.of("hikari", "replicaware", "springLazy", "shardingSphere");
+    static final List<String> CONTENDERS = List.of("hikari", "replicaware", "springLazy", "springLazyTwoReplicas",
+            "shardingSphere");
     static final Map<String, String> LABELS = Map.of("hikari", "HikariCP (raw)", "replicaware", "Replicaware",
-            "springLazy", "Spring LazyConnectionDataSourceProxy", "shardingSphere", "ShardingSphere-JDBC read/write splitting");
+            "springLazy", "Spring LazyConnectionDataSourceProxy",
+            "springLazyTwoReplicas", "Spring lazy proxy, two replica pools (round robin)", "shardingSphere", "ShardingSphere-JDBC read/write splitting");
 
     private RoutingOverhead() {
     }

@@ -34,11 +34,13 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
  * What routing costs on top of HikariCP, with a stub driver so that the database costs nothing. One operation is the
- * cycle an application with Spring's transaction manager runs: getConnection, setReadOnly, setAutoCommit(false),
- * prepareStatement, executeQuery, next, close, commit, close — on the read path (to a replica) and the write path.
+ * cycle Spring's {@code DataSourceTransactionManager} runs for a {@code @Transactional} method, reset calls included:
+ * read-only, getConnection, setReadOnly(true), setAutoCommit(false), prepareStatement, executeQuery, next, close,
+ * commit, setAutoCommit(true), setReadOnly(false), close; read-write, the same without the two setReadOnly calls.
  * Contenders, each on its own stub servers and HikariCP pools of the same size: one raw HikariCP pool; Replicaware
  * (a primary and two replicas); Spring's {@link LazyConnectionDataSourceProxy} with a read-only DataSource (a primary
- * pool and a replica pool); ShardingSphere-JDBC's read/write splitting (a write data source and two read data sources,
+ * pool and a replica pool); the same proxy with two replica pools behind a round-robin DataSource
+ * ({@code springLazyTwoReplicas}, the read scaling Replicaware gives, built by hand); ShardingSphere-JDBC's read/write splitting (a write data source and two read data sources,
  * round robin, reads in a transaction on one replica: {@link ShardingSphereReadWriteSplitting}). Before measuring, the
  * setup proves from the stub servers' statement counts that ShardingSphere sends the read cycle to the replicas and the
  * write cycle to the primary.
@@ -59,6 +61,7 @@ public class RoutingOverheadBenchmark {
     private ReplicaAwareDataSource replicaware;
     private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
     private DataSource springLazy;
+    private DataSource springLazyTwoReplicas;
 
     @Setup(Level.Trial)
     public void start() {
@@ -86,6 +89,21 @@ public class RoutingOverheadBenchmark {
         lazy.setDefaultAutoCommit(true);
         lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         springLazy = lazy;
+
+        StubServer twoPrimary = quiet(StubServer.named("bench-spring2-primary"));
+        StubServer twoReplica1 = quiet(StubServer.named("bench-spring2-replica1"));
+        StubServer twoReplica2 = quiet(StubServer.named("bench-spring2-replica2"));
+        LazyConnectionDataSourceProxy lazyTwo = new LazyConnectionDataSourceProxy(pool("spring2-primary", twoPrimary));
+        lazyTwo.setReadOnlyDataSource(new RoundRobinDataSource(pool("spring2-replica1", twoReplica1),
+                pool("spring2-replica2", twoReplica2)));
+        lazyTwo.setDefaultAutoCommit(true);
+        lazyTwo.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        springLazyTwoReplicas = lazyTwo;
+        try {
+            proveReadWriteSplitting("Spring lazy proxy over two replica pools", lazyTwo, twoPrimary, twoReplica1, twoReplica2);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -114,14 +132,22 @@ public class RoutingOverheadBenchmark {
     }
 
     private HikariDataSource pool(String name) {
-        HikariDataSource ds = stubPool(name);
+        return pool(name, quiet(StubServer.named("bench-" + name)));
+    }
+
+    private HikariDataSource pool(String name, StubServer server) {
+        HikariDataSource ds = stubPool(name, server);
         peerPools.add(ds);
         return ds;
     }
 
     static HikariDataSource stubPool(String name) {
+        return stubPool(name, quiet(StubServer.named("bench-" + name)));
+    }
+
+    private static HikariDataSource stubPool(String name, StubServer server) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(quiet(StubServer.named("bench-" + name)).url());
+        hikari.setJdbcUrl(server.url());
         hikari.setMaximumPoolSize(POOL_SIZE);
         hikari.setMinimumIdle(POOL_SIZE);
         hikari.setPoolName(name);
@@ -170,6 +196,16 @@ public class RoutingOverheadBenchmark {
         return writeCycle(springLazy);
     }
 
+    @Benchmark
+    public boolean springLazyTwoReplicasRead() throws SQLException {
+        return readCycle(springLazyTwoReplicas);
+    }
+
+    @Benchmark
+    public int springLazyTwoReplicasWrite() throws SQLException {
+        return writeCycle(springLazyTwoReplicas);
+    }
+
     /**
      * ShardingSphere-JDBC on its own state, so that only its benchmarks start it (its metadata repository, executor
      * threads and SQL parser stay out of the other contenders' forks).
@@ -215,6 +251,11 @@ public class RoutingOverheadBenchmark {
         return writeCycle(ss.dataSource);
     }
 
+    /**
+     * A {@code @Transactional(readOnly = true)} method as Spring's {@code DataSourceTransactionManager} runs it:
+     * doBegin sets the read-only flag, then autocommit off; after the commit, doCleanupAfterCompletion turns autocommit
+     * back on and resets the read-only flag before it releases the connection.
+     */
     static boolean readCycle(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(true);
@@ -224,10 +265,13 @@ public class RoutingOverheadBenchmark {
                 row = rs.next();
             }
             c.commit();
+            c.setAutoCommit(true);
+            c.setReadOnly(false);
             return row;
         }
     }
 
+    /** A {@code @Transactional} method as Spring runs it: autocommit off, work, commit, autocommit back on. */
     static int writeCycle(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -236,7 +280,31 @@ public class RoutingOverheadBenchmark {
                 n = ps.executeUpdate();
             }
             c.commit();
+            c.setAutoCommit(true);
             return n;
+        }
+    }
+
+    /**
+     * The read-only DataSource a Spring application writes to spread reads over two replica pools: round robin per
+     * getConnection. The counter is shared by all threads, as in the simplest hand-written router.
+     */
+    static final class RoundRobinDataSource extends org.springframework.jdbc.datasource.AbstractDataSource {
+        private final DataSource[] targets;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        RoundRobinDataSource(DataSource... targets) {
+            this.targets = targets;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return targets[Math.floorMod(next.getAndIncrement(), targets.length)].getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return targets[Math.floorMod(next.getAndIncrement(), targets.length)].getConnection(username, password);
         }
     }
 }

@@ -100,8 +100,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
 
     @Override
     public String toString() {
-        return "ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
-                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + ", failover=" + failover + "]";
+        return Secrets.scrub("ClusterConfig[name=" + name + ", primary=" + primary + ", replicas=" + replicas + ", username=" + username
+                + ", password=" + Secrets.maskPassword(password) + ", pool=" + maskPool(pool) + ", routing=" + routing + ", health=" + health + ", failover=" + failover + "]");
     }
 
     static String maskPool(Map<String, String> pool) {
@@ -343,6 +343,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private Duration maxLag = RoutingConfig.DEFAULT_MAX_LAG;
         private RoutingConfig.ReadYourWrites readYourWrites = RoutingConfig.ReadYourWrites.INSTANCE;
         private Duration readYourWritesTimeout = RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
+        private RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.DEFAULT_AUTOCOMMIT_READS;
+        private String unknownAutocommitReads;
         private HealthConfig health = HealthConfig.DEFAULTS;
         private FailoverConfig failover = FailoverConfig.DEFAULTS;
 
@@ -451,6 +453,24 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             return this;
         }
 
+        /**
+         * Where statements outside transactions go on a connection that is not read-only: {@code PRIMARY} (the
+         * default), or {@code REPLICA} for those that provably only read.
+         */
+        public Builder autocommitReads(RoutingConfig.AutocommitReads autocommitReads) {
+            this.autocommitReads = autocommitReads;
+            this.unknownAutocommitReads = null;
+            return this;
+        }
+
+        /** The same by its configuration name: {@code primary} or {@code replica}. */
+        public Builder autocommitReads(String autocommitReads) {
+            RoutingConfig.AutocommitReads parsed = RoutingConfig.AutocommitReads.parse(autocommitReads).orElse(null);
+            this.autocommitReads = parsed;
+            this.unknownAutocommitReads = parsed == null ? String.valueOf(autocommitReads) : null;
+            return this;
+        }
+
         /** How the monitor probes nodes; default {@link HealthConfig#DEFAULTS}. */
         public Builder health(HealthConfig health) {
             this.health = health;
@@ -466,8 +486,12 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
             RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag,
-                    readYourWrites, readYourWritesTimeout);
+                    autocommitReads, readYourWrites, readYourWritesTimeout);
             List<ConfigException.Problem> problems = new ArrayList<>();
+            if (unknownAutocommitReads != null) {
+                problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "
+                        + quote(unknownAutocommitReads)));
+            }
             if (unknownStrategy != null) {
                 problems.add(new ConfigException.Problem("routing.strategy", "unknown strategy " + quote(unknownStrategy)
                         + "; expected one of " + RoutingConfig.Strategy.names()));

@@ -48,6 +48,7 @@ public final class ConfigKeys {
     public static final String FAILURE_BACKOFF = "failureBackoff";
     public static final String MAX_LAG = "maxLag";
     public static final String FALLBACK_TO_PRIMARY = "fallbackToPrimary";
+    public static final String AUTOCOMMIT_READS = "autocommitReads";
     public static final String READ_YOUR_WRITES = "readYourWrites";
     public static final String READ_YOUR_WRITES_TIMEOUT = "readYourWritesTimeout";
 
@@ -63,6 +64,10 @@ public final class ConfigKeys {
     public static final String WRITE_WAIT = "writeWait";
     public static final String ADMIN_USERNAME = "adminUsername";
     public static final String ADMIN_PASSWORD = "adminPassword";
+    public static final String REJOIN = "rejoin";
+    public static final String PATRONI = "patroni";
+    /** Under failover.patroni. */
+    public static final String URLS = "urls";
 
     /** {@code maxLag: none}: no lag bound. */
     public static final String NONE = "none";
@@ -75,13 +80,15 @@ public final class ConfigKeys {
             List.of(NAME, URL, USERNAME, PASSWORD, WEIGHT, PRIORITY, REPLICATION_HOST, REPLICATION_PORT, POOL);
     /** The keys under {@code routing}. */
     public static final List<String> ROUTING_KEYS =
-            List.of(LOAD_BALANCE, READ_CONSISTENCY, MAX_LAG, FALLBACK_TO_PRIMARY, FAILURE_BACKOFF,
+            List.of(LOAD_BALANCE, READ_CONSISTENCY, MAX_LAG, FALLBACK_TO_PRIMARY, FAILURE_BACKOFF, AUTOCOMMIT_READS,
                     READ_YOUR_WRITES, READ_YOUR_WRITES_TIMEOUT);
     /** The keys under {@code health}. */
     public static final List<String> HEALTH_KEYS = List.of(INTERVAL, TIMEOUT, FAILURES_BEFORE_DOWN, SUCCESSES_BEFORE_UP);
     /** The keys under {@code failover}. */
     public static final List<String> FAILOVER_KEYS =
-            List.of(MODE, MAX_LAG_ON_FAILOVER, WRITE_WAIT, ADMIN_USERNAME, ADMIN_PASSWORD);
+            List.of(MODE, MAX_LAG_ON_FAILOVER, WRITE_WAIT, ADMIN_USERNAME, ADMIN_PASSWORD, REJOIN, PATRONI);
+    /** The keys under {@code failover.patroni}. */
+    public static final List<String> PATRONI_KEYS = List.of(URLS);
 
     /** HikariCP settings counted in milliseconds: under {@code pool} they also take durations ({@code 30s}). */
     public static final Set<String> POOL_DURATION_KEYS = Set.of("connectionTimeout", "idleTimeout", "maxLifetime",

@@ -16,8 +16,17 @@ import java.util.List;
  * @param adminUsername    the user that promotes, re-points and fences (separate from the application's); needed by
  *                         {@link Mode#AUTOMATIC} and switchover
  * @param adminPassword    that user's password; never shown
+ * @param rejoin           after Replicaware's own failover, turn a former primary that comes back into a replica of the
+ *                         new primary when that is safe (off by default)
+ * @param patroni          Patroni's REST API, read beside the probes in {@link Mode#EXTERNAL} mode; never null
  */
-public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWait, String adminUsername, String adminPassword) {
+public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWait, String adminUsername, String adminPassword,
+                             boolean rejoin, PatroniConfig patroni) {
+
+    /** Without rejoin or Patroni. */
+    public FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWait, String adminUsername, String adminPassword) {
+        this(mode, maxLagOnFailover, writeWait, adminUsername, adminPassword, false, PatroniConfig.NONE);
+    }
 
     /** Who promotes a replica when the primary is lost. */
     public enum Mode {
@@ -55,6 +64,7 @@ public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWai
     public FailoverConfig {
         mode = mode == null ? Mode.EXTERNAL : mode;
         writeWait = writeWait == null ? DEFAULT_WRITE_WAIT : writeWait;
+        patroni = patroni == null ? PatroniConfig.NONE : patroni;
     }
 
     /** Every problem with these values, each with its path under {@code failover.}; checked when a ClusterConfig is built. */
@@ -70,12 +80,18 @@ public record FailoverConfig(Mode mode, Long maxLagOnFailover, Duration writeWai
             p.add(new ConfigException.Problem("failover.adminUsername",
                     "is required when failover.mode is automatic: promotion needs a user with replication-admin rights"));
         }
+        if (!patroni.urls().isEmpty() && mode != Mode.EXTERNAL) {
+            p.add(new ConfigException.Problem("failover.mode", "must be external when failover.patroni.urls are given "
+                    + "(Patroni promotes, Replicaware follows), but was " + mode.configName()));
+        }
+        p.addAll(patroni.problems());
         return p;
     }
 
     @Override
     public String toString() {
-        return "FailoverConfig[mode=" + mode.configName() + ", maxLagOnFailover=" + maxLagOnFailover + ", writeWait=" + writeWait
-                + ", adminUsername=" + adminUsername + ", adminPassword=" + Secrets.maskPassword(adminPassword) + "]";
+        return Secrets.scrub("FailoverConfig[mode=" + mode.configName() + ", maxLagOnFailover=" + maxLagOnFailover + ", writeWait=" + writeWait
+                + ", adminUsername=" + adminUsername + ", adminPassword=" + Secrets.maskPassword(adminPassword)
+                + ", rejoin=" + rejoin + ", patroni=" + patroni + "]");
     }
 }

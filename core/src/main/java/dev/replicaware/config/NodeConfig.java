@@ -89,9 +89,9 @@ public record NodeConfig(String name, String url, String username, String passwo
 
     @Override
     public String toString() {
-        return "NodeConfig[name=" + name + ", url=" + Secrets.maskUrl(url) + ", username=" + username
+        return Secrets.scrub("NodeConfig[name=" + name + ", url=" + Secrets.maskUrl(url) + ", username=" + username
                 + ", password=" + Secrets.maskPassword(password) + ", pool=" + ClusterConfig.maskPool(pool) + ", weight=" + weight + ", priority=" + priority
                 + (replicationHost == null ? "" : ", replicationHost=" + replicationHost)
-                + (replicationPort == 0 ? "" : ", replicationPort=" + replicationPort) + "]";
+                + (replicationPort == 0 ? "" : ", replicationPort=" + replicationPort) + "]");
     }
 }

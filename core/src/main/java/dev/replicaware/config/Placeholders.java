@@ -74,8 +74,10 @@ final class Placeholders {
             String file = expression.substring(FILE.length()).strip();
             try {
                 String content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-                return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                content = content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
                         : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+                Secrets.readFromFile(content); // a secret whatever key it is used in
+                return content;
             } catch (IOException | RuntimeException e) {
                 throw new Unresolved("the file " + file + " named by ${" + FILE + file + "} cannot be read ("
                         + e.getClass().getSimpleName() + ")");

@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  * @param readConsistency   the consistency a connection asks for unless it sets its own
  * @param failureBackoff    how long a replica that failed to give a connection is skipped before it is tried again
  * @param maxLag            replicas further behind the primary than this serve no reads until they catch up; null: no bound
+ * @param autocommitReads   where a statement that provably only reads goes when it runs outside a transaction on a
+ *                          connection that is not read-only
  * @param readYourWrites    which commits reads must see: every commit of this DataSource ({@link ReadYourWrites#INSTANCE},
  *                          the default), those of connections that ask ({@link ReadYourWrites#SESSION}), or none read
  *                          ({@link ReadYourWrites#OFF})
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
  *                          from the primary
  */
 public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
-                            Duration maxLag, ReadYourWrites readYourWrites, Duration readYourWritesTimeout) {
+                            Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
+                            Duration readYourWritesTimeout) {
 
     /**
      * The default wait for a replica to replay a commit a read must see: 1 s. A healthy replica replays within
@@ -31,10 +34,22 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
      */
     public static final Duration DEFAULT_READ_YOUR_WRITES_TIMEOUT = Duration.ofSeconds(1);
 
-    /** Without the read-your-writes settings: their defaults. */
+    /** Without the autocommit-read and read-your-writes settings: their defaults. */
     public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
                          Duration maxLag) {
-        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, null);
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, null, null);
+    }
+
+    /** Without the read-your-writes settings: their defaults. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, AutocommitReads autocommitReads) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, autocommitReads, null, null);
+    }
+
+    /** Without the autocommit-read setting: its default. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, ReadYourWrites readYourWrites, Duration readYourWritesTimeout) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, readYourWrites, readYourWritesTimeout);
     }
 
     /** The default: a replica that failed is skipped this long, so it stalls one read per period, not every read. */
@@ -46,7 +61,13 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
      */
     public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(5);
 
-    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound, instance read-your-writes. */
+    /** Statements outside transactions stay on the primary unless the application opts in: the default. */
+    public static final AutocommitReads DEFAULT_AUTOCOMMIT_READS = AutocommitReads.PRIMARY;
+
+    /**
+     * Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound, autocommit reads on the
+     * primary, instance read-your-writes.
+     */
     public static final RoutingConfig DEFAULTS =
             new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_LAG);
 
@@ -54,6 +75,7 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         strategy = strategy == null ? Strategy.ROUND_ROBIN : strategy;
         readConsistency = readConsistency == null ? ReadConsistency.ANY : readConsistency;
         failureBackoff = failureBackoff == null ? DEFAULT_FAILURE_BACKOFF : failureBackoff;
+        autocommitReads = autocommitReads == null ? DEFAULT_AUTOCOMMIT_READS : autocommitReads;
         readYourWrites = readYourWrites == null ? ReadYourWrites.INSTANCE : readYourWrites;
         readYourWritesTimeout = readYourWritesTimeout == null ? DEFAULT_READ_YOUR_WRITES_TIMEOUT : readYourWritesTimeout;
     }
@@ -90,6 +112,45 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         /** The name in configuration files: {@code instance}, {@code session}, {@code off}. */
         public String configName() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * Where a statement goes that runs outside a transaction (autocommit on) on a connection that is not read-only.
+     * The names are what YAML and properties files use.
+     */
+    public enum AutocommitReads {
+        /** Every such statement runs on the primary: the default. */
+        PRIMARY("primary"),
+        /**
+         * A statement that provably only reads runs on a replica, under the connection's read consistency; everything
+         * else, and everything after the connection ran anything else, runs on the primary.
+         */
+        REPLICA("replica");
+
+        private final String configName;
+
+        AutocommitReads(String configName) {
+            this.configName = configName;
+        }
+
+        /** The name in configuration files: {@code primary} or {@code replica}. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The value of that name, in any case; empty for any other. */
+        public static Optional<AutocommitReads> parse(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            String key = name.trim().toLowerCase(Locale.ROOT);
+            for (AutocommitReads a : values()) {
+                if (a.configName.equals(key)) {
+                    return Optional.of(a);
+                }
+            }
+            return Optional.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,8 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
     private static final char OPEN = '\uE000';
     private static final char CLOSE = '\uE001';
     private static final YAMLFactory YAML = YAMLFactory.builder().build();
+    /** The key that merges the settings of an anchored mapping into another: {@code <<: *defaults}. */
+    private static final String MERGE_KEY = "<<";
 
     /** Reads the file, resolving placeholders from system properties and environment variables. */
     public static YamlConfig read(Path file) {
@@ -137,6 +140,8 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
         private final List<ConfigException.Problem> problems = new ArrayList<>();
         private final Map<String, Place> places = new HashMap<>();
         private final List<String> secrets = new ArrayList<>();
+        private final Map<String, Y> anchors = new HashMap<>(); // &name: the value it marks, for the aliases (*name) after it
+        private String[] lines = new String[0];
         private String path = "";
         private String clusterName;
 
@@ -146,7 +151,9 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
         }
 
         YamlConfig load(String text) {
-            Y root = parseTree(protectPlaceholders(text));
+            String protectedText = protectPlaceholders(text);
+            lines = protectedText.split("\r?\n", -1);
+            Y root = parseTree(protectedText);
             if (root == null) {
                 throw fail(null);
             }
@@ -216,23 +223,73 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             return message == null ? e.getClass().getSimpleName() : eol < 0 ? message : message.substring(0, eol);
         }
 
+        /**
+         * The value at {@code token}. The parser hands an alias over as a string holding the anchor's name: it is
+         * replaced here by the value the anchor marked, so that {@code username: *user} is the user, not "user".
+         */
         private Y read(JsonParser p, JsonToken token) {
             TokenStreamLocation at = p.currentTokenLocation();
             int line = at.getLineNr();
             int column = at.getColumnNr();
+            if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                String name = p.getString();
+                Y anchored = anchors.get(name);
+                if (anchored == null) {
+                    problem(path, line, column, "is the alias *" + name + ", but no anchor &" + name + " marks a value before it");
+                    return new YScalar(null, line, column);
+                }
+                return anchored instanceof YScalar s ? new YScalar(s.text, line, column) : anchored;
+            }
+            // the parser names the anchor of a mapping or a list, not of a single value; that one is read where it stands
+            Object id = token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY ? p.getObjectId() : null;
+            String anchor = id != null ? id.toString() : anchorAt(line, column);
+            Y y = readValue(p, token, line, column);
+            if (anchor != null) {
+                anchors.put(anchor, y);
+            }
+            return y;
+        }
+
+        /** The name of the anchor ({@code &name}) written at this place of the file, or null. */
+        private String anchorAt(int line, int column) {
+            if (line < 1 || line > lines.length || column < 1 || column > lines[line - 1].length()
+                    || lines[line - 1].charAt(column - 1) != '&') {
+                return null;
+            }
+            String l = lines[line - 1];
+            int end = column;
+            while (end < l.length() && !Character.isWhitespace(l.charAt(end)) && ",[]{}".indexOf(l.charAt(end)) < 0) {
+                end++;
+            }
+            return end > column ? l.substring(column, end) : null;
+        }
+
+        private Y readValue(JsonParser p, JsonToken token, int line, int column) {
             String outer = path;
             if (token == JsonToken.START_OBJECT) {
                 List<Entry> entries = new ArrayList<>();
+                List<YMap> merged = new ArrayList<>();
                 for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                     TokenStreamLocation keyAt = p.currentTokenLocation();
                     String key = restore(p.currentName());
                     path = join(outer, key);
                     Y value = read(p, p.nextToken());
+                    if (key.equals(MERGE_KEY)) {
+                        merge(value, merged);
+                        continue;
+                    }
                     Entry seen = entries.stream().filter(e -> e.key.equals(key)).findFirst().orElse(null);
                     if (seen != null) {
                         problem(path, keyAt.getLineNr(), keyAt.getColumnNr(), "is set twice; it was first set on line " + seen.line);
                     } else {
                         entries.add(new Entry(key, keyAt.getLineNr(), keyAt.getColumnNr(), value));
+                    }
+                }
+                for (YMap m : merged) { // the mapping's own keys win, then the first merged mapping's
+                    for (Entry e : m.entries) {
+                        if (entries.stream().noneMatch(own -> own.key.equals(e.key))) {
+                            entries.add(e);
+                        }
                     }
                 }
                 path = outer;
@@ -248,6 +305,17 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                 return new YList(items, line, column);
             }
             return new YScalar(token == JsonToken.VALUE_NULL ? null : restore(p.getString()), line, column);
+        }
+
+        /** {@code <<: *defaults} or {@code <<: [*a, *b]}: the mappings whose settings this one takes unless it sets them. */
+        private void merge(Y value, List<YMap> merged) {
+            if (value instanceof YMap map) {
+                merged.add(map);
+            } else if (value instanceof YList list && list.items.stream().allMatch(i -> i instanceof YMap)) {
+                list.items.forEach(i -> merged.add((YMap) i));
+            } else if (!isNull(value) || !reported(path)) {
+                problem(path, value, "must be an alias of a mapping, like <<: *defaults, or a list of them, but is " + value.kind());
+            }
         }
 
         // ---- the cluster ----
@@ -314,6 +382,11 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             checkKeys(map, at, ConfigKeys.NODE_KEYS, "is not a setting of a node");
             String name = text(map, ConfigKeys.NAME, at);
             String url = text(map, ConfigKeys.URL, at);
+            if (name == null && url != null && readsAFile(map.get(ConfigKeys.URL))) {
+                // the default name, host:port, would carry the file's content into pool names, metric tags and logs
+                name = at.equals(ConfigKeys.PRIMARY) ? "primary"
+                        : "replica" + (Integer.parseInt(at.substring(at.indexOf('[') + 1, at.indexOf(']'))) + 1);
+            }
             if (url == null && !reported(join(at, ConfigKeys.URL))) {
                 problem(join(at, ConfigKeys.URL), map, "is missing; every node needs the JDBC URL of its server");
             }
@@ -430,6 +503,16 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             if (backoff != null) {
                 builder.failureBackoff(backoff);
             }
+            String autocommitReads = text(routing, ConfigKeys.AUTOCOMMIT_READS, at);
+            if (autocommitReads != null) {
+                Optional<RoutingConfig.AutocommitReads> parsed = RoutingConfig.AutocommitReads.parse(autocommitReads);
+                if (parsed.isPresent()) {
+                    builder.autocommitReads(parsed.get());
+                } else {
+                    problem(join(at, ConfigKeys.AUTOCOMMIT_READS), routing.get(ConfigKeys.AUTOCOMMIT_READS).value,
+                            "must be primary or replica, but was '" + autocommitReads + "'");
+                }
+            }
             String readYourWrites = text(routing, ConfigKeys.READ_YOUR_WRITES, at);
             if (readYourWrites != null) {
                 Optional<RoutingConfig.ReadYourWrites> parsed = RoutingConfig.ReadYourWrites.parse(readYourWrites);
@@ -493,8 +576,46 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                 }
             }
             Duration writeWait = duration(failover, ConfigKeys.WRITE_WAIT, at, "");
+            Boolean rejoin = bool(failover, ConfigKeys.REJOIN, at);
             return new FailoverConfig(mode, maxLag, writeWait, text(failover, ConfigKeys.ADMIN_USERNAME, at),
-                    text(failover, ConfigKeys.ADMIN_PASSWORD, at));
+                    text(failover, ConfigKeys.ADMIN_PASSWORD, at), rejoin != null && rejoin,
+                    patroni(failover.get(ConfigKeys.PATRONI)));
+        }
+
+        /** {@code failover.patroni: { urls: [http://db1:8008, ...] }}; a single URL is taken as a list of one. */
+        private PatroniConfig patroni(Entry section) {
+            if (section == null || isNull(section.value)) {
+                return PatroniConfig.NONE;
+            }
+            String at = join(ConfigKeys.FAILOVER, ConfigKeys.PATRONI);
+            places.put(at, new Place(section.value.line(), section.value.column()));
+            if (!(section.value instanceof YMap patroni)) {
+                problem(at, section.value, "must be a mapping, like patroni: { urls: [http://db1:8008] }, but is " + section.value.kind());
+                return PatroniConfig.NONE;
+            }
+            checkKeys(patroni, at, ConfigKeys.PATRONI_KEYS, "is not a setting of " + at);
+            Entry e = patroni.get(ConfigKeys.URLS);
+            if (e == null || isNull(e.value)) {
+                return PatroniConfig.NONE;
+            }
+            String where = join(at, ConfigKeys.URLS);
+            List<String> urls = new ArrayList<>();
+            if (e.value instanceof YList list) {
+                places.put(where, new Place(list.line(), list.column()));
+                for (int i = 0; i < list.items.size(); i++) {
+                    Y item = list.items.get(i);
+                    String url = scalar(new Entry(ConfigKeys.URLS, item.line(), item.column(), item), where + "[" + i + "]");
+                    if (url != null) {
+                        urls.add(url.strip());
+                    }
+                }
+            } else {
+                String url = scalar(e, where);
+                if (url != null) {
+                    urls.add(url.strip());
+                }
+            }
+            return new PatroniConfig(urls);
         }
 
         private static String family(String url) {
@@ -602,6 +723,10 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             }
         }
 
+        private static boolean readsAFile(Entry e) {
+            return e != null && e.value instanceof YScalar s && s.text != null && s.text.contains("${file:");
+        }
+
         private static boolean isNull(Y y) {
             return y instanceof YScalar s && s.text == null;
         }
@@ -667,7 +792,7 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
 
         /** Belt and braces: a secret's value never reaches a message, whatever path led it there. */
         private String scrub(String message) {
-            String out = message;
+            String out = Secrets.scrub(message);
             for (String s : secrets) {
                 if (s != null && s.length() >= 3) {
                     out = out.replace(s, Secrets.MASK);

@@ -23,7 +23,7 @@ public abstract class Dialect {
         if (url.startsWith("jdbc:mysql:")) {
             return MySqlDialect.INSTANCE; // may turn out to be MariaDB: see confirm()
         }
-        return GenericDialect.INSTANCE;
+        return GenericDialect.isSqlite(url) ? GenericDialect.SQLITE : GenericDialect.INSTANCE;
     }
 
     /**
@@ -57,6 +57,14 @@ public abstract class Dialect {
     /** Driver properties the probe connection needs (e.g. multi-statement queries for one round trip). */
     public java.util.Map<String, String> probeConnectionProperties() {
         return java.util.Map.of();
+    }
+
+    /**
+     * True where an open probe connection cannot see the node go away (an embedded database's file deleted under it):
+     * the probe then opens a connection for each probe and closes it after.
+     */
+    public boolean reopensForEachProbe() {
+        return false;
     }
 
     /** Driver properties that bound connecting and each socket read by {@code timeout}; none for unknown drivers. */

@@ -89,6 +89,14 @@ public final class ReplicawareMetrics implements MeterBinder {
         Timer failoverDuration = Timer.builder("replicaware.failover.duration")
                 .description("From losing the primary (or starting a switchover) to the new primary published")
                 .tags(clusterTag).register(registry);
+        dev.replicaware.failover.Rejoin rejoin = dataSource.rejoin();
+        if (rejoin != null) {
+            for (dev.replicaware.failover.Rejoin.Outcome outcome : dev.replicaware.failover.Rejoin.Outcome.values()) {
+                FunctionCounter.builder("replicaware.rejoins", rejoin, r -> r.counts().get(outcome))
+                        .description("Attempts to turn a fenced former primary into a replica of the new primary, by outcome")
+                        .tags(clusterTag).tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+            }
+        }
         // node.up carries the role, which a promotion changes: re-register under the new tag
         dataSource.addTopologyListener(event -> {
             switch (event.type()) {

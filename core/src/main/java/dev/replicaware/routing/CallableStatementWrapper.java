@@ -212,34 +212,39 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
         return delegate.getNString(index);
     }
 
+    /** An OUT parameter's value; a result set (a PostgreSQL refcursor) is wrapped so that it leads back here. */
+    private Object nested(Object value) {
+        return value instanceof ResultSet rs && !(value instanceof ResultSetWrapper) ? new ResultSetWrapper(connection, this, rs) : value;
+    }
+
     @Override
     public <T> T getObject(String name, Class<T> type) throws SQLException {
-        return delegate.getObject(name, type);
+        return type.cast(nested(delegate.getObject(name, type)));
     }
 
     @Override
     public Object getObject(String name, Map<String, Class<?>> map) throws SQLException {
-        return delegate.getObject(name, map);
+        return nested(delegate.getObject(name, map));
     }
 
     @Override
     public Object getObject(String name) throws SQLException {
-        return delegate.getObject(name);
+        return nested(delegate.getObject(name));
     }
 
     @Override
     public <T> T getObject(int index, Class<T> type) throws SQLException {
-        return delegate.getObject(index, type);
+        return type.cast(nested(delegate.getObject(index, type)));
     }
 
     @Override
     public Object getObject(int index, Map<String, Class<?>> map) throws SQLException {
-        return delegate.getObject(index, map);
+        return nested(delegate.getObject(index, map));
     }
 
     @Override
     public Object getObject(int index) throws SQLException {
-        return delegate.getObject(index);
+        return nested(delegate.getObject(index));
     }
 
     @Override

@@ -20,6 +20,8 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -42,6 +44,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
     // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
     private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
     private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
+    /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
+    private static final VarHandle PHYSICAL;
+
+    static {
+        try {
+            PHYSICAL = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "physical", Connection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Router router;
     private ReadConsistency consistency;
@@ -54,6 +66,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private int executions;   // statements run on the current attachment
     private ConsistencyToken lastCommit;   // where this connection's last write transaction committed; null before one
     private boolean autoCommitWritePending; // statements ran in autocommit on a read-write connection since the last position
+    // routing.autocommitReads: replica (see AutocommitReadRouting)
+    private LogicalConnection readSide;      // the replica side of this connection, once a read went there
+    private LogicalConnection owner;         // on a read side: the connection the application holds; else null
+    private boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
@@ -72,6 +88,32 @@ final class LogicalConnection implements ReplicaAwareConnection {
         int networkTimeout = UNSET;
         Executor networkTimeoutExecutor;
         Properties clientInfo;
+        Map<String, Class<?>> typeMap;
+        ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
+
+        /** The state to carry to a second logical connection (the replica side); not what one physical connection saw. */
+        RarelySet copy() {
+            RarelySet r = new RarelySet();
+            r.catalog = catalog;
+            r.schema = schema;
+            r.holdability = holdability;
+            r.networkTimeout = networkTimeout;
+            r.networkTimeoutExecutor = networkTimeoutExecutor;
+            if (clientInfo != null) {
+                r.clientInfo = new Properties();
+                r.clientInfo.putAll(clientInfo);
+            }
+            r.typeMap = typeMap;
+            return r;
+        }
+    }
+
+    private ResetOnRelease reset() {
+        RarelySet r = rarelySet();
+        if (r.reset == null) {
+            r.reset = new ResetOnRelease();
+        }
+        return r.reset;
     }
 
     private RarelySet rarelySet() {
@@ -99,7 +141,54 @@ final class LogicalConnection implements ReplicaAwareConnection {
         }
         checkOpen();
         router.route(this, readOnly, consistency);
-        return physical;
+        c = physical;
+        if (c == null) {
+            checkOpen(); // aborted while waiting for the pool: attach gave the connection back
+        }
+        return c;
+    }
+
+    /**
+     * The physical connection for something that may leave state in the session or write (a statement other than a
+     * classified read, the driver's own connection): from now on, statements outside transactions stay on the primary.
+     */
+    private Connection pinned() throws SQLException {
+        pinnedToPrimary = true;
+        return physical();
+    }
+
+    /**
+     * Where a statement of {@code sql} is made: on this connection, or on its replica side when it is a read outside a
+     * transaction that {@link AutocommitReadRouting} lets go there; null when on this one (which is then pinned).
+     */
+    private LogicalConnection readSideFor(String sql) throws SQLException {
+        AutocommitReadRouting routing = router.autocommitReads();
+        if (routing == null || readOnly || pinnedToPrimary || owner != null) {
+            return null;
+        }
+        if (!autoCommit || !routing.toReplica(sql)) {
+            pinnedToPrimary = true;
+            return null;
+        }
+        checkOpen();
+        LogicalConnection side = readSide;
+        if (side == null) {
+            side = new LogicalConnection(router, consistency, true);
+            side.owner = this;
+            side.readOnly = true;
+            side.isolation = isolation;
+            side.rarelySet = rarelySet == null ? null : rarelySet.copy();
+            readSide = side;
+        }
+        if (side.physical == null && !router.routeAutocommitRead(side, consistency)) {
+            return null; // no replica can serve now: this read runs on the primary side, which it leaves unpinned
+        }
+        return side;
+    }
+
+    /** The connection the application holds: statements made on a read side report it. */
+    LogicalConnection owner() {
+        return owner == null ? this : owner;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -107,19 +196,26 @@ final class LogicalConnection implements ReplicaAwareConnection {
         try {
             replay(target, connection);
         } catch (SQLException e) {
-            connection.close();
+            if (resetForNextBorrower(target, connection)) { // what the replay changed before it failed
+                connection.close();
+            }
             throw onError(target, e);
         }
         this.node = target;
-        this.physical = connection;
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
+        // abort() may have run while the caller waited for the pool: it sets closed, then takes physical. Both sides
+        // are volatile, so one of them sees the other, and the compare-and-set decides which one gives it back.
+        PHYSICAL.setVolatile(this, connection);
+        if (closed && PHYSICAL.compareAndSet(this, connection, null)) {
+            target.evict(connection); // evicted, not returned: abort promises the physical connection is not reused
+        }
     }
 
     private void replay(Node target, Connection c) throws SQLException {
         if (readOnly != target.defaultReadOnly()) {
-            c.setReadOnly(readOnly);
+            target.applyReadOnly(c, readOnly); // only where the driver accepts it: routing already decided
         }
         if (autoCommit != target.defaultAutoCommit()) {
             c.setAutoCommit(autoCommit);
@@ -138,13 +234,38 @@ final class LogicalConnection implements ReplicaAwareConnection {
             c.setSchema(r.schema);
         }
         if (r.holdability != UNSET) {
+            reset().beforeHoldability(c);
             c.setHoldability(r.holdability);
         }
         if (r.networkTimeout != UNSET) {
             c.setNetworkTimeout(r.networkTimeoutExecutor, r.networkTimeout);
         }
         if (r.clientInfo != null) {
+            reset().beforeClientInfo(c);
             c.setClientInfo(r.clientInfo);
+        }
+        if (r.typeMap != null) {
+            reset().beforeTypeMap(c);
+            c.setTypeMap(r.typeMap);
+        }
+    }
+
+    /**
+     * Puts back what this connection changed and the pool does not reset, before {@code c} goes back to the pool; a
+     * connection that cannot be put back as it was is evicted instead. True when {@code c} may be returned.
+     */
+    private boolean resetForNextBorrower(Node n, Connection c) {
+        RarelySet r = rarelySet;
+        if (r == null || r.reset == null) {
+            return true;
+        }
+        try {
+            r.reset.restore(c);
+            return true;
+        } catch (SQLException e) {
+            n.evict(c);
+            onError(n, e);
+            return false;
         }
     }
 
@@ -158,7 +279,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         physical = null;
         node = null;
         transactionActive = false;
-        if (c != null) {
+        if (c != null && resetForNextBorrower(n, c)) {
             try {
                 c.close();
             } catch (SQLException e) {
@@ -201,6 +322,11 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     int generation() {
         return generation;
+    }
+
+    /** Nothing has run on the attachment {@code statementGeneration} yet: a statement made there could still be retried. */
+    boolean nothingRunSince(int statementGeneration) {
+        return statementGeneration == generation && executions == 0;
     }
 
     /**
@@ -298,6 +424,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             rerouteAtBoundary("the read consistency");
         }
         this.consistency = consistency;
+        if (readSide != null) {
+            readSide.setReadConsistency(consistency);
+        }
     }
 
     @Override
@@ -368,6 +497,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setTransactionIsolation(level);
         }
         isolation = level;
+        if (readSide != null) {
+            readSide.setTransactionIsolation(level);
+        }
     }
 
     @Override
@@ -386,6 +518,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setCatalog(catalog);
         }
         rarelySet().catalog = catalog;
+        if (readSide != null) {
+            readSide.setCatalog(catalog);
+        }
     }
 
     @Override
@@ -404,6 +539,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setSchema(schema);
         }
         rarelySet().schema = schema;
+        if (readSide != null) {
+            readSide.setSchema(schema);
+        }
     }
 
     @Override
@@ -419,9 +557,13 @@ final class LogicalConnection implements ReplicaAwareConnection {
     public void setHoldability(int holdability) throws SQLException {
         checkOpen();
         if (physical != null) {
+            reset().beforeHoldability(physical);
             physical.setHoldability(holdability);
         }
         rarelySet().holdability = holdability;
+        if (readSide != null) {
+            readSide.setHoldability(holdability);
+        }
     }
 
     @Override
@@ -445,6 +587,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         RarelySet r = rarelySet();
         r.networkTimeoutExecutor = executor;
         r.networkTimeout = milliseconds;
+        if (readSide != null) {
+            readSide.setNetworkTimeout(executor, milliseconds);
+        }
     }
 
     @Override
@@ -463,6 +608,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(name, value);
         }
         RarelySet r = rarelySet();
@@ -474,6 +620,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         } else {
             r.clientInfo.setProperty(name, value);
         }
+        if (readSide != null) {
+            readSide.setClientInfo(name, value);
+        }
     }
 
     @Override
@@ -483,6 +632,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     0, Map.of());
         }
         if (physical != null) {
+            beforeClientInfo(physical);
             physical.setClientInfo(properties);
         }
         Properties copy = new Properties();
@@ -490,6 +640,18 @@ final class LogicalConnection implements ReplicaAwareConnection {
             copy.putAll(properties);
         }
         rarelySet().clientInfo = copy;
+        if (readSide != null) {
+            readSide.setClientInfo(properties);
+        }
+    }
+
+    private void beforeClientInfo(Connection c) throws SQLClientInfoException {
+        try {
+            reset().beforeClientInfo(c);
+        } catch (SQLException e) {
+            throw new SQLClientInfoException("Could not read the client info of cluster '" + router.cluster()
+                    + "' node '" + node.name() + "' before changing it: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
+        }
     }
 
     @Override
@@ -587,31 +749,39 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        Statement s = physical().createStatement();
+        Statement s = pinned().createStatement();
         return new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        Statement s = physical().createStatement(resultSetType, resultSetConcurrency);
+        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency);
         return new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        Statement s = physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
         return new StatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql);
+        }
         PreparedStatement s = physical().prepareStatement(sql);
         return new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql, resultSetType, resultSetConcurrency);
+        }
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
         return new PreparedStatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql);
@@ -620,6 +790,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
+        LogicalConnection side = readSideFor(sql);
+        if (side != null) {
+            return side.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        }
         PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
         return new PreparedStatementWrapper(this, s, readRetryable()
                 ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql);
@@ -627,34 +801,40 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, autoGeneratedKeys));
+        if (autoGeneratedKeys == Statement.NO_GENERATED_KEYS) { // what some frameworks use for every query
+            LogicalConnection side = readSideFor(sql);
+            if (side != null) {
+                return side.prepareStatement(sql);
+            }
+        }
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnIndexes));
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnIndexes));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return new PreparedStatementWrapper(this, physical().prepareStatement(sql, columnNames));
+        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnNames));
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CallableStatementWrapper(this, physical().prepareCall(sql));
+        return new CallableStatementWrapper(this, pinned().prepareCall(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new CallableStatementWrapper(this, physical().prepareCall(sql, resultSetType, resultSetConcurrency));
+        return new CallableStatementWrapper(this, pinned().prepareCall(sql, resultSetType, resultSetConcurrency));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
         return new CallableStatementWrapper(this,
-                physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+                pinned().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override
@@ -670,7 +850,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        release();
+        LogicalConnection side = readSide;
+        readSide = null;
+        try {
+            release();
+        } finally {
+            if (side != null) {
+                side.close();
+            }
+        }
     }
 
     @Override
@@ -702,15 +890,22 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        Connection c = physical;
+        LogicalConnection side = readSide;
+        readSide = null;
+        Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
-        physical = null;
         node = null;
-        if (c != null) {
-            try {
-                c.abort(executor);
-            } finally {
-                n.evict(c);
+        try {
+            if (c != null) {
+                try {
+                    c.abort(executor);
+                } finally {
+                    n.evict(c);
+                }
+            }
+        } finally {
+            if (side != null) {
+                side.abort(executor);
             }
         }
     }
@@ -719,7 +914,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical().getMetaData();
+        return new DatabaseMetaDataWrapper(this, physical().getMetaData());
     }
 
     @Override
@@ -738,12 +933,27 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        if (physical == null && rarelySet != null && rarelySet.typeMap != null) {
+            return rarelySet.typeMap;
+        }
         return physical().getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physical().setTypeMap(map);
+        checkOpen();
+        if (map == null) {
+            throw new SQLException("The type map must not be null; give an empty map to map no types");
+        }
+        if (physical != null) {
+            reset().beforeTypeMap(physical);
+            physical.setTypeMap(map);
+        }
+        rarelySet().typeMap = map;
+        if (readSide != null) {
+            readSide.setTypeMap(map);
+        }
     }
 
     @Override
@@ -785,7 +995,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        Connection c = physical();
+        Connection c = pinned(); // the application may change the session behind our back
         if (iface.isInstance(c)) {
             return iface.cast(c);
         }

@@ -93,7 +93,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public ResultSet executeQuery() throws SQLException {
         connection.beforeExecute();
         try {
-            return delegate.executeQuery();
+            return wrap(delegate.executeQuery());
         } catch (SQLException e) {
             SQLException failure = connection.onError(e);
             if (!moveForRetry(failure)) {
@@ -102,7 +102,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
         }
         connection.beforeExecute();
         try {
-            return delegate.executeQuery();
+            return wrap(delegate.executeQuery());
         } catch (SQLException e) {
             throw connection.onError(e);
         }

@@ -44,10 +44,12 @@ public final class Router {
     private volatile boolean closed;
     private volatile LateReadOnlyListener lateReadOnlyListener;
     private volatile CausalReads causalReads;
+    private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
-                routing.failureBackoff().toNanos(), routing.maxLag());
+                routing.failureBackoff().toNanos(), routing.maxLag(),
+                AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl()));
     }
 
     /**
@@ -61,7 +63,8 @@ public final class Router {
     }
 
     Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
-           Duration maxLag) {
+           Duration maxLag, AutocommitReadRouting autocommitReads) {
+        this.autocommitReads = autocommitReads;
         this.cluster = cluster;
         this.topology = topology;
         this.selector = selector;
@@ -116,6 +119,27 @@ public final class Router {
             } catch (RuntimeException ignored) {
                 // A listener's failure must not fail the caller's setReadOnly.
             }
+        }
+    }
+
+    /** How reads outside transactions are routed; null when they stay on the primary. */
+    AutocommitReadRouting autocommitReads() {
+        return autocommitReads;
+    }
+
+    /**
+     * For a statement outside a transaction that only reads: attaches a replica to {@code side} and returns true, or
+     * returns false when none can serve; never the primary, which the caller already has or borrows on its own side.
+     */
+    boolean routeAutocommitRead(LogicalConnection side, ReadConsistency consistency) throws SQLException {
+        checkOpen();
+        if (!consistency.allowsReplicas()) {
+            return false;
+        }
+        try {
+            return routeToReplica(side, topology.current().replicas(), consistency.lagBound(maxLag));
+        } catch (NoReplicaAvailableException e) {
+            return false; // fallback is off: the primary side serves, as it would without this routing
         }
     }
 
@@ -190,9 +214,12 @@ public final class Router {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
                 primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
-                if (System.nanoTime() - deadline >= 0 || !(e instanceof java.sql.SQLTransientConnectionException
-                        || LogicalConnection.isConnectionError(e))) {
+                if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
                     throw e;
+                }
+                long late = System.nanoTime() - deadline;
+                if (late >= 0) {
+                    throw PoolWaitTimeout.of(cluster, primary, late + primary.borrowTimeoutNanos(), e);
                 }
                 Topology now = topology.current();
                 Node next = now.primary();

@@ -32,7 +32,7 @@ import java.util.Map;
 /**
  * A statement handed out by a logical connection: {@link #getConnection()} answers the logical connection, executing
  * marks the transaction active when autocommit is off, and a connection error marks the serving node failed. The rest
- * delegates to the driver's statement. Result sets are not wrapped.
+ * delegates to the driver's statement. Result sets are wrapped ({@link ResultSetWrapper}) so that they lead back here.
  *
  * <p>The first query of a read-only transaction on a replica is retried once, on another node, when the replica fails
  * with a connection error before answering: nothing was returned to the application, and nothing was written, so
@@ -47,6 +47,7 @@ class StatementWrapper implements Statement {
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
     private int generation;
     private List<SqlAction> replay;
+    private ResultSetWrapper current; // the result set last handed out
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
         this(connection, delegate, null, null);
@@ -71,15 +72,47 @@ class StatementWrapper implements Statement {
         Statement create(Connection connection, String sql) throws SQLException;
     }
 
+    /**
+     * {@code rs} as the application may see it: wrapped, so that its {@code getStatement()} answers this statement
+     * and not the driver's; the same wrapper again while the driver answers the same result set.
+     */
+    final ResultSet wrap(ResultSet rs) {
+        if (rs == null) {
+            return null;
+        }
+        ResultSetWrapper c = current;
+        if (c == null || c.delegate != rs) {
+            c = new ResultSetWrapper(connection, this, rs);
+            current = c;
+        }
+        return c;
+    }
+
     /** A call to replay on the new statement. */
     @FunctionalInterface
     interface SqlAction {
         void apply(Statement statement) throws SQLException;
     }
 
-    /** True while calls must be remembered for a retry; callers test it before building the action. */
+    /**
+     * True while calls must be remembered for a retry; callers test it before building the action. Only a statement's
+     * first run on its connection can be retried ({@link LogicalConnection#retryRead}): once anything has run there,
+     * what was remembered is dropped, so a statement reused many times does not keep every parameter it was given.
+     */
     final boolean remembering() {
-        return factory != null;
+        if (factory == null) {
+            return false;
+        }
+        if (connection.nothingRunSince(generation)) {
+            return true;
+        }
+        forgetRetry();
+        return false;
+    }
+
+    /** How many calls are kept for replay; for tests. */
+    final int rememberedCalls() {
+        return replay == null ? 0 : replay.size();
     }
 
     final void remember(SqlAction action) {
@@ -131,7 +164,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final Connection getConnection() {
-        return connection;
+        return connection.owner();
     }
 
     @Override
@@ -316,7 +349,7 @@ class StatementWrapper implements Statement {
     public ResultSet executeQuery(String sql) throws SQLException {
         connection.beforeExecute();
         try {
-            return delegate.executeQuery(sql);
+            return wrap(delegate.executeQuery(sql));
         } catch (SQLException e) {
             SQLException failure = connection.onError(e);
             if (!moveForRetry(failure)) {
@@ -325,7 +358,7 @@ class StatementWrapper implements Statement {
         }
         connection.beforeExecute();
         try {
-            return delegate.executeQuery(sql);
+            return wrap(delegate.executeQuery(sql));
         } catch (SQLException e) {
             throw connection.onError(e);
         }
@@ -383,7 +416,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        return delegate.getGeneratedKeys();
+        return wrap(delegate.getGeneratedKeys());
     }
 
     @Override
@@ -423,7 +456,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return delegate.getResultSet();
+        return wrap(delegate.getResultSet());
     }
 
     @Override

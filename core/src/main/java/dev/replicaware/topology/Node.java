@@ -32,10 +32,15 @@ public final class Node {
     private final String url;
     private final NodeRole role;
     private final int weight;
-    private final HikariDataSource pool;
-    private final HikariPoolMXBean poolBean;
+    /** Replaced only by {@link #reopen()} (a former primary that rejoined); read without locking. */
+    private volatile HikariDataSource pool;
+    private volatile HikariPoolMXBean poolBean;
+    /** An unsealed copy of the pool's settings, for {@link #reopen()}. */
+    private final HikariConfig settings = new HikariConfig();
     private final boolean defaultAutoCommit;
     private final boolean defaultReadOnly;
+    private final ReadOnlyFlag readOnlyFlag;
+    private final boolean holdsFile;
     private final int defaultIsolation;
     private final String defaultCatalog;
     private final String defaultSchema;
@@ -49,7 +54,8 @@ public final class Node {
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
 
-    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari, long configuredTimeoutMillis) {
+    private Node(String cluster, NodeConfig config, NodeRole role, HikariConfig hikari, long configuredTimeoutMillis,
+                 ReadOnlyFlag readOnlyFlag) {
         this.borrowTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(configuredTimeoutMillis);
         this.cluster = cluster;
         this.name = config.name();
@@ -57,15 +63,33 @@ public final class Node {
         this.role = role;
         this.weight = config.weight();
         this.defaultAutoCommit = hikari.isAutoCommit();
-        this.defaultReadOnly = hikari.isReadOnly();
+        this.readOnlyFlag = readOnlyFlag;
+        this.holdsFile = dev.replicaware.dialect.GenericDialect.isSqlite(url);
+        this.defaultReadOnly = hikari.isReadOnly() || readOnlyFlag.openedReadOnly();
         this.defaultIsolation = isolationLevel(hikari.getTransactionIsolation());
         this.defaultCatalog = hikari.getCatalog();
         this.defaultSchema = hikari.getSchema();
         this.status = new NodeStatus(name, role == NodeRole.PRIMARY ? dev.replicaware.dialect.Role.PRIMARY
                 : dev.replicaware.dialect.Role.REPLICA, NodeState.UP, Double.NaN, -1, "none", false, null,
                 java.time.Duration.ZERO, null);
+        hikari.copyStateTo(settings);
         this.pool = new HikariDataSource(hikari);
         this.poolBean = pool.getHikariPoolMXBean();
+    }
+
+    /**
+     * A new pool in place of one a failover closed, once the former primary rejoined as a replica. No-op while the
+     * pool is open.
+     */
+    public synchronized void reopen() {
+        if (!pool.isClosed()) {
+            return;
+        }
+        HikariConfig fresh = new HikariConfig();
+        settings.copyStateTo(fresh);
+        HikariDataSource next = new HikariDataSource(fresh);
+        poolBean = next.getHikariPoolMXBean();
+        pool = next;
     }
 
     /**
@@ -96,7 +120,8 @@ public final class Node {
         hikari.setPassword(config.passwordOf(node));
         hikari.setPoolName(config.name() + "-" + node.name());
         hikari.setInitializationFailTimeout(-1);
-        return new Node(config.name(), node, role, hikari, configuredTimeout);
+        ReadOnlyFlag readOnlyFlag = ReadOnlyFlag.forPool(config.name(), node.name(), node.url(), role, settings, hikari);
+        return new Node(config.name(), node, role, hikari, configuredTimeout, readOnlyFlag);
     }
 
     /** The longest one wait in a pool lasts before the router looks again at who should serve. */
@@ -151,6 +176,14 @@ public final class Node {
         return defaultReadOnly;
     }
 
+    /**
+     * Sets the read-only flag on a connection of this node where its driver accepts it (see {@link ReadOnlyFlag});
+     * called only when {@code readOnly} differs from {@link #defaultReadOnly()}.
+     */
+    public void applyReadOnly(Connection physical, boolean readOnly) throws java.sql.SQLException {
+        readOnlyFlag.apply(physical, readOnly);
+    }
+
     /** The isolation level the pool sets, or {@link #UNKNOWN} when it leaves the driver's default. */
     public int defaultIsolation() {
         return defaultIsolation;
@@ -199,9 +232,17 @@ public final class Node {
         return status;
     }
 
-    /** Set by the monitor's publication, before the new topology snapshot is published. */
+    /**
+     * Set by the monitor's publication, before the new topology snapshot is published. A node whose connections each
+     * hold its database file (SQLite) drops its idle ones on going DOWN: they would go on reading a deleted file after a
+     * new one is in place.
+     */
     public void status(NodeStatus status) {
+        NodeStatus before = this.status;
         this.status = java.util.Objects.requireNonNull(status);
+        if (holdsFile && status.state() == NodeState.DOWN && before.state() != NodeState.DOWN) {
+            evictConnections();
+        }
     }
 
     /** The lag the monitor last measured, in seconds; NaN when unknown. */

@@ -45,7 +45,11 @@ final class NodeProbe implements AutoCloseable {
             if (connection == null) {
                 connection = open();
             }
-            return dialect.probe(connection);
+            Probe answer = dialect.probe(connection);
+            if (dialect.reopensForEachProbe()) {
+                closeConnection();
+            }
+            return answer;
         } catch (SQLException | RuntimeException e) {
             closeConnection();
             throw e;

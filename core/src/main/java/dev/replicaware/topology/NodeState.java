@@ -14,7 +14,7 @@ public enum NodeState {
     LAGGING,
     /** Failed {@code health.failuresBeforeDown} probes in a row: nothing is routed to it. */
     DOWN,
-    /** A former primary after a failover: never routed to again, whatever it claims, until an operator rebuilds it. */
+    /** A former primary after a failover: never routed to again, whatever it claims, until it is rebuilt or rejoined. */
     FENCED;
 
     private Set<NodeState> next() {
@@ -22,7 +22,7 @@ public enum NodeState {
             case UP -> EnumSet.of(LAGGING, DOWN, FENCED);
             case LAGGING -> EnumSet.of(UP, DOWN, FENCED);
             case DOWN -> EnumSet.of(UP, LAGGING, FENCED);
-            case FENCED -> EnumSet.noneOf(NodeState.class);
+            case FENCED -> EnumSet.of(DOWN); // unfenced after a rejoin: it earns UP from its probes
         };
     }
 

@@ -34,13 +34,18 @@ public final class Topology {
      * replica, whatever its health, is a replica, the router deciding per request which of them may serve.
      */
     public static Topology observed(String cluster, List<Node> nodes) {
+        return observed(cluster, nodes, node -> true);
+    }
+
+    /** As {@link #observed(String, List)}, leaving out of the replicas those {@code readable} refuses (Patroni's noloadbalance). */
+    public static Topology observed(String cluster, List<Node> nodes, java.util.function.Predicate<String> readable) {
         List<Node> primaries = new ArrayList<>(1);
         List<Node> replicas = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
             NodeStatus s = n.status();
             if (s.role() == Role.PRIMARY && s.state().serves()) {
                 primaries.add(n);
-            } else if (s.role() == Role.REPLICA) {
+            } else if (s.role() == Role.REPLICA && readable.test(n.name())) {
                 replicas.add(n);
             }
         }

@@ -61,6 +61,8 @@ public final class TopologyMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile String historyOwner;
     private volatile boolean closed;
+    private volatile PatroniSource patroni;
+    private volatile java.util.concurrent.ScheduledFuture<?> patroniPoll;
 
     /**
      * @param onPublish called with every new snapshot, on the monitor's thread, before listeners hear of the change
@@ -94,8 +96,39 @@ public final class TopologyMonitor implements AutoCloseable {
         };
     }
 
+    /**
+     * Reads Patroni's REST API ({@code GET /cluster} of the first of {@code urls} that answers) every probe interval,
+     * beside the probes: see {@link PatroniSource}. Call before {@link #start()}.
+     */
+    public void followPatroni(List<String> urls) {
+        patroni = new PatroniSource(cluster, urls, () -> {
+            Map<String, String> nodeUrls = new LinkedHashMap<>();
+            nodes.forEach((name, t) -> nodeUrls.put(name, t.target.url()));
+            return nodeUrls;
+        }, health.interval(), health.timeout());
+    }
+
+    /** False for a node Patroni tags {@code noloadbalance}: it serves no reads. True without Patroni. */
+    public boolean servesReads(String node) {
+        PatroniSource p = patroni;
+        return p == null || p.servesReads(node);
+    }
+
+    /** Asks Patroni again; when what it says routes differently, every node is probed now rather than on schedule. */
+    private void pollPatroni() {
+        PatroniSource p = patroni;
+        if (p != null && !closed && p.refresh()) {
+            for (String node : nodes.keySet()) {
+                reprobe(node);
+            }
+        }
+    }
+
     /** Probes every node once, in parallel, waiting at most about one timeout; then keeps probing on schedule. */
     public void start() {
+        if (patroni != null) {
+            patroni.refresh(); // the first round already honours Patroni
+        }
         probeNow(nodes.values());
         // A replica probed before the primary's first sample could not tell its lag: ask it again, once.
         List<Tracked> unmeasured = new ArrayList<>();
@@ -112,6 +145,9 @@ public final class TopologyMonitor implements AutoCloseable {
                 t.schedule = scheduler.scheduleWithFixedDelay(() -> probe(t), interval, interval, TimeUnit.NANOSECONDS);
             }
             silenceWatch = scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+            if (patroni != null) {
+                patroniPoll = scheduler.scheduleWithFixedDelay(this::pollPatroni, interval, interval, TimeUnit.NANOSECONDS);
+            }
             started = true;
         }
     }
@@ -221,6 +257,13 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
                 silenceWatch.cancel(false);
                 silenceWatch = scheduler.scheduleAtFixedRate(this::watchSilence, interval, interval, TimeUnit.NANOSECONDS);
+                if (patroniPoll != null) {
+                    patroniPoll.cancel(false);
+                    patroniPoll = scheduler.scheduleWithFixedDelay(this::pollPatroni, interval, interval, TimeUnit.NANOSECONDS);
+                }
+            }
+            if (patroni != null) {
+                patroni.reconfigure(health.interval(), health.timeout());
             }
         }
     }
@@ -296,6 +339,26 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
+     * Ends the fence of a former primary that now replicates from the current one (a rejoin): it is DOWN until its
+     * next {@code successesBeforeUp} probes make it UP, as any node coming back. No-op for a node that is not fenced.
+     */
+    public void unfence(String node) {
+        Tracked t = nodes.get(node);
+        if (t == null) {
+            throw new IllegalArgumentException("Cluster '" + cluster + "' has no node '" + node + "'; it has " + nodes.keySet());
+        }
+        synchronized (t) {
+            if (t.state != NodeState.FENCED) {
+                return;
+            }
+            t.state = t.state.moveTo(NodeState.DOWN);
+            t.successes = 0;
+            publish(t, t.last.withState(NodeState.DOWN));
+            fire(node, TopologyEvent.Type.NODE_DOWN, NodeState.FENCED.name(), NodeState.DOWN.name());
+        }
+    }
+
+    /**
      * The newest write position the monitor sampled on the primary, in the dialect's position unit; -1 when it has
      * none. After the primary is lost: the last known primary position that bounds a failover candidate's lag.
      */
@@ -355,6 +418,17 @@ public final class TopologyMonitor implements AutoCloseable {
             t.successes++;
             t.lastAnswerNanos = atNanos;
             Role observed = dialect.comparesPositions() ? probe.role() : t.target.configuredRole();
+            PatroniSource p = patroni;
+            if (p != null) {
+                Role believed = p.role(name, observed);
+                if (believed != observed) {
+                    error = p.disagreement(name);
+                    if (roleBefore != believed) {
+                        LOG.warn("{} - node {} is not taken as primary: {}", cluster, name, error);
+                    }
+                    observed = believed;
+                }
+            }
             t.role = observed;
             receiving = probe.receiving();
             if (observed == Role.PRIMARY) {

@@ -97,6 +97,46 @@ class YamlConfigTest {
     }
 
     @Test
+    void patroniUrlsAndRejoinAreReadUnderFailover() {
+        ClusterConfig c = YamlConfig.parse("""
+                cluster: c
+                primary: { name: pg0, url: "jdbc:postgresql://db1:5432/c" }
+                failover:
+                  mode: external
+                  rejoin: true
+                  patroni:
+                    urls: [ "http://db1:8008", "http://db2:8008/" ]
+                """, null, n -> null).cluster();
+        assertThat(c.failover().rejoin()).isTrue();
+        assertThat(c.failover().patroni().urls()).containsExactly("http://db1:8008", "http://db2:8008/");
+        assertThat(YamlConfig.parse("cluster: c\nprimary: { url: 'jdbc:postgresql://db1/c' }\n", null, n -> null).cluster()
+                .failover().patroni().urls()).isEmpty();
+    }
+
+    @Test
+    void patroniUrlsNeedExternalModeAndPlainHttpUrls() {
+        assertThatThrownBy(() -> YamlConfig.parse("""
+                cluster: c
+                primary: { url: "jdbc:postgresql://db1:5432/c" }
+                failover:
+                  mode: automatic
+                  adminUsername: admin
+                  patroni: { urls: [ "db1:8008", "http://u:secret@db2:8008" ] }
+                """, null, n -> null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("failover.mode (line 4")
+                .hasMessageContaining("must be external when failover.patroni.urls are given")
+                .hasMessageContaining("failover.patroni.urls[0]")
+                .hasMessageContaining("must be an http or https URL")
+                .hasMessageContaining("failover.patroni.urls[1]")
+                .hasMessageContaining("must not hold credentials")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> YamlConfig.parse("cluster: c\nprimary: { url: 'jdbc:postgresql://db1/c' }\n"
+                + "failover: { patroni: { url: 'http://db1:8008' } }\n", null, n -> null))
+                .hasMessageContaining("failover.patroni.url (line 3").hasMessageContaining("did you mean 'urls'?");
+    }
+
+    @Test
     void mysqlAndMariadbUrlsMayMixAndCountLagInTransactions() {
         ClusterConfig c = YamlConfig.parse("""
                 cluster: c

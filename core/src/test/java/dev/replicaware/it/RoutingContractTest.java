@@ -202,6 +202,29 @@ public abstract class RoutingContractTest {
     }
 
     @Test
+    void clientInfoAndHoldabilityOneBorrowerSetsAreGoneForTheNext() throws SQLException {
+        try (ReplicaAwareDataSource ds = dataSource(cluster, b -> b.pool(Map.of("maximumPoolSize", "1", "minimumIdle", "0")))) {
+            String applicationName;
+            int holdability;
+            try (Connection c = ds.getConnection()) { // the pool's one connection, as the pool gives it
+                applicationName = c.getClientInfo("ApplicationName");
+                holdability = c.getHoldability();
+            }
+            try (Connection c = ds.getConnection()) {
+                servedBy(c);
+                c.setClientInfo("ApplicationName", "first-borrower");
+                c.setHoldability(holdability == ResultSet.HOLD_CURSORS_OVER_COMMIT
+                        ? ResultSet.CLOSE_CURSORS_AT_COMMIT : ResultSet.HOLD_CURSORS_OVER_COMMIT);
+            }
+            try (Connection next = ds.getConnection()) {
+                assertThat(next.getClientInfo("ApplicationName")).as("ApplicationName").isEqualTo(applicationName);
+                assertThat(next.getHoldability()).as("holdability").isEqualTo(holdability);
+            }
+            awaitNoActiveConnections(ds);
+        }
+    }
+
+    @Test
     void thirtyTwoThreadsOfMixedConnectionsLeakNothing() throws Exception {
         int threads = 32;
         int perThread = 10_000;

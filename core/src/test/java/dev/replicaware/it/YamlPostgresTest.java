@@ -203,6 +203,11 @@ class YamlPostgresTest {
             e = catchThrowableOfType(ConfigException.class, () -> ds.reload(moved));
             assertThat(e.getMessage()).contains("primary.url: cannot change on reload", "password=****").doesNotContain(URL_SECRET);
 
+            Path rejoining = Files.writeString(dir.resolve("rejoining.yml"), cluster("steady", "r1")
+                    + "failover: { rejoin: true, patroni: { urls: [ 'http://127.0.0.1:1' ] } }\n");
+            e = catchThrowableOfType(ConfigException.class, () -> ds.reload(rejoining));
+            assertThat(e.getMessage()).contains("failover.patroni.urls: cannot change on reload", "failover.rejoin: cannot change on reload");
+
             Path invalid = Files.writeString(dir.resolve("invalid.yml"), cluster("steady", "r1", "r2").replace("replicas:", "replica:"));
             e = catchThrowableOfType(ConfigException.class, () -> ds.reload(invalid));
             assertThat(e.problems()).extracting(ConfigException.Problem::toString)

@@ -77,6 +77,13 @@ final class ClusterConfigFactory {
             builder.readYourWrites(readYourWrites);
         }
         builder.readYourWritesTimeout(routing.getReadYourWritesTimeout());
+        RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.AutocommitReads.parse(routing.getAutocommitReads()).orElse(null);
+        if (autocommitReads == null) {
+            problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "
+                    + quote(routing.getAutocommitReads())));
+        } else {
+            builder.autocommitReads(autocommitReads);
+        }
         ReplicawareProperties.Health health = p.getHealth();
         builder.health(new HealthConfig(health.getInterval(), health.getTimeout(), health.getFailuresBeforeDown(),
                 health.getSuccessesBeforeUp()));
@@ -87,7 +94,8 @@ final class ClusterConfigFactory {
                     + "; expected automatic, external or disabled"));
         }
         builder.failover(new FailoverConfig(mode, failover.getMaxLagOnFailover(), failover.getWriteWait(),
-                failover.getAdminUsername(), failover.getAdminPassword()));
+                failover.getAdminUsername(), failover.getAdminPassword(), failover.isRejoin(),
+                new dev.replicaware.config.PatroniConfig(failover.getPatroni().getUrls())));
         try {
             ClusterConfig config = builder.build();
             if (problems.isEmpty()) {

@@ -310,6 +310,21 @@ public class ReplicawareProperties {
         /** How long a read waits for a replica to replay a commit it must see before it reads from the primary. */
         private Duration readYourWritesTimeout = dev.replicaware.config.RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
 
+        /**
+         * Where a statement outside a transaction (autocommit on) goes on a connection that is not read-only:
+         * {@code primary}, or {@code replica} for statements that provably only read (plain SELECT and the like; a
+         * connection that ran anything else stays on the primary).
+         */
+        private String autocommitReads = dev.replicaware.config.RoutingConfig.DEFAULT_AUTOCOMMIT_READS.configName();
+
+        public String getAutocommitReads() {
+            return autocommitReads;
+        }
+
+        public void setAutocommitReads(String autocommitReads) {
+            this.autocommitReads = autocommitReads;
+        }
+
         public String getLoadBalance() {
             return loadBalance;
         }
@@ -415,6 +430,21 @@ public class ReplicawareProperties {
         }
     }
 
+    /** Patroni's REST API ({@code replicaware.failover.patroni.*}). */
+    public static class Patroni {
+
+        /** The REST API of each Patroni member, such as http://db1:8008; any one that answers serves. */
+        private java.util.List<String> urls = new java.util.ArrayList<>();
+
+        public java.util.List<String> getUrls() {
+            return urls;
+        }
+
+        public void setUrls(java.util.List<String> urls) {
+            this.urls = urls;
+        }
+    }
+
     /** What happens when the primary is lost. */
     public static class Failover {
 
@@ -438,6 +468,27 @@ public class ReplicawareProperties {
 
         /** That user's password. Never shown. */
         private String adminPassword;
+
+        /**
+         * After Replicaware's own failover, turn a former primary that comes back into a replica of the new primary
+         * when that is safe (MariaDB/MySQL by GTID; PostgreSQL reports that it needs pg_rewind or a new base backup).
+         */
+        private boolean rejoin;
+
+        /** Patroni's REST API, read beside the probes when the mode is external. */
+        private final Patroni patroni = new Patroni();
+
+        public boolean isRejoin() {
+            return rejoin;
+        }
+
+        public void setRejoin(boolean rejoin) {
+            this.rejoin = rejoin;
+        }
+
+        public Patroni getPatroni() {
+            return patroni;
+        }
 
         public String getMode() {
             return mode;

@@ -117,7 +117,8 @@ class ReplicawareAutoConfigurationTest {
                         "replicaware.health.interval=250ms",
                         "replicaware.health.failures-before-down=5",
                         "replicaware.failover.mode=disabled",
-                        "replicaware.failover.write-wait=3s"))
+                        "replicaware.failover.write-wait=3s",
+                        "replicaware.failover.rejoin=true"))
                 .run(context -> {
                     ClusterConfig config = context.getBean(ReplicaAwareDataSource.class).config();
                     assertThat(config.pool()).containsEntry("maximumPoolSize", "7").containsEntry("connectionTimeout", "2500")
@@ -131,7 +132,18 @@ class ReplicawareAutoConfigurationTest {
                     assertThat(config.health().failuresBeforeDown()).isEqualTo(5);
                     assertThat(config.failover().mode().configName()).isEqualTo("disabled");
                     assertThat(config.failover().writeWait()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(config.failover().rejoin()).isTrue();
                 });
+    }
+
+    @Test
+    void patroniUrlsBindAsAList() {
+        runner.withPropertyValues(cluster(
+                        "replicaware.failover.mode=external",
+                        "replicaware.failover.patroni.urls[0]=http://127.0.0.1:1",
+                        "replicaware.failover.patroni.urls[1]=http://127.0.0.1:2"))
+                .run(context -> assertThat(context.getBean(ReplicaAwareDataSource.class).config().failover().patroni().urls())
+                        .containsExactly("http://127.0.0.1:1", "http://127.0.0.1:2"));
     }
 
     @Test

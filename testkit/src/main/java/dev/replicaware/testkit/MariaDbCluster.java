@@ -351,7 +351,10 @@ public final class MariaDbCluster extends AbstractCluster {
             cmd.addAll(List.of(home.resolve("scripts/mariadb-install-db").toString(), "--no-defaults",
                     "--basedir=" + home, "--datadir=" + dataDir(primary), "--auth-root-authentication-method=normal",
                     "--skip-test-db", "--skip-name-resolve", "--extra-file=" + sql,
-                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF"));
+                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF",
+                    // its own temp tables in the cluster's directory: in the shared /tmp they were seen to vanish
+                    // under concurrent builds ("Unknown table 'mysql.tmp_proxies_priv'")
+                    "--tmpdir=" + baseDir));
             if (OsUser.isRoot()) {
                 cmd.add("--user=root");
             }

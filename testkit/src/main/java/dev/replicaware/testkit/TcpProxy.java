@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy between the application and one database node, to inject network faults in tests.
@@ -31,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       directions without closing, like a network partition; {@link #pass()} heals it and nothing is lost;</li>
  *   <li>{@link #cut()}: resets every open connection at once; new ones are accepted and forwarded.</li>
  * </ul>
+ * Independently of the mode, {@link #delay(Duration)} holds every chunk of data for a while before forwarding it (a
+ * network further away), and {@link #roundTrips()} counts the client's requests that waited for an answer.
  *
  * <pre>{@code
  * try (TcpProxy proxy = TcpProxy.start(node.host(), node.port())) {
@@ -55,6 +60,8 @@ public final class TcpProxy implements AutoCloseable {
     /** Guards mode changes and the listening socket; pumps wait on it while the proxy is a black hole. */
     private final Object lock = new Object();
     private volatile Mode mode = Mode.PASS;
+    private volatile long delayNanos;
+    private final LongAdder roundTrips = new LongAdder();
     private volatile boolean closed;
     private ServerSocket listener;
     /** Counted down when the accept loop of {@link #listener} has ended and the port is free. */
@@ -199,6 +206,29 @@ public final class TcpProxy implements AutoCloseable {
             }
             pass();
         }
+    }
+
+    /**
+     * Holds each chunk of data read from either side for {@code oneWay} before forwarding it, so every request and
+     * every answer arrives that much later, as across a network: a round trip takes at least twice {@code oneWay} more.
+     * Takes effect for data read from now on; {@link Duration#ZERO} forwards at once again. A chunk that arrives while
+     * the one before it is still held waits for it (the order is kept), so back-to-back chunks may wait longer.
+     */
+    public void delay(Duration oneWay) {
+        if (oneWay == null || oneWay.isNegative()) {
+            throw new IllegalArgumentException("delay must be zero or positive, but was " + oneWay);
+        }
+        delayNanos = oneWay.toNanos();
+    }
+
+    /**
+     * Network round trips clients made through this proxy since it started, over all its connections: one for each
+     * time a client sent data after the server's last answer on that connection (or first on it). Requests a client
+     * sends without waiting in between (pipelined, or one request split over several packets) count once; a
+     * connection's handshake counts as its own exchanges do.
+     */
+    public long roundTrips() {
+        return roundTrips.sum();
     }
 
     /** The number of client connections the proxy holds open now, forwarded or held by {@link #blackhole()}. */
@@ -351,6 +381,8 @@ public final class TcpProxy implements AutoCloseable {
         private volatile Socket server;
         private final AtomicInteger openDirections = new AtomicInteger(2);
         private volatile boolean done;
+        /** Whether the data forwarded last went from the client to the server: the next client data is a new round trip if not. */
+        private volatile boolean clientSentLast;
 
         Link(Socket client) {
             this.client = client;
@@ -372,20 +404,21 @@ public final class TcpProxy implements AutoCloseable {
                 s.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
                 s.setTcpNoDelay(true);
                 client.setTcpNoDelay(true);
-                executor.execute(() -> pump(s, client));
-                pump(client, s);
+                executor.execute(() -> pump(s, client, false));
+                pump(client, s, true);
             } catch (IOException | RejectedExecutionException e) {
                 reset(); // the target is down or the proxy is closing: the client sees a reset, as from a dead server
             }
         }
 
-        private void pump(Socket from, Socket to) {
+        private void pump(Socket from, Socket to, boolean fromClient) {
             byte[] buf = new byte[BUFFER_SIZE];
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 while (true) {
                     int n = in.read(buf);
+                    long due = System.nanoTime() + delayNanos;
                     if (n < 0) {
                         // pass the half-close on; the link ends when both directions have
                         if (!to.isClosed()) {
@@ -400,11 +433,27 @@ public final class TcpProxy implements AutoCloseable {
                         reset();
                         return;
                     }
+                    holdUntil(due);
+                    // before forwarding, so an answer is never seen by the client before it is noted here
+                    if (fromClient) {
+                        if (!clientSentLast) {
+                            clientSentLast = true;
+                            roundTrips.increment();
+                        }
+                    } else {
+                        clientSentLast = false;
+                    }
                     out.write(buf, 0, n);
                 }
             } catch (IOException e) {
                 // a reset or error on one side: reset the other, so the fault reaches the client as it happened
                 reset();
+            }
+        }
+
+        private void holdUntil(long due) {
+            for (long left = due - System.nanoTime(); left > 0 && !done; left = due - System.nanoTime()) {
+                LockSupport.parkNanos(left);
             }
         }
 

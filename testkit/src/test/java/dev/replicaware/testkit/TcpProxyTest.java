@@ -188,6 +188,42 @@ class TcpProxyTest {
     }
 
     @Test
+    void roundTripsCountEachRequestThatWaitedForAnAnswerOnce() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(node.host(), node.port()); Connection c = connect(proxy, new Properties())) {
+            long before = proxy.roundTrips();
+            for (int i = 0; i < 5; i++) {
+                queryInt(c, "SELECT " + i); // pgjdbc writes Parse/Bind/Execute/Sync at once and waits: one round trip
+            }
+            assertThat(proxy.roundTrips() - before).as("round trips of 5 queries").isEqualTo(5);
+
+            before = proxy.roundTrips();
+            c.setAutoCommit(false); // pgjdbc sends nothing here, and BEGIN goes with the first query, in one round trip
+            assertThat(queryInt(c, "SELECT 8")).isEqualTo(8);
+            c.commit();
+            c.setAutoCommit(true);
+            assertThat(proxy.roundTrips() - before).as("round trips of a transaction of one query").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void delayHoldsEveryRequestAndEveryAnswer() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(node.host(), node.port()); Connection c = connect(proxy, new Properties())) {
+            proxy.delay(Duration.ofMillis(25));
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                assertThat(queryInt(c, "SELECT " + i)).isEqualTo(i);
+            }
+            // a lower bound only: each round trip waits 25 ms each way, however fast or slow the machine
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(4 * 50));
+
+            proxy.delay(Duration.ZERO);
+            assertThat(queryInt(c, "SELECT 9")).isEqualTo(9);
+            assertThatThrownBy(() -> proxy.delay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("PT-0.001S");
+        }
+    }
+
+    @Test
     void jdbcUrlPointsAtTheProxyAndKeepsTheRest() {
         try (TcpProxy proxy = TcpProxy.start("db.example", 5432)) {
             String me = "127.0.0.1:" + proxy.port();

@@ -135,6 +135,13 @@ public final class StubStatement extends UnsupportedStatement {
         return hasResultSet ? resultSet : null;
     }
 
+    /** The stub's one-row result set, as if the last statement had generated one key. */
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        return resultSet.reset();
+    }
+
     @Override
     public int getUpdateCount() throws SQLException {
         checkOpen();

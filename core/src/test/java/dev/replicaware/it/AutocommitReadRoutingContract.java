@@ -1,0 +1,255 @@
+package dev.replicaware.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.RoutingConfig.AutocommitReads;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.ReplicatedCluster;
+import dev.replicaware.topology.Node;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code routing.autocommitReads: replica} on a real cluster: statements outside transactions on connections that are
+ * not read-only. Where each ran is asked of the server: every statement here answers the port of the node that ran it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AutocommitReadRoutingContract {
+    private ReplicatedCluster cluster;
+    private ReplicaAwareDataSource dataSource;
+
+    abstract ReplicatedCluster startCluster();
+
+    /** The SQL expression of the serving node's port: {@code inet_server_port()} or {@code @@port}. */
+    abstract String port();
+
+    /** Statements that read and answer the port, but lock, use a sequence or leave session state: for the primary. */
+    abstract List<String> portQueriesForThePrimary();
+
+    /** A statement that changes the session's state (a variable, a temporary table) without a result. */
+    abstract List<String> sessionStateChanges();
+
+    /** Sets session state through JDBC that a read can show: a schema, an isolation level. */
+    abstract void setState(Connection c) throws SQLException;
+
+    /**
+     * Undoes {@link #setState}: HikariCP resets a schema on return only when its pool names one, so a schema set on a
+     * connection otherwise stays with the physical connection for the next borrower.
+     */
+    abstract void resetState(Connection c) throws SQLException;
+
+    /** A read answering the port (first column) and the state {@link #setState} set (second column). */
+    abstract String stateQuery();
+
+    /** What {@link #stateQuery()} answers once {@link #setState} ran. */
+    abstract String expectedState();
+
+    /** Run on the primary before the tests: whatever {@link #setState} needs. */
+    void prepare(Statement s) throws SQLException {
+    }
+
+    @BeforeAll
+    void start() throws SQLException {
+        cluster = startCluster();
+        dataSource = RoutingContractTest.dataSource(cluster, b -> b.autocommitReads(AutocommitReads.REPLICA));
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ac_probe (id INT PRIMARY KEY, note VARCHAR(40))");
+            s.execute("INSERT INTO ac_probe VALUES (1, 'one')");
+            s.execute("CREATE SEQUENCE ac_seq");
+            prepare(s);
+        }
+        cluster.waitForReplication(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stop() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void classifiedReadsOutsideTransactionsRunOnReplicas() throws SQLException {
+        List<String> reads = List.of(
+                "SELECT " + port(),
+                "select " + port() + ", note from ac_probe where id = ?",
+                "/* load probe */ SELECT " + port() + " FROM ac_probe p WHERE p.id IN (SELECT id FROM ac_probe WHERE id = ?)",
+                "WITH one AS (SELECT id FROM ac_probe WHERE id = ?) SELECT " + port() + " FROM one",
+                "SELECT count(*), max(note), " + port() + " FROM ac_probe WHERE id >= ? GROUP BY 3");
+        for (String sql : reads) {
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(c.getAutoCommit()).isTrue();
+                assertThat(c.isReadOnly()).isFalse();
+                assertThat(replicaNames()).as("served: %s", sql).contains(servedBy(c, sql));
+            }
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT " + port(), Statement.NO_GENERATED_KEYS);
+             ResultSet rs = s.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(portName(rs.getInt(1))).as("prepared with NO_GENERATED_KEYS").isIn(replicaNames());
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void locksSequencesAndSessionStateRunOnThePrimaryAndKeepTheConnectionThere() throws SQLException {
+        for (String sql : portQueriesForThePrimary()) {
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(servedBy(c, "SELECT " + port())).as("a plain read first").isIn(replicaNames());
+                assertThat(servedBy(c, sql)).as("served: %s", sql).isEqualTo(primaryName());
+                assertThat(servedBy(c, "SELECT " + port())).as("a plain read after: %s", sql).isEqualTo(primaryName());
+            }
+        }
+        for (String sql : sessionStateChanges()) {
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.execute();
+                }
+                assertThat(servedBy(c, "SELECT " + port())).as("a plain read after: %s", sql).isEqualTo(primaryName());
+            }
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void aWriteKeepsTheConnectionOnThePrimaryWhileEarlierReadsStayOpen() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement read = c.prepareStatement("SELECT " + port() + ", id FROM ac_probe")) {
+            try (ResultSet rs = read.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(portName(rs.getInt(1))).isIn(replicaNames());
+                try (PreparedStatement write = c.prepareStatement("UPDATE ac_probe SET note = ? WHERE id = 1")) {
+                    write.setString(1, "written");
+                    assertThat(write.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(read.getConnection()).as("the statement reports the logical connection").isSameAs(c);
+                assertThat(rs.getInt(2)).as("the replica's result set is still open").isEqualTo(1);
+            }
+            // the read-your-own-write: the connection that wrote reads on the primary
+            try (PreparedStatement again = c.prepareStatement("SELECT " + port() + ", note FROM ac_probe WHERE id = 1");
+                 ResultSet rs = again.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(portName(rs.getInt(1))).isEqualTo(primaryName());
+                assertThat(rs.getString(2)).isEqualTo("written");
+            }
+            assertThat(read.executeQuery().next()).as("a statement made on the replica side still runs").isTrue();
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void consecutiveReadsCostOneBorrowAndTransactionsStayOnThePrimary() throws SQLException {
+        long before = replicaReads();
+        try (Connection c = dataSource.getConnection()) {
+            String first = servedBy(c, "SELECT " + port());
+            for (int i = 0; i < 20; i++) {
+                assertThat(servedBy(c, "SELECT " + port() + " FROM ac_probe WHERE id = 1")).isEqualTo(first);
+            }
+            assertThat(replicaReads() - before).as("replica borrows for 21 reads on one connection").isEqualTo(1);
+            c.setAutoCommit(false);
+            assertThat(servedBy(c, "SELECT " + port())).as("inside a transaction").isEqualTo(primaryName());
+            c.commit();
+            c.setAutoCommit(true);
+            assertThat(servedBy(c, "SELECT " + port())).as("after a transaction on this connection").isEqualTo(primaryName());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            assertThat(servedBy(c, "SELECT " + port())).as("read-only, as before").isIn(replicaNames());
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void stateSetAfterAReadReachesTheReplicaSide() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            String replica = servedBy(c, "SELECT " + port());
+            assertThat(replica).isIn(replicaNames());
+            setState(c);
+            try (PreparedStatement s = c.prepareStatement(stateQuery()); ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(portName(rs.getInt(1))).as("still the replica side").isEqualTo(replica);
+                assertThat(rs.getString(2)).as("the state set after the first read").isEqualTo(expectedState());
+            }
+            resetState(c);
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void closeAndAbortGiveBackBothSides() throws SQLException {
+        for (boolean abort : new boolean[] {false, true}) {
+            Connection c = dataSource.getConnection();
+            assertThat(servedBy(c, "SELECT " + port())).isIn(replicaNames());
+            try (PreparedStatement write = c.prepareStatement("UPDATE ac_probe SET note = note WHERE id = 1")) {
+                write.executeUpdate();
+            }
+            assertThat(dataSource.routingTopology().nodes().stream().mapToInt(Node::activeConnections).sum())
+                    .as("physical connections held by one logical connection").isEqualTo(2);
+            if (abort) {
+                c.abort(Runnable::run);
+            } else {
+                c.close();
+            }
+            assertThat(c.isClosed()).isTrue();
+            RoutingContractTest.awaitNoActiveConnections(dataSource);
+        }
+    }
+
+    @Test
+    void byDefaultReadsOutsideTransactionsStayOnThePrimary() throws SQLException {
+        try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> { });
+             Connection c = ds.getConnection()) {
+            assertThat(servedBy(c, "SELECT " + port())).isEqualTo(primaryName());
+        }
+    }
+
+    private String servedBy(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (sql.contains("?")) {
+                s.setInt(1, 1);
+            }
+            assertThat(s.getConnection()).isSameAs(c);
+            try (ResultSet rs = s.executeQuery()) {
+                assertThat(rs.next()).as("a row from %s", sql).isTrue();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    String label = rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT);
+                    if (label.contains("port")) {
+                        return portName(rs.getInt(i));
+                    }
+                }
+                throw new AssertionError("no port column in " + sql);
+            }
+        }
+    }
+
+    private String portName(int port) {
+        return cluster.nodes().stream().filter(n -> n.port() == port).findFirst().map(ClusterNode::name)
+                .orElseThrow(() -> new AssertionError("no node on port " + port));
+    }
+
+    private String primaryName() {
+        return cluster.primary().name();
+    }
+
+    private List<String> replicaNames() {
+        return cluster.replicas().stream().map(ClusterNode::name).toList();
+    }
+
+    private long replicaReads() {
+        return dataSource.routingTopology().replicas().stream().mapToLong(Node::reads).sum();
+    }
+}

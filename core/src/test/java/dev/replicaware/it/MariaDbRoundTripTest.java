@@ -1,0 +1,16 @@
+package dev.replicaware.it;
+
+import dev.replicaware.testkit.MariaDbCluster;
+import dev.replicaware.testkit.ReplicatedCluster;
+
+class MariaDbRoundTripTest extends RoundTripContract {
+    @Override
+    ReplicatedCluster startCluster() {
+        return MariaDbCluster.builder().replicas(1).start();
+    }
+
+    @Override
+    String whichNodeSql() {
+        return "SELECT @@port";
+    }
+}

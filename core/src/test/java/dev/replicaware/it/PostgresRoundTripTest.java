@@ -1,0 +1,16 @@
+package dev.replicaware.it;
+
+import dev.replicaware.testkit.PostgresCluster;
+import dev.replicaware.testkit.ReplicatedCluster;
+
+class PostgresRoundTripTest extends RoundTripContract {
+    @Override
+    ReplicatedCluster startCluster() {
+        return PostgresCluster.builder().replicas(1).start();
+    }
+
+    @Override
+    String whichNodeSql() {
+        return "SELECT inet_server_port()";
+    }
+}

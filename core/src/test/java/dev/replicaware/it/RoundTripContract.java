@@ -1,0 +1,170 @@
+package dev.replicaware.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.ClusterConfig;
+import dev.replicaware.config.HealthConfig;
+import dev.replicaware.config.NodeConfig;
+import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.ReplicatedCluster;
+import dev.replicaware.testkit.TcpProxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Replicaware sends no more network round trips per transaction than a plain HikariCP pool on the node that serves it,
+ * for transactions run as Spring's transaction manager runs them (the read-only flag and autocommit set, then reset
+ * before close). Round trips are counted by a {@link TcpProxy} in front of every node; the serving node is the server's
+ * answer. A subclass names the engine.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RoundTripContract {
+    private static final int BATCHES = 5;
+    private static final int PER_BATCH = 10;
+
+    private ReplicatedCluster cluster;
+    private final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
+
+    /** Starts a cluster of a primary and one replica. */
+    abstract ReplicatedCluster startCluster();
+
+    /** SQL whose one row, one column answers the port of the server that ran it. */
+    abstract String whichNodeSql();
+
+    @BeforeAll
+    void start() throws SQLException {
+        cluster = startCluster();
+        cluster.nodes().forEach(n -> proxies.put(n.name(), TcpProxy.start(n.host(), n.port())));
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE round_trips (id INT PRIMARY KEY, note VARCHAR(40))");
+            s.execute("INSERT INTO round_trips (id, note) VALUES (1, 'seed')");
+        }
+        cluster.waitForReplication(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stop() {
+        proxies.values().forEach(TcpProxy::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void springTransactionsCostNoMoreRoundTripsThanAPlainPoolOnTheServingNode() throws Exception {
+        ClusterNode primary = cluster.primary();
+        ClusterNode replica = cluster.replicas().get(0);
+        ClusterConfig.Builder b = ClusterConfig.builder("round-trips")
+                .primary(NodeConfig.of(primary.name(), proxied(primary)))
+                .replica(NodeConfig.of(replica.name(), proxied(replica)))
+                .username(cluster.app().username()).password(cluster.app().password())
+                .pool(Map.of("maximumPoolSize", "2", "minimumIdle", "1"))
+                // probes go through the same proxies: one an hour keeps them out of the counts
+                .health(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(5), 3, 1));
+        try (ReplicaAwareDataSource replicaware = new ReplicaAwareDataSource(b.build());
+             HikariDataSource plainReplica = plainPool(replica);
+             HikariDataSource plainPrimary = plainPool(primary)) {
+            long replicawareRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(replicaware)));
+            long plainRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(plainReplica)));
+            long replicawareWrite = fewestRoundTrips(() -> springWrite(replicaware));
+            long plainWrite = fewestRoundTrips(() -> springWrite(plainPrimary));
+
+            assertThat(plainRead).as("round trips of %d read-only transactions through a plain pool", PER_BATCH).isPositive();
+            assertThat(replicawareRead).as("round trips of %d read-only transactions through Replicaware, against %d through "
+                    + "a plain pool on the replica", PER_BATCH, plainRead).isLessThanOrEqualTo(plainRead);
+            assertThat(replicawareWrite).as("round trips of %d write transactions through Replicaware, against %d through "
+                    + "a plain pool on the primary", PER_BATCH, plainWrite).isLessThanOrEqualTo(plainWrite);
+        }
+    }
+
+    private String proxied(ClusterNode n) {
+        return proxies.get(n.name()).jdbcUrl(n.jdbcUrl());
+    }
+
+    private HikariDataSource plainPool(ClusterNode n) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(proxied(n));
+        c.setUsername(cluster.app().username());
+        c.setPassword(cluster.app().password());
+        c.setMaximumPoolSize(2);
+        c.setMinimumIdle(1);
+        return new HikariDataSource(c);
+    }
+
+    private interface Transaction {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Round trips through all proxies for {@link #PER_BATCH} transactions, the fewest of {@link #BATCHES} batches: a pool
+     * only ever adds round trips now and then (HikariCP validates a connection idle for over 500 ms), never removes any.
+     */
+    private long fewestRoundTrips(Transaction tx) throws SQLException {
+        for (int i = 0; i < 3; i++) { // connections open, drivers' caches warm
+            tx.run();
+        }
+        List<Long> batches = new ArrayList<>();
+        for (int batch = 0; batch < BATCHES; batch++) {
+            long before = roundTrips();
+            for (int i = 0; i < PER_BATCH; i++) {
+                tx.run();
+            }
+            batches.add(roundTrips() - before);
+        }
+        return batches.stream().mapToLong(Long::longValue).min().orElseThrow();
+    }
+
+    private long roundTrips() {
+        return proxies.values().stream().mapToLong(TcpProxy::roundTrips).sum();
+    }
+
+    /** A {@code @Transactional(readOnly = true)} method as Spring runs it; returns the port of the server that served it. */
+    private int springReadOnly(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            int port;
+            try (PreparedStatement ps = c.prepareStatement(whichNodeSql()); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                port = rs.getInt(1);
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            c.setReadOnly(false);
+            return port;
+        }
+    }
+
+    private void springWrite(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE round_trips SET note = ? WHERE id = 1")) {
+                ps.setString(1, "w");
+                ps.executeUpdate();
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void assertServedBy(ClusterNode expected, int port) {
+        assertThat(port).as("port of the server that ran the read-only transaction (%s is %d)", expected.name(), expected.port())
+                .isEqualTo(expected.port());
+    }
+}
