@@ -130,6 +130,8 @@ public final class Router {
     /**
      * For a statement outside a transaction that only reads: attaches a replica to {@code side} and returns true, or
      * returns false when none can serve; never the primary, which the caller already has or borrows on its own side.
+     * The replica is chosen as for any read, read-your-writes included: it must have replayed the commits the read
+     * must see (the owning connection's last one, and with {@code instance} the DataSource's).
      */
     boolean routeAutocommitRead(LogicalConnection side, ReadConsistency consistency) throws SQLException {
         checkOpen();
@@ -137,7 +139,7 @@ public final class Router {
             return false;
         }
         try {
-            return routeToReplica(side, topology.current().replicas(), consistency.lagBound(maxLag));
+            return routeRead(side, topology.current(), consistency, side.owner().lastCommit());
         } catch (NoReplicaAvailableException e) {
             return false; // fallback is off: the primary side serves, as it would without this routing
         }

@@ -7,6 +7,7 @@ import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.HealthConfig;
+import dev.replicaware.config.RoutingConfig.AutocommitReads;
 import dev.replicaware.config.RoutingConfig.ReadYourWrites;
 import dev.replicaware.metrics.ReplicawareMetrics;
 import dev.replicaware.routing.CausalReads;
@@ -132,6 +133,48 @@ abstract class ReadYourWritesContract {
             }
             System.out.printf("%s autocommit writes, %d cycles: stale %d; served %s%n", getClass().getSimpleName(), cycles, stale, served);
             assertThat(stale).as("reads that did not see the autocommit write before them").isZero();
+            assertThat(served.getOrDefault(caughtUp.name(), 0)).as("served " + served).isGreaterThan(cycles / 2);
+        }
+    }
+
+    @Test
+    void readsOutsideTransactionsOnReplicasSeeEveryWriteBeforeThemAndTheirOwnConnectionsWrites() throws SQLException {
+        int cycles = 200;
+        try (ReplicaAwareDataSource ds = dataSource(b -> b.autocommitReads(AutocommitReads.REPLICA))) {
+            Map<String, Integer> served = new TreeMap<>();
+            int stale = 0;
+            int readsBeforeWritesOnReplicas = 0;
+            for (int i = 0; i < cycles; i++) {
+                long id;
+                if (i % 2 == 0) {
+                    id = insertInTransaction(ds);
+                } else { // the write on the primary side of a connection whose reads went to a replica
+                    id = ids.incrementAndGet();
+                    try (Connection c = ds.getConnection()) {
+                        if (!read(c, id - 1).node.equals(cluster.primary().name())) {
+                            readsBeforeWritesOnReplicas++; // this connection has a replica side
+                        }
+                        insert(c, id);
+                        Row own = read(c, id);
+                        assertThat(own.count).as("the connection's own autocommit write, read on it").isEqualTo(1);
+                        assertThat(own.node).as("a connection that wrote reads on the primary").isEqualTo(cluster.primary().name());
+                    }
+                }
+                try (Connection c = ds.getConnection()) { // autocommit, not read-only: routed by the classifier
+                    Row row = read(c, id);
+                    served.merge(row.node, 1, Integer::sum);
+                    if (row.count != 1) {
+                        stale++;
+                    }
+                }
+            }
+            System.out.printf("%s autocommit reads on replicas, %d cycles: stale %d; served %s; reads before a write on"
+                    + " the same connection on replicas %d%n", getClass().getSimpleName(), cycles, stale, served,
+                    readsBeforeWritesOnReplicas);
+            assertThat(readsBeforeWritesOnReplicas).as("writing connections that read on a replica first")
+                    .isGreaterThan(cycles / 4);
+            assertThat(stale).as("reads outside transactions that did not see the write before them").isZero();
+            assertThat(served).as("the replica 2 s behind serves none of them").doesNotContainKey(delayed.name());
             assertThat(served.getOrDefault(caughtUp.name(), 0)).as("served " + served).isGreaterThan(cycles / 2);
         }
     }
