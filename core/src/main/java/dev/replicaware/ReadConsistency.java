@@ -9,8 +9,9 @@ import java.util.Optional;
  * What a read-only request accepts to read from. Set per DataSource ({@code routing.readConsistency}) and per
  * connection ({@link ReplicaAwareConnection#setReadConsistency}).
  *
- * <p>{@link #PRIMARY}, {@link #ANY} (within {@code routing.maxLag}) and {@link #boundedStaleness(Duration)}; read-your-writes
- * will be a further {@link Level} carried by this same type.
+ * <p>{@link #PRIMARY}, {@link #ANY} (within {@code routing.maxLag}), {@link #boundedStaleness(Duration)}, and
+ * {@link #READ_YOUR_WRITES} / {@link #readYourWrites(ConsistencyToken)}: reads that see given writes (see
+ * {@code routing.readYourWrites} for what the DataSource adds to every read).
  */
 public final class ReadConsistency {
 
@@ -21,7 +22,13 @@ public final class ReadConsistency {
         /** Read from any replica that can serve within {@code routing.maxLag}. */
         ANY,
         /** Read from a replica no further behind than {@link #maxStaleness()} (and {@code routing.maxLag}). */
-        BOUNDED_STALENESS
+        BOUNDED_STALENESS,
+        /**
+         * Read from a replica that has replayed this connection's last commit and the {@link #token()} given (a replica
+         * the monitor knows to be there, else one that gets there within {@code routing.readYourWritesTimeout}), else
+         * from the primary.
+         */
+        READ_YOUR_WRITES
     }
 
     /** Reads go to the primary even when read-only. */
@@ -30,16 +37,32 @@ public final class ReadConsistency {
     /** Read-only requests go to any replica that can serve: the default. */
     public static final ReadConsistency ANY = new ReadConsistency(Level.ANY);
 
+    /** Reads see this connection's own commits (and, with {@code routing.readYourWrites: instance}, this DataSource's). */
+    public static final ReadConsistency READ_YOUR_WRITES = new ReadConsistency(Level.READ_YOUR_WRITES);
+
     private final Level level;
     private final Duration maxStaleness;
+    private final ConsistencyToken token;
 
     private ReadConsistency(Level level) {
-        this(level, null);
+        this(level, null, null);
     }
 
-    private ReadConsistency(Level level, Duration maxStaleness) {
+    private ReadConsistency(Level level, Duration maxStaleness, ConsistencyToken token) {
         this.level = level;
         this.maxStaleness = maxStaleness;
+        this.token = token;
+    }
+
+    /**
+     * {@link #READ_YOUR_WRITES} that also sees {@code token}: a commit made elsewhere (another connection, another
+     * HTTP request of the same user) whose token the application carried here.
+     */
+    public static ReadConsistency readYourWrites(ConsistencyToken token) {
+        if (token == null) {
+            throw new IllegalArgumentException("token must not be null; use ReadConsistency.READ_YOUR_WRITES without one");
+        }
+        return new ReadConsistency(Level.READ_YOUR_WRITES, null, token);
     }
 
     /**
@@ -50,7 +73,7 @@ public final class ReadConsistency {
         if (maxStaleness == null || maxStaleness.isNegative()) {
             throw new IllegalArgumentException("maxStaleness must be zero or positive, but was " + maxStaleness);
         }
-        return new ReadConsistency(Level.BOUNDED_STALENESS, maxStaleness);
+        return new ReadConsistency(Level.BOUNDED_STALENESS, maxStaleness, null);
     }
 
     public Level level() {
@@ -60,6 +83,11 @@ public final class ReadConsistency {
     /** The staleness bound of {@link Level#BOUNDED_STALENESS}; null for the other levels. */
     public Duration maxStaleness() {
         return maxStaleness;
+    }
+
+    /** The position reads must see beyond the connection's own commits ({@link #readYourWrites}); null otherwise. */
+    public ConsistencyToken token() {
+        return token;
     }
 
     /** The tighter of this request's bound and the cluster's {@code maxLag} (either may be null: no bound). */
@@ -75,7 +103,10 @@ public final class ReadConsistency {
         return level != Level.PRIMARY;
     }
 
-    /** The consistency of that name, case-insensitive: {@code primary}, {@code any}; empty when unknown. */
+    /**
+     * The consistency of that name, case-insensitive: {@code primary}, {@code any}, {@code read-your-writes}; empty
+     * when unknown.
+     */
     public static Optional<ReadConsistency> parse(String name) {
         if (name == null) {
             return Optional.empty();
@@ -83,22 +114,24 @@ public final class ReadConsistency {
         return switch (name.trim().toUpperCase(Locale.ROOT)) {
             case "PRIMARY" -> Optional.of(PRIMARY);
             case "ANY" -> Optional.of(ANY);
+            case "READ-YOUR-WRITES", "READ_YOUR_WRITES", "READYOURWRITES" -> Optional.of(READ_YOUR_WRITES);
             default -> Optional.empty();
         };
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReadConsistency other && level == other.level && Objects.equals(maxStaleness, other.maxStaleness);
+        return o instanceof ReadConsistency other && level == other.level && Objects.equals(maxStaleness, other.maxStaleness)
+                && Objects.equals(token, other.token);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(level, maxStaleness);
+        return Objects.hash(level, maxStaleness, token);
     }
 
     @Override
     public String toString() {
-        return maxStaleness == null ? level.name() : level.name() + "(" + maxStaleness + ")";
+        return maxStaleness != null ? level.name() + "(" + maxStaleness + ")" : token != null ? level.name() + "(" + token + ")" : level.name();
     }
 }

@@ -20,6 +20,14 @@ public interface ReplicaAwareConnection extends Connection {
      */
     void setReadConsistency(ReadConsistency consistency) throws SQLException;
 
+    /**
+     * Where this connection's last write transaction committed: a token for {@link ReadConsistency#readYourWrites}, to
+     * carry to another connection or request. Empty before a write, with {@code routing.readYourWrites: off}, and in
+     * generic mode. Autocommit statements'
+     * position is read when the connection is closed (or moves to another node): read the token after {@code close()}.
+     */
+    Optional<ConsistencyToken> consistencyToken();
+
     /** The name of the node whose physical connection this connection holds now; empty before the first statement. */
     Optional<String> servingNode();
 }

@@ -7,6 +7,7 @@ import dev.replicaware.failover.FailoverCoordinator;
 import dev.replicaware.failover.FailoverStats;
 import dev.replicaware.config.Secrets;
 import dev.replicaware.routing.LateReadOnlyListener;
+import dev.replicaware.routing.CausalReads;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
@@ -62,6 +63,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     /** {@code failover.rejoin}: null when off. */
     private final dev.replicaware.failover.Rejoin rejoin;
     private volatile Router router;
+    private final CausalReads causalReads;
     private final Object reloading = new Object();
     private final List<Router> retiredRouters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Set<Node> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -109,7 +111,9 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             monitor.followPatroni(config.failover().patroni().urls());
         }
         monitor.start(); // the first round, so the first request already routes on what the servers say
+        this.causalReads = new CausalReads(config.name(), config.routing(), this::dialectOf);
         this.router = new Router(config.name(), topology, config.routing());
+        router.setCausalReads(causalReads);
         awaitPrimaryPerConfig(router, config);
         failover.start();
     }
@@ -264,6 +268,8 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             if (!current.routing().equals(next.routing())) {
                 Router previous = router;
                 Router fresh = new Router(next.name(), topology, next.routing());
+                causalReads.reconfigure(next.routing());
+                fresh.setCausalReads(causalReads);
                 awaitPrimaryPerConfig(fresh, next);
                 router = fresh;
                 retiredRouters.add(previous);
@@ -472,6 +478,20 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     /** Internal: the nodes with their pools and counters, as routing sees them now; for tests and the metrics binder. */
     public Topology routingTopology() {
         return topology.current();
+    }
+
+    /** Internal: read-your-writes positions and figures, for the metrics binder and tests. */
+    public CausalReads causalReads() {
+        return causalReads;
+    }
+
+    /** The dialect a node's server confirmed; generic for a node the monitor no longer watches. */
+    private dev.replicaware.dialect.Dialect dialectOf(String node) {
+        try {
+            return monitor.dialect(node);
+        } catch (RuntimeException e) {
+            return dev.replicaware.dialect.Dialect.forUrl("");
+        }
     }
 
     /** Internal: the rejoin of former primaries ({@code failover.rejoin}), for the metrics binder; null when off. */

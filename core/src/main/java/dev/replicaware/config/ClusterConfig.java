@@ -140,6 +140,9 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         if (routing.maxLag() != null && routing.maxLag().isNegative()) {
             problems.add("routing.maxLag", "must not be negative, but was " + routing.maxLag());
         }
+        if (routing.readYourWritesTimeout().isNegative()) {
+            problems.add("routing.readYourWritesTimeout", "must not be negative, but was " + routing.readYourWritesTimeout());
+        }
         return problems.list;
     }
 
@@ -338,6 +341,8 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private ReadConsistency readConsistency = ReadConsistency.ANY;
         private Duration failureBackoff = RoutingConfig.DEFAULT_FAILURE_BACKOFF;
         private Duration maxLag = RoutingConfig.DEFAULT_MAX_LAG;
+        private RoutingConfig.ReadYourWrites readYourWrites = RoutingConfig.ReadYourWrites.INSTANCE;
+        private Duration readYourWritesTimeout = RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
         private RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.DEFAULT_AUTOCOMMIT_READS;
         private String unknownAutocommitReads;
         private HealthConfig health = HealthConfig.DEFAULTS;
@@ -433,6 +438,21 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             return this;
         }
 
+        /** Which commits reads must see; default {@link RoutingConfig.ReadYourWrites#INSTANCE}. */
+        public Builder readYourWrites(RoutingConfig.ReadYourWrites readYourWrites) {
+            this.readYourWrites = readYourWrites;
+            return this;
+        }
+
+        /**
+         * How long a read waits for a replica to replay a commit it must see before it reads from the primary; default
+         * {@link RoutingConfig#DEFAULT_READ_YOUR_WRITES_TIMEOUT}.
+         */
+        public Builder readYourWritesTimeout(Duration readYourWritesTimeout) {
+            this.readYourWritesTimeout = readYourWritesTimeout;
+            return this;
+        }
+
         /**
          * Where statements outside transactions go on a connection that is not read-only: {@code PRIMARY} (the
          * default), or {@code REPLICA} for those that provably only read.
@@ -466,7 +486,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
             RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag,
-                    autocommitReads);
+                    autocommitReads, readYourWrites, readYourWritesTimeout);
             List<ConfigException.Problem> problems = new ArrayList<>();
             if (unknownAutocommitReads != null) {
                 problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "

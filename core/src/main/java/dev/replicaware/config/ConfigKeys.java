@@ -49,6 +49,8 @@ public final class ConfigKeys {
     public static final String MAX_LAG = "maxLag";
     public static final String FALLBACK_TO_PRIMARY = "fallbackToPrimary";
     public static final String AUTOCOMMIT_READS = "autocommitReads";
+    public static final String READ_YOUR_WRITES = "readYourWrites";
+    public static final String READ_YOUR_WRITES_TIMEOUT = "readYourWritesTimeout";
 
     // Under health.
     public static final String INTERVAL = "interval";
@@ -78,7 +80,8 @@ public final class ConfigKeys {
             List.of(NAME, URL, USERNAME, PASSWORD, WEIGHT, PRIORITY, REPLICATION_HOST, REPLICATION_PORT, POOL);
     /** The keys under {@code routing}. */
     public static final List<String> ROUTING_KEYS =
-            List.of(LOAD_BALANCE, READ_CONSISTENCY, MAX_LAG, FALLBACK_TO_PRIMARY, FAILURE_BACKOFF, AUTOCOMMIT_READS);
+            List.of(LOAD_BALANCE, READ_CONSISTENCY, MAX_LAG, FALLBACK_TO_PRIMARY, FAILURE_BACKOFF, AUTOCOMMIT_READS,
+                    READ_YOUR_WRITES, READ_YOUR_WRITES_TIMEOUT);
     /** The keys under {@code health}. */
     public static final List<String> HEALTH_KEYS = List.of(INTERVAL, TIMEOUT, FAILURES_BEFORE_DOWN, SUCCESSES_BEFORE_UP);
     /** The keys under {@code failover}. */

@@ -18,9 +18,39 @@ import java.util.stream.Collectors;
  * @param maxLag            replicas further behind the primary than this serve no reads until they catch up; null: no bound
  * @param autocommitReads   where a statement that provably only reads goes when it runs outside a transaction on a
  *                          connection that is not read-only
+ * @param readYourWrites    which commits reads must see: every commit of this DataSource ({@link ReadYourWrites#INSTANCE},
+ *                          the default), those of connections that ask ({@link ReadYourWrites#SESSION}), or none read
+ *                          ({@link ReadYourWrites#OFF})
+ * @param readYourWritesTimeout how long a read that must see a commit waits for a replica to replay it before it reads
+ *                          from the primary
  */
 public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
-                            Duration maxLag, AutocommitReads autocommitReads) {
+                            Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
+                            Duration readYourWritesTimeout) {
+
+    /**
+     * The default wait for a replica to replay a commit a read must see: 1 s. A healthy replica replays within
+     * milliseconds; one that needs longer is better skipped for the primary than waited on.
+     */
+    public static final Duration DEFAULT_READ_YOUR_WRITES_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Without the autocommit-read and read-your-writes settings: their defaults. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, null, null);
+    }
+
+    /** Without the read-your-writes settings: their defaults. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, AutocommitReads autocommitReads) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, autocommitReads, null, null);
+    }
+
+    /** Without the autocommit-read setting: its default. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, ReadYourWrites readYourWrites, Duration readYourWritesTimeout) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, null, readYourWrites, readYourWritesTimeout);
+    }
 
     /** The default: a replica that failed is skipped this long, so it stalls one read per period, not every read. */
     public static final Duration DEFAULT_FAILURE_BACKOFF = Duration.ofSeconds(5);
@@ -34,7 +64,10 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
     /** Statements outside transactions stay on the primary unless the application opts in: the default. */
     public static final AutocommitReads DEFAULT_AUTOCOMMIT_READS = AutocommitReads.PRIMARY;
 
-    /** Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound, autocommit reads on the primary. */
+    /**
+     * Round-robin, fallback on, {@link ReadConsistency#ANY}, a 5 s back-off, a 5 s lag bound, autocommit reads on the
+     * primary, instance read-your-writes.
+     */
     public static final RoutingConfig DEFAULTS =
             new RoutingConfig(Strategy.ROUND_ROBIN, true, ReadConsistency.ANY, DEFAULT_FAILURE_BACKOFF, DEFAULT_MAX_LAG);
 
@@ -43,12 +76,43 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         readConsistency = readConsistency == null ? ReadConsistency.ANY : readConsistency;
         failureBackoff = failureBackoff == null ? DEFAULT_FAILURE_BACKOFF : failureBackoff;
         autocommitReads = autocommitReads == null ? DEFAULT_AUTOCOMMIT_READS : autocommitReads;
+        readYourWrites = readYourWrites == null ? ReadYourWrites.INSTANCE : readYourWrites;
+        readYourWritesTimeout = readYourWritesTimeout == null ? DEFAULT_READ_YOUR_WRITES_TIMEOUT : readYourWritesTimeout;
     }
 
-    /** Autocommit reads on the primary ({@link #DEFAULT_AUTOCOMMIT_READS}). */
-    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
-                         Duration maxLag) {
-        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, DEFAULT_AUTOCOMMIT_READS);
+    /** Which commits reads must see (the {@code routing.readYourWrites} setting); names are lower-case in configuration. */
+    public enum ReadYourWrites {
+        /**
+         * Every read on a replica sees every commit this DataSource acknowledged before the read began, whatever the
+         * connection: what a web application needs when one request writes and the next one, on another connection,
+         * reads. Costs a small query after each write transaction.
+         */
+        INSTANCE,
+        /**
+         * Reads of connections with {@link ReadConsistency#READ_YOUR_WRITES} see that connection's commits and the
+         * {@link dev.replicaware.ConsistencyToken} they carry; other reads are not held back. Costs the same query.
+         */
+        SESSION,
+        /** No commit positions are read; {@link ReadConsistency#READ_YOUR_WRITES} reads without a token go to the primary. */
+        OFF;
+
+        /** The setting of that name, case-insensitive, or empty. */
+        public static Optional<ReadYourWrites> parse(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            for (ReadYourWrites r : values()) {
+                if (r.name().equalsIgnoreCase(name.trim())) {
+                    return Optional.of(r);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The name in configuration files: {@code instance}, {@code session}, {@code off}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /**

@@ -513,6 +513,20 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                             "must be primary or replica, but was '" + autocommitReads + "'");
                 }
             }
+            String readYourWrites = text(routing, ConfigKeys.READ_YOUR_WRITES, at);
+            if (readYourWrites != null) {
+                Optional<RoutingConfig.ReadYourWrites> parsed = RoutingConfig.ReadYourWrites.parse(readYourWrites);
+                if (parsed.isPresent()) {
+                    builder.readYourWrites(parsed.get());
+                } else {
+                    problem(join(at, ConfigKeys.READ_YOUR_WRITES), routing.get(ConfigKeys.READ_YOUR_WRITES).value,
+                            "must be instance, session or off, but was '" + readYourWrites + "'");
+                }
+            }
+            Duration readYourWritesTimeout = duration(routing, ConfigKeys.READ_YOUR_WRITES_TIMEOUT, at, "");
+            if (readYourWritesTimeout != null) {
+                builder.readYourWritesTimeout(readYourWritesTimeout);
+            }
         }
 
         private HealthConfig health(YMap health) {

@@ -72,7 +72,37 @@ public abstract class Dialect {
         return java.util.Map.of();
     }
 
-    // ---- Failover: run on dedicated admin connections (autocommit), never on a pool's or the monitor's. ----
+    // ---- Read-your-writes: run on the driver's own connection of a pool, between transactions. ----
+
+    /**
+     * The position of the last transaction committed on {@code connection} (the driver's connection to the primary,
+     * between transactions), read without opening a transaction; null when the session has committed nothing this
+     * dialect can name, or where the dialect cannot tell (generic mode).
+     */
+    public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
+     * Waits on {@code connection} (the driver's connection to a replica, between transactions) until the replica has
+     * replayed {@code position}, at most {@code timeout}, with the server's own wait where it has one; true when it has.
+     * Opens no transaction, so a transaction begun afterwards sees what was waited for.
+     */
+    public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
+            throws SQLException {
+        return false;
+    }
+
+    /**
+     * True when a replica whose sampled read position is at or past {@code position}'s comparable number has surely
+     * replayed it: always for WAL positions; for GTIDs when the position has one sequence (one MariaDB domain, one
+     * MySQL source), else only the server's wait can tell.
+     */
+    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
+        return false;
+    }
+
+        // ---- Failover: run on dedicated admin connections (autocommit), never on a pool's or the monitor's. ----
 
     /** True where this family can promote, re-point and fence; false in generic mode. */
     public boolean supportsFailover() {

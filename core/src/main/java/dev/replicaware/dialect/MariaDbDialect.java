@@ -43,6 +43,27 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         }
     }
 
+    /**
+     * {@code @@last_gtid}: the GTID of this session's last transaction that wrote (a transaction that wrote nothing
+     * leaves the one before, which is already replayed wherever the later one is). In autocommit-off mode the SELECT
+     * reads no table, so it opens no InnoDB snapshot for the next transaction.
+     */
+    @Override
+    public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
+        String gtid = queryText(connection, "SELECT @@last_gtid");
+        if (gtid == null || gtid.isBlank()) {
+            return null;
+        }
+        return dev.replicaware.ConsistencyToken.of(Gtids.mariaDbCount(gtid), gtid.trim());
+    }
+
+    /** {@code MASTER_GTID_WAIT}: 0 once {@code gtid_slave_pos} reaches the position, -1 at the timeout. */
+    @Override
+    public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
+            throws SQLException {
+        return serverWait(connection, "SELECT MASTER_GTID_WAIT(?, ?)", position.serverPosition(), timeout.toNanos() / 1e9) == 0;
+    }
+
     private static ResultSet execute(Statement s) throws SQLException {
         if (!s.execute(PROBE)) {
             throw new SQLException("The MariaDB probe returned no result set");

@@ -53,6 +53,25 @@ public final class MySqlDialect extends MySqlFamilyDialect {
         }
     }
 
+    /** {@code @@gtid_executed} after the commit: a set that holds this session's transaction. */
+    @Override
+    public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
+        String set = queryText(connection, "SELECT @@gtid_executed");
+        if (set == null || set.isBlank()) {
+            return null;
+        }
+        String position = set.replace("\n", "").trim();
+        return dev.replicaware.ConsistencyToken.of(Gtids.mySqlCount(position), position);
+    }
+
+    /** {@code WAIT_FOR_EXECUTED_GTID_SET}: 0 once the replica executed the set, 1 at the timeout (whole seconds). */
+    @Override
+    public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
+            throws SQLException {
+        double seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        return serverWait(connection, "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)", position.serverPosition(), seconds) == 0;
+    }
+
     @Override
     public void promote(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {

@@ -60,6 +60,34 @@ abstract class MySqlFamilyDialect extends Dialect {
         }
     }
 
+    /** One GTID sequence (one MariaDB domain, one MySQL source UUID): its count compares with a replica's. */
+    @Override
+    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
+        return position.serverPosition().indexOf(',') < 0;
+    }
+
+    /** The first column of the first row of {@code sql}; null when none. */
+    static String queryText(Connection connection, String sql) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Runs the server's GTID wait {@code sql(position, seconds)}; the integer it answers. */
+    static int serverWait(Connection connection, String sql, String position, double seconds) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, position);
+            ps.setDouble(2, seconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                int answer = rs.getInt(1);
+                return rs.wasNull() ? -1 : answer;
+            }
+        }
+    }
+
     @Override
     public String serverIdentitySql() {
         return "SELECT CONCAT(@@hostname, ':', @@port)";

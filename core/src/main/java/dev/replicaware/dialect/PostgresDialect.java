@@ -22,6 +22,11 @@ public final class PostgresDialect extends Dialect {
                    extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r""";
 
+    private static final String COMMIT_POSITION = """
+            SELECT p::text, (p - '0/0')::bigint
+              FROM (SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_wal_insert_lsn()
+                                ELSE pg_current_wal_flush_lsn() END AS p) c""";
+
     private PostgresDialect() {}
 
     @Override
@@ -53,6 +58,79 @@ public final class PostgresDialect extends Dialect {
                 reported = Double.NaN;
             }
             return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported);
+        }
+    }
+
+    /**
+     * A WAL position at or past the end of the commit record: the flush position, which a commit waits for, or with
+     * {@code synchronous_commit} off (a commit that does not wait) the insert position. pgjdbc switches autocommit on and off without a round trip between transactions,
+     * and with it on the SELECT opens no transaction (whose snapshot the next one would then inherit).
+     */
+    @Override
+    public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
+        return outsideTransaction(connection, () -> {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery(COMMIT_POSITION)) {
+                rs.next();
+                return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
+            }
+        });
+    }
+
+    /**
+     * Polls {@code pg_last_wal_replay_lsn()} (PostgreSQL 18 has no server-side wait for an LSN), every millisecond at
+     * first, then less often, up to {@code timeout}.
+     */
+    @Override
+    public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
+            throws SQLException {
+        return outsideTransaction(connection, () -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long pause = 1_000_000;
+            try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                    "SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)")) {
+                ps.setString(1, position.serverPosition());
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            return true;
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+                    if (Thread.interrupted()) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                    pause = Math.min(pause * 2, 10_000_000);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
+        return true;
+    }
+
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T outsideTransaction(Connection connection, SqlWork<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+            connection.setAutoCommit(true);
+        }
+        try {
+            return work.run();
+        } finally {
+            if (!autoCommit) {
+                connection.setAutoCommit(false);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.replicaware.metrics;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.dialect.Role;
+import dev.replicaware.routing.CausalReads;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyEvent;
@@ -78,6 +79,7 @@ public final class ReplicawareMetrics implements MeterBinder {
             }
         });
         Tags clusterTag = Tags.of("cluster", cluster);
+        bindCausalReads(registry, clusterTag, dataSource.causalReads());
         Map<String, io.micrometer.core.instrument.Counter> failovers = new ConcurrentHashMap<>();
         for (String outcome : new String[] {"started", "completed", "refused"}) {
             failovers.put(outcome, io.micrometer.core.instrument.Counter.builder("replicaware.failovers")
@@ -120,6 +122,25 @@ public final class ReplicawareMetrics implements MeterBinder {
                 upGauges.put(node.name(), registerUp(registry, Tags.of("cluster", cluster, "node", node.name()), node));
             });
         });
+    }
+
+    /** Read-your-writes: how reads that had to see a commit were served, the time spent waiting, the positions read. */
+    private static void bindCausalReads(MeterRegistry registry, Tags tags, CausalReads causal) {
+        String description = "Reads that had to see a commit (read-your-writes), by how they were served: by a replica "
+                + "already known to have replayed it, by a replica after waiting for it, or by the primary";
+        FunctionCounter.builder("replicaware.causal.reads", causal, CausalReads::caughtUpReads)
+                .description(description).tags(tags).tag("served", "caught-up").register(registry);
+        FunctionCounter.builder("replicaware.causal.reads", causal, CausalReads::waitedReads)
+                .description(description).tags(tags).tag("served", "waited").register(registry);
+        FunctionCounter.builder("replicaware.causal.reads", causal, CausalReads::primaryReads)
+                .description(description).tags(tags).tag("served", "primary").register(registry);
+        io.micrometer.core.instrument.FunctionTimer.builder("replicaware.causal.wait", causal, CausalReads::waits,
+                        CausalReads::waitNanos, TimeUnit.NANOSECONDS)
+                .description("Waits on a replica for it to replay a commit a read must see, whether it got there or not")
+                .tags(tags).register(registry);
+        FunctionCounter.builder("replicaware.causal.positions", causal, CausalReads::positionsRead)
+                .description("Commit positions read from the primary after write transactions: read-your-writes' extra round trips")
+                .tags(tags).register(registry);
     }
 
     private static Gauge registerUp(MeterRegistry registry, Tags tags, Node node) {

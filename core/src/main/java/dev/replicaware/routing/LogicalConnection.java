@@ -1,5 +1,6 @@
 package dev.replicaware.routing;
 
+import dev.replicaware.ConsistencyToken;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;
 import dev.replicaware.topology.Node;
@@ -63,6 +64,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     private int executions;   // statements run on the current attachment
+    private ConsistencyToken lastCommit;   // where this connection's last write transaction committed; null before one
+    private boolean autoCommitWritePending; // statements ran in autocommit on a read-write connection since the last position
     // routing.autocommitReads: replica (see AutocommitReadRouting)
     private LogicalConnection readSide;      // the replica side of this connection, once a read went there
     private LogicalConnection owner;         // on a read side: the connection the application holds; else null
@@ -270,6 +273,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private void release() throws SQLException {
         Connection c = physical;
         Node n = node;
+        if (autoCommitWritePending && c != null) {
+            recordCommit(n, c);
+        }
         physical = null;
         node = null;
         transactionActive = false;
@@ -292,7 +298,26 @@ final class LogicalConnection implements ReplicaAwareConnection {
         executions++;
         if (!autoCommit) {
             transactionActive = true;
+        } else if (!readOnly) {
+            autoCommitWritePending = true; // its position is read once, when the connection is given up
         }
+    }
+
+    /**
+     * A write transaction (or autocommit statements) committed on {@code c}: read-your-writes reads its position, once.
+     * Read-only connections and replicas have nothing to record.
+     */
+    private void recordCommit(Node n, Connection c) {
+        autoCommitWritePending = false;
+        CausalReads causal = router.causalReads();
+        if (causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits()) {
+            lastCommit = causal.committed(n, c, lastCommit);
+        }
+    }
+
+    /** Where this connection's last write committed, for the router; null before one. */
+    ConsistencyToken lastCommit() {
+        return lastCommit;
     }
 
     int generation() {
@@ -415,6 +440,12 @@ final class LogicalConnection implements ReplicaAwareConnection {
     }
 
     @Override
+    public Optional<ConsistencyToken> consistencyToken() {
+        ConsistencyToken t = lastCommit;
+        return t == null || t == CausalReads.UNKNOWN ? Optional.empty() : Optional.of(t);
+    }
+
+    @Override
     public Optional<String> servingNode() {
         Node n = node;
         return n == null ? Optional.empty() : Optional.of(n.name());
@@ -452,6 +483,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
                 physical.setAutoCommit(autoCommit);
             } catch (SQLException e) {
                 throw onError(e);
+            }
+            if (autoCommit && transactionActive && !readOnly) {
+                autoCommitWritePending = true; // switching autocommit on committed the transaction
             }
         }
         this.autoCommit = autoCommit;
@@ -654,8 +688,12 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical == null) {
             return;
         }
+        boolean wrote = transactionActive && !readOnly;
         try {
             physical.commit();
+            if (wrote) {
+                recordCommit(node, physical);
+            }
         } catch (SQLException e) {
             SQLException failure = onError(e);
             if (!endsReadOnlyTransactionAnyway(failure)) {

@@ -1,5 +1,6 @@
 package dev.replicaware.routing;
 
+import dev.replicaware.ConsistencyToken;
 import dev.replicaware.NoPrimaryAvailableException;
 import dev.replicaware.NoReplicaAvailableException;
 import dev.replicaware.ReadConsistency;
@@ -26,7 +27,9 @@ import java.util.function.Supplier;
  *       bound (the tighter of {@code routing.maxLag} and the consistency's), and not backing off; when one cannot give a connection
  *       it is marked failed (connection error) or counted busy (its pool exhausted, not backed off) and the next eligible
  *       replica is tried; when none can,
- *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException}.</li>
+ *       the primary if {@code fallbackToPrimary}, else {@link NoReplicaAvailableException};</li>
+ *   <li>read-only that must see a commit (read-your-writes): {@link CausalReads} picks a replica that has replayed it,
+ *       else the primary.</li>
  * </ul>
  * No locks and no allocation on the way to a connection; failures allocate their messages.
  */
@@ -41,6 +44,7 @@ public final class Router {
     private volatile Supplier<String> failoverSituation = () -> null;
     private volatile boolean closed;
     private volatile LateReadOnlyListener lateReadOnlyListener;
+    private volatile CausalReads causalReads;
     private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
@@ -89,6 +93,19 @@ public final class Router {
         return cluster;
     }
 
+    /** Read-your-writes for this router's connections; null (tests) for none. */
+    public void setCausalReads(CausalReads causalReads) {
+        this.causalReads = causalReads;
+    }
+
+    CausalReads causalReads() {
+        return causalReads;
+    }
+
+    ReplicaSelector selector() {
+        return selector;
+    }
+
     /** Who hears connections made read-only too late; null for nobody. */
     public void setLateReadOnlyListener(LateReadOnlyListener listener) {
         this.lateReadOnlyListener = listener;
@@ -114,6 +131,8 @@ public final class Router {
     /**
      * For a statement outside a transaction that only reads: attaches a replica to {@code side} and returns true, or
      * returns false when none can serve; never the primary, which the caller already has or borrows on its own side.
+     * The replica is chosen as for any read, read-your-writes included: it must have replayed the commits the read
+     * must see (the owning connection's last one, and with {@code instance} the DataSource's).
      */
     boolean routeAutocommitRead(LogicalConnection side, ReadConsistency consistency) throws SQLException {
         checkOpen();
@@ -121,7 +140,7 @@ public final class Router {
             return false;
         }
         try {
-            return routeToReplica(side, topology.current().replicas(), consistency.lagBound(maxLag));
+            return routeRead(side, topology.current(), consistency, side.owner().lastCommit());
         } catch (NoReplicaAvailableException e) {
             return false; // fallback is off: the primary side serves, as it would without this routing
         }
@@ -151,12 +170,36 @@ public final class Router {
             }
             return;
         }
-        if (routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag))) {
+        if (routeRead(connection, current, consistency, connection.lastCommit())) {
             return;
         }
         Node primary = attachPrimary(connection, current);
         primary.countRead();
         primary.countFallback();
+    }
+
+    /**
+     * A read a replica may serve: attaches one and returns true; false when the primary should serve it (no replica
+     * could, or none has replayed a commit the read must see: {@code commit}, the connection's own last one, and with
+     * {@code routing.readYourWrites: instance} the DataSource's); throws when the primary should and fallback is off.
+     */
+    private boolean routeRead(LogicalConnection connection, Topology current, ReadConsistency consistency,
+                              ConsistencyToken commit) throws SQLException {
+        CausalReads causal = causalReads;
+        ConsistencyToken required = causal == null ? null : causal.required(consistency, commit, current.primary());
+        if (required == null) {
+            return routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag));
+        }
+        if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
+            return true;
+        }
+        if (!fallbackToPrimary) {
+            throw new NoReplicaAvailableException("Cluster '" + cluster + "': a read must see the commit "
+                    + (required == CausalReads.UNKNOWN ? "whose position could not be read" : required.serverPosition())
+                    + ", no replica had replayed it or did within routing.readYourWritesTimeout, and fallbackToPrimary"
+                    + " is off", null);
+        }
+        return false;
     }
 
     /**
@@ -325,7 +368,7 @@ public final class Router {
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
      * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure that another replica would not cure.
      */
-    private SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
+    SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();

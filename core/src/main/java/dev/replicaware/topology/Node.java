@@ -50,6 +50,7 @@ public final class Node {
     private final LongAdder busy = new LongAdder();
     private volatile long skipUntilNanos = NEVER_FAILED;
     private volatile NodeStatus status;
+    private volatile long confirmedPosition = -1;
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
 
@@ -247,6 +248,21 @@ public final class Node {
     /** The lag the monitor last measured, in seconds; NaN when unknown. */
     public double lagSeconds() {
         return status.lagSeconds();
+    }
+
+    /**
+     * The furthest position this node is known to have replayed: the monitor's last sample, or a read-your-writes wait
+     * that saw it get further since. -1 when unknown.
+     */
+    public long knownReadPosition() {
+        return Math.max(status.readPosition(), confirmedPosition);
+    }
+
+    /** A wait on this node saw it replay {@code position}. A lost race keeps the lower value: only ever conservative. */
+    public void confirmReadPosition(long position) {
+        if (position > confirmedPosition) {
+            confirmedPosition = position;
+        }
     }
 
     /** After a connection error: idle connections are closed, connections in use are closed when returned. */

@@ -17,9 +17,17 @@ import java.time.Instant;
  * @param lastProbe       when the last probe ended; null before the first
  * @param lastProbeTime   how long the last probe took
  * @param lastError       why the last probe failed (secrets masked); null after a success
+ * @param readPosition    where a read on this node stood at the last answered probe (a primary's write position, a
+ *                        replica's replayed one), in {@code positionUnit}; -1 when unknown
  */
 public record NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
-                         boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError) {
+                         boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError, long readPosition) {
+
+    /** A status whose read position is unknown. */
+    public NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
+                      boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError) {
+        this(name, role, state, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError, -1);
+    }
 
     /**
      * A replica that is reachable and at most {@code maxLag} behind. An unknown lag qualifies only without a bound,
@@ -57,7 +65,8 @@ public record NodeStatus(String name, Role role, NodeState state, double lagSeco
     }
 
     NodeStatus withState(NodeState newState) {
-        return new NodeStatus(name, role, newState, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError);
+        return new NodeStatus(name, role, newState, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError,
+                readPosition);
     }
 
     @Override

@@ -285,7 +285,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     String error = "no answer for " + silent / 1_000_000 + " ms";
                     LOG.warn("{} - node {} is silent: {}", cluster, t.target.name(), error);
                     t.last = new NodeStatus(t.last.name(), t.last.role(), NodeState.DOWN, t.last.lagSeconds(), t.last.lagPositions(),
-                            t.last.positionUnit(), false, clock.instant(), t.last.lastProbeTime(), error);
+                            t.last.positionUnit(), false, clock.instant(), t.last.lastProbeTime(), error, t.last.readPosition());
                     publish(t, t.last);
                     fire(t.target.name(), TopologyEvent.Type.NODE_DOWN, before.name(), NodeState.DOWN.name());
                 }
@@ -470,7 +470,7 @@ public final class TopologyMonitor implements AutoCloseable {
             }
         }
         NodeStatus status = new NodeStatus(name, t.role, t.state, lagSeconds, lagPositions, dialect.positionUnit(), receiving,
-                clock.instant(), took, error);
+                clock.instant(), took, error, probe != null ? probe.readPosition() : t.last.readPosition());
         t.last = status;
         publish(t, status);
         if (first) {

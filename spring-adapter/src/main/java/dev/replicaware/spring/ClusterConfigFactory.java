@@ -61,13 +61,22 @@ final class ClusterConfigFactory {
         ReadConsistency consistency = readConsistency(routing.getReadConsistency());
         if (consistency == null) {
             problems.add(new ConfigException.Problem("routing.readConsistency", "unknown consistency "
-                    + quote(routing.getReadConsistency()) + "; expected any, primary, or a duration such as 2s or 500ms"));
+                    + quote(routing.getReadConsistency()) + "; expected any, primary, read-your-writes, or a duration such as 2s or 500ms"));
         } else {
             builder.readConsistency(consistency);
         }
         builder.maxLag(routing.getMaxLag())
                 .fallbackToPrimary(routing.isFallbackToPrimary())
                 .failureBackoff(routing.getFailureBackoff());
+        RoutingConfig.ReadYourWrites readYourWrites = routing.getReadYourWrites() == null ? RoutingConfig.ReadYourWrites.INSTANCE
+                : RoutingConfig.ReadYourWrites.parse(routing.getReadYourWrites()).orElse(null);
+        if (readYourWrites == null) {
+            problems.add(new ConfigException.Problem("routing.readYourWrites", "unknown scope "
+                    + quote(routing.getReadYourWrites()) + "; expected instance, session or off"));
+        } else {
+            builder.readYourWrites(readYourWrites);
+        }
+        builder.readYourWritesTimeout(routing.getReadYourWritesTimeout());
         RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.AutocommitReads.parse(routing.getAutocommitReads()).orElse(null);
         if (autocommitReads == null) {
             problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "

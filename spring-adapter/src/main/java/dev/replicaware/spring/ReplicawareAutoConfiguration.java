@@ -37,10 +37,32 @@ public final class ReplicawareAutoConfiguration {
      */
     public static final int READ_CONSISTENCY_ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
 
+    /** {@code replicaware.web.consistency-token}: {@code http-session} needs spring-web; {@code off}, the default, nothing. */
+    private static boolean sessionTokens(ReplicawareProperties properties) {
+        String mode = properties.getWeb().getConsistencyToken();
+        String key = mode == null ? "off" : mode.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (key.equals("off")) {
+            return false;
+        }
+        if (!key.equals("http-session")) {
+            throw new InvalidReplicawareConfigurationException(properties.getCluster(), java.util.List.of(
+                    new InvalidReplicawareConfigurationException.Problem("replicaware.web.consistency-token",
+                            "unknown value '" + mode + "'; expected off or http-session")));
+        }
+        if (!org.springframework.util.ClassUtils.isPresent("org.springframework.web.context.request.RequestContextHolder",
+                ReplicawareAutoConfiguration.class.getClassLoader())) {
+            throw new InvalidReplicawareConfigurationException(properties.getCluster(), java.util.List.of(
+                    new InvalidReplicawareConfigurationException.Problem("replicaware.web.consistency-token",
+                            "http-session needs spring-web (a Spring MVC application); it is not on the classpath")));
+        }
+        return true;
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DataSource.class)
     ReplicaAwareDataSource dataSource(ReplicawareProperties properties) {
-        SpringReplicaAwareDataSource dataSource = new SpringReplicaAwareDataSource(ClusterConfigFactory.create(properties));
+        SpringReplicaAwareDataSource dataSource = new SpringReplicaAwareDataSource(ClusterConfigFactory.create(properties),
+                sessionTokens(properties));
         dataSource.setLateReadOnlyListener(new LateReadOnlyWarning());
         return dataSource;
     }

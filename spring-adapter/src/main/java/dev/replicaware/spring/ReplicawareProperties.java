@@ -64,6 +64,8 @@ public class ReplicawareProperties {
     /** What happens when the primary is lost. */
     private Failover failover = new Failover();
 
+    private Web web = new Web();
+
     public String getCluster() {
         return cluster;
     }
@@ -134,6 +136,34 @@ public class ReplicawareProperties {
 
     public void setFailover(Failover failover) {
         this.failover = failover;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    public void setWeb(Web web) {
+        this.web = web;
+    }
+
+    /** What the adapter does for web applications. */
+    public static class Web {
+
+        /**
+         * Where a user's read-your-writes position is carried from one HTTP request to the next: {@code off} (the
+         * default) or {@code http-session}. With {@code http-session}, each commit's position is kept in the user's HTTP
+         * session and the reads of the next requests see it (read consistency read-your-writes with that token),
+         * whichever application instance serves them, given a shared session store.
+         */
+        private String consistencyToken = "off";
+
+        public String getConsistencyToken() {
+            return consistencyToken;
+        }
+
+        public void setConsistencyToken(String consistencyToken) {
+            this.consistencyToken = consistencyToken;
+        }
     }
 
     @Override
@@ -263,12 +293,22 @@ public class ReplicawareProperties {
 
         /**
          * What read-only transactions accept unless a method says otherwise: {@code any} (any replica within
-         * {@code max-lag}), {@code primary}, or a duration such as {@code 2s} (replicas at most that far behind).
+         * {@code max-lag}), {@code primary}, {@code read-your-writes}, or a duration such as {@code 2s} (replicas at
+         * most that far behind).
          */
         private String readConsistency = "any";
 
         /** How long a replica that failed to give a connection is skipped before it is tried again. */
         private Duration failureBackoff = dev.replicaware.config.RoutingConfig.DEFAULT_FAILURE_BACKOFF;
+
+        /**
+         * Which commits reads must see: {@code instance} (every commit of this application instance, the default),
+         * {@code session} (those a connection carries, with read consistency {@code read-your-writes}) or {@code off}.
+         */
+        private String readYourWrites = "instance";
+
+        /** How long a read waits for a replica to replay a commit it must see before it reads from the primary. */
+        private Duration readYourWritesTimeout = dev.replicaware.config.RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
 
         /**
          * Where a statement outside a transaction (autocommit on) goes on a connection that is not read-only:
@@ -323,6 +363,22 @@ public class ReplicawareProperties {
 
         public void setFailureBackoff(Duration failureBackoff) {
             this.failureBackoff = failureBackoff;
+        }
+
+        public String getReadYourWrites() {
+            return readYourWrites;
+        }
+
+        public void setReadYourWrites(String readYourWrites) {
+            this.readYourWrites = readYourWrites;
+        }
+
+        public Duration getReadYourWritesTimeout() {
+            return readYourWritesTimeout;
+        }
+
+        public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
+            this.readYourWritesTimeout = readYourWritesTimeout;
         }
     }
 

@@ -253,6 +253,7 @@ class ReplicawareAutoConfigurationTest {
                         "replicaware.pool.no-such-setting=1",
                         "replicaware.routing.load-balance=fastest",
                         "replicaware.routing.read-consistency=soon",
+                        "replicaware.routing.read-your-writes=global",
                         "replicaware.health.failures-before-down=0",
                         "replicaware.failover.mode=automatic"))
                 .run(context -> {
@@ -265,7 +266,8 @@ class ReplicawareAutoConfigurationTest {
                             .contains("Property: replicaware.pool.maximum-pool-size")
                             .contains("Property: replicaware.pool.no-such-setting")
                             .contains("Property: replicaware.routing.load-balance").contains("round-robin, random")
-                            .contains("Property: replicaware.routing.read-consistency").contains("expected any, primary, or a duration")
+                            .contains("Property: replicaware.routing.read-consistency").contains("expected any, primary, read-your-writes, or a duration")
+                            .contains("Property: replicaware.routing.read-your-writes").contains("expected instance, session or off")
                             .contains("Property: replicaware.health.failures-before-down")
                             .contains("Property: replicaware.failover.admin-username")
                             .doesNotContain("s3cret-pw");

@@ -38,6 +38,11 @@ public class AccountService {
     }
 
     @Transactional(readOnly = true)
+    public Served<Boolean> exists(long id) {
+        return new Served<>(accounts.existsById(id), serverPort.current());
+    }
+
+    @Transactional(readOnly = true)
     public int readPort() {
         return serverPort.current();
     }

@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The PetClinic-shaped application on a PostgreSQL primary with two streaming replicas, one delayed. SELECTs are
  * counted per server as scans of the application's tables ({@code pg_stat_user_tables}, which a standby keeps for
  * the queries it runs); the tables have no foreign keys, so the primary's counts are not inflated by the key checks
- * of inserts.
+ * of inserts. Read-your-writes' own queries (the commit position on the primary, the replay position polled on a
+ * replica) read no table, so these counts hold the application's SELECTs only.
  */
 @DirtiesContext // its monitor would otherwise go on probing the stopped cluster for the rest of the run
 @SpringBootTest(classes = PetClinicApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)

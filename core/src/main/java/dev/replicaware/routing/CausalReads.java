@@ -1,0 +1,286 @@
+package dev.replicaware.routing;
+
+import dev.replicaware.ConsistencyToken;
+import dev.replicaware.ReadConsistency;
+import dev.replicaware.config.RoutingConfig;
+import dev.replicaware.config.RoutingConfig.ReadYourWrites;
+import dev.replicaware.dialect.Dialect;
+import dev.replicaware.topology.Node;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-your-writes: which commit a read must see, and which replica can serve it.
+ *
+ * <p>After a write transaction commits, the logical connection asks the primary for the commit position (one small
+ * query on the same physical connection; {@link Dialect#commitPosition}). The position is the connection's, and with
+ * {@link ReadYourWrites#INSTANCE} also this DataSource's, kept as the latest one it acknowledged.
+ *
+ * <p>A read that must see a position goes to a replica the load-balancing strategy chooses among those not seen
+ * further behind than the wait may last: with no round trip when the monitor's samples (or an earlier wait) show it
+ * at or past the position, else after the server's own wait for it, up to {@code routing.readYourWritesTimeout}, once
+ * per read; when no replica gets there, to the primary. It is never served stale.
+ *
+ * <p>One per DataSource, shared by the routers a reload replaces. Thread-safe; the read path takes no lock.
+ */
+public final class CausalReads {
+    private static final Logger LOG = LoggerFactory.getLogger(CausalReads.class);
+
+    /** A commit whose position could not be read: reads that must see it go to the primary. */
+    static final ConsistencyToken UNKNOWN = ConsistencyToken.of(Long.MAX_VALUE, "");
+
+    private final String cluster;
+    private final Function<String, Dialect> dialects;
+    private volatile ReadYourWrites scope;
+    private volatile Duration timeout;
+    private final AtomicReference<ConsistencyToken> instance = new AtomicReference<>();
+    private volatile Node instanceNode; // the primary where the instance's latest commit was made
+    private volatile java.util.function.Consumer<ConsistencyToken> commitListener;
+    private final LongAdder caughtUp = new LongAdder();
+    private final LongAdder waited = new LongAdder();
+    private final LongAdder primary = new LongAdder();
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder waitNanos = new LongAdder();
+    private final LongAdder positionsRead = new LongAdder();
+
+    /** @param dialects the confirmed dialect of a node, by name */
+    public CausalReads(String cluster, RoutingConfig routing, Function<String, Dialect> dialects) {
+        this.cluster = cluster;
+        this.dialects = dialects;
+        reconfigure(routing);
+    }
+
+    /** New settings from a reload; the positions already known stay. */
+    public void reconfigure(RoutingConfig routing) {
+        this.scope = routing.readYourWrites();
+        this.timeout = routing.readYourWritesTimeout();
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------------------
+
+    /** True when commit positions are read (one query per write transaction): unless {@code readYourWrites} is off. */
+    boolean tracksCommits() {
+        return scope != ReadYourWrites.OFF;
+    }
+
+    /**
+     * A write transaction just committed on {@code physical}, a connection to {@code node}: reads its position, makes
+     * it this DataSource's latest when later, and returns it, or {@code previous} when the session committed nothing
+     * the dialect can name. A failure to read gives {@link #UNKNOWN}: reads that must see it go to the primary.
+     */
+    ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
+        Dialect dialect = dialects.apply(node.name());
+        if (!dialect.comparesPositions()) {
+            return previous; // generic mode: no position to read
+        }
+        ConsistencyToken position;
+        try {
+            position = dialect.commitPosition(physical.unwrap(Connection.class));
+            positionsRead.increment();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{} - could not read the commit position on node {}; reads that must see it go to the primary: {}",
+                    cluster, node.name(), e.getMessage());
+            position = UNKNOWN;
+        }
+        if (position == null) {
+            return previous;
+        }
+        instanceNode = node;
+        java.util.function.Consumer<ConsistencyToken> listener = commitListener;
+        if (listener != null && position != UNKNOWN) {
+            try {
+                listener.accept(position);
+            } catch (RuntimeException e) {
+                LOG.warn("{} - the commit listener failed: {}", cluster, e.toString());
+            }
+        }
+        while (true) { // the latest wins; an unknown one replaces anything, and anything known replaces it
+            ConsistencyToken seen = instance.get();
+            boolean later = seen == null || seen == UNKNOWN || position == UNKNOWN || position.position() > seen.position();
+            if (!later || instance.compareAndSet(seen, position)) {
+                return position;
+            }
+        }
+    }
+
+    /**
+     * Hears each commit position read, on the thread that committed, before the commit returns to the application
+     * (the Spring adapter keeps it in the HTTP session). Null for nobody.
+     */
+    public void setCommitListener(java.util.function.Consumer<ConsistencyToken> listener) {
+        this.commitListener = listener;
+    }
+
+    /** The latest commit position this DataSource acknowledged; null before its first. */
+    public ConsistencyToken instancePosition() {
+        ConsistencyToken t = instance.get();
+        return t == UNKNOWN ? null : t;
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------------------
+
+    /**
+     * The position a read of this consistency on this connection must see; null: none. The instance's position counts
+     * only while {@code primary} is the node it was read on: after a failover the new primary's history is the one the
+     * replicas follow, and a position of the old one that never reached it would hold every read back for nothing.
+     */
+    ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit, Node primary) {
+        ConsistencyToken required = null;
+        if (scope == ReadYourWrites.INSTANCE) {
+            required = instance.get();
+            if (required != null && primary != null && primary != instanceNode) {
+                required = null;
+            }
+        }
+        if (consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES) {
+            if (consistency.token() == null && (scope == ReadYourWrites.OFF
+                    || primary != null && !dialects.apply(primary.name()).comparesPositions())) {
+                return UNKNOWN; // nothing tracked (off, or generic mode): only the primary surely has this connection's writes
+            }
+            required = laterOf(laterOf(required, connectionCommit), consistency.token());
+        }
+        return required;
+    }
+
+    private static ConsistencyToken laterOf(ConsistencyToken a, ConsistencyToken b) {
+        if (a == UNKNOWN || b == UNKNOWN) {
+            return UNKNOWN;
+        }
+        return ConsistencyToken.later(a, b);
+    }
+
+    /**
+     * Attaches a replica that has replayed {@code required} and returns true; false when the primary should serve
+     * (none is there, none got there within the timeout, or the position is unknown).
+     */
+    boolean routeToReplica(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
+                           Duration lagBound) throws SQLException {
+        int count = replicas.size();
+        if (required == UNKNOWN || count == 0) {
+            primary.increment();
+            return false;
+        }
+        boolean comparable = dialects.apply(replicas.get(0).name()).comparesExactly(required);
+        double waitSeconds = timeout.toNanos() / 1e9;
+        long excluded = 0;
+        long caughtUpSet = 0;
+        for (int i = 0; i < count; i++) {
+            Node replica = replicas.get(i);
+            if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()) {
+                excluded |= 1L << i;
+            } else if (comparable && replica.knownReadPosition() >= required.position()) {
+                caughtUpSet |= 1L << i;
+            } else if (replica.status().lagSeconds() > waitSeconds) {
+                excluded |= 1L << i; // seconds behind: waiting on it would only use up the wait
+            }
+        }
+        // The strategy chooses, as for any read; knowing a replica is there only saves the wait. Preferring the
+        // replicas known to be there would send every read to the one waited on last until the monitor's next probe.
+        boolean waitedOnce = false;
+        int index;
+        while ((index = router.selector().select(replicas, excluded)) >= 0) {
+            excluded |= 1L << index;
+            Node replica = replicas.get(index);
+            if ((caughtUpSet & (1L << index)) != 0) {
+                if (router.attachReplica(connection, replica) == null) {
+                    replica.countRead();
+                    caughtUp.increment();
+                    return true;
+                }
+            } else if (!waitedOnce) { // one wait per read at most: the read's latency is bounded by one timeout
+                waitedOnce = true;
+                if (awaitOn(router, connection, replica, required)) {
+                    return true;
+                }
+            }
+        }
+        primary.increment();
+        return false;
+    }
+
+    /** Waits on {@code replica} for {@code required}, up to the timeout; true when it got there and serves. */
+    private boolean awaitOn(Router router, LogicalConnection connection, Node replica, ConsistencyToken required)
+            throws SQLException {
+        Connection physical;
+        try {
+            physical = replica.pool().getConnection();
+        } catch (SQLException e) {
+            replica.markFailed(System.nanoTime(), router.backoffNanos());
+            return false;
+        }
+        long start = System.nanoTime();
+        boolean reached = false;
+        try {
+            reached = dialects.apply(replica.name()).awaitPosition(physical.unwrap(Connection.class), required, timeout);
+        } catch (SQLException e) {
+            LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, e.getMessage());
+            if (LogicalConnection.isConnectionError(e)) {
+                replica.markFailed(System.nanoTime(), router.backoffNanos());
+            }
+        } finally {
+            waits.increment();
+            waitNanos.add(System.nanoTime() - start);
+        }
+        if (!reached) {
+            physical.close();
+            return false;
+        }
+        replica.confirmReadPosition(required.position());
+        try {
+            connection.attach(replica, physical);
+        } catch (SQLException e) {
+            if (!LogicalConnection.isConnectionError(e)) {
+                throw e;
+            }
+            return false;
+        }
+        replica.countRead();
+        waited.increment();
+        return true;
+    }
+
+    // ---- figures ---------------------------------------------------------------------------------------------
+
+    /** Reads that had to see a commit and found a replica the monitor already knew to be there. */
+    public long caughtUpReads() {
+        return caughtUp.sum();
+    }
+
+    /** Reads that had to see a commit and were served by a replica after waiting for it to get there. */
+    public long waitedReads() {
+        return waited.sum();
+    }
+
+    /** Reads that had to see a commit and went to the primary: no replica got there in time, or the position was unknown. */
+    public long primaryReads() {
+        return primary.sum();
+    }
+
+    /** Waits on replicas so far, whether they got there or not. */
+    public long waits() {
+        return waits.sum();
+    }
+
+    /** Time spent waiting on replicas, in nanoseconds. */
+    public long waitNanos() {
+        return waitNanos.sum();
+    }
+
+    /** Commit positions read from the primary: the extra round trips of read-your-writes. */
+    public long positionsRead() {
+        return positionsRead.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "CausalReads[" + cluster + ", " + scope.configName() + ", timeout " + timeout + "]";
+    }
+}
