@@ -6,6 +6,7 @@ import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.config.RoutingConfig;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.testkit.ClusterNode;
 import java.sql.Connection;
@@ -410,13 +411,26 @@ final class EndToEnd {
 
     /** A Replicaware contender on every node of {@code c}: pools as every contender's, default settings but {@code consistency}. */
     static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency, String description) {
+        return replicaware(c, net, name, consistency, RoutingConfig.ReadYourWrites.INSTANCE, description);
+    }
+
+    /** With read-your-writes {@code off}: beside the default contender, what read-your-writes costs end to end. */
+    static Entry replicawareWithoutReadYourWrites(ReplicatedCluster c, Network net) {
+        return replicaware(c, net, "replicaware-ryw-off", ReadConsistency.ANY, RoutingConfig.ReadYourWrites.OFF,
+                "ReplicaAwareDataSource as 'replicaware' with routing.readYourWrites: off (no position read after writes, "
+                        + "reads wait for no commit): the difference is the cost of read-your-writes");
+    }
+
+    private static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency,
+                                     RoutingConfig.ReadYourWrites readYourWrites, String description) {
         return new Entry(name, description, () -> {
             ClusterNode primary = c.primary();
             ClusterConfig.Builder b = ClusterConfig.builder("e2e")
                     .primary(NodeConfig.of(primary.name(), net.url(primary)))
                     .username(c.app().username()).password(c.app().password())
                     .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
-                    .readConsistency(consistency);
+                    .readConsistency(consistency)
+                    .readYourWrites(readYourWrites);
             c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), net.url(r))));
             ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
             return Contender.single(ds, ds);

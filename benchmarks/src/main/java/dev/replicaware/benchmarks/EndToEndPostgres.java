@@ -107,6 +107,7 @@ public final class EndToEndPostgres {
                         + "difference is the layer alone"),
                 EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
+                EndToEnd.replicawareWithoutReadYourWrites(c, net),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
                         + "reads targetServerType=preferSecondary&loadBalanceHosts=true (all three hosts); the application picks the pool",
                         () -> {
