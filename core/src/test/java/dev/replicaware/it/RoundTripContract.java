@@ -8,6 +8,7 @@ import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.HealthConfig;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.config.RoutingConfig;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.testkit.TcpProxy;
@@ -66,23 +67,22 @@ abstract class RoundTripContract {
         }
     }
 
+    /**
+     * The layer itself adds nothing: with read-your-writes off, Replicaware sends what a plain pool on the serving node
+     * sends. With the default ({@code instance}) a write transaction costs exactly one round trip more, the commit
+     * position read after it, and a read none more (the replica is idle and caught up, so the monitor knows it has
+     * replayed every commit: no wait).
+     */
     @Test
     void springTransactionsCostNoMoreRoundTripsThanAPlainPoolOnTheServingNode() throws Exception {
         ClusterNode primary = cluster.primary();
         ClusterNode replica = cluster.replicas().get(0);
-        ClusterConfig.Builder b = ClusterConfig.builder("round-trips")
-                .primary(NodeConfig.of(primary.name(), proxied(primary)))
-                .replica(NodeConfig.of(replica.name(), proxied(replica)))
-                .username(cluster.app().username()).password(cluster.app().password())
-                .pool(Map.of("maximumPoolSize", "2", "minimumIdle", "1"))
-                // probes go through the same proxies: one an hour keeps them out of the counts
-                .health(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(5), 3, 1));
-        try (ReplicaAwareDataSource replicaware = new ReplicaAwareDataSource(b.build());
+        try (ReplicaAwareDataSource layerOnly = replicaware(RoutingConfig.ReadYourWrites.OFF);
              HikariDataSource plainReplica = plainPool(replica);
              HikariDataSource plainPrimary = plainPool(primary)) {
-            long replicawareRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(replicaware)));
+            long replicawareRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(layerOnly)));
             long plainRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(plainReplica)));
-            long replicawareWrite = fewestRoundTrips(() -> springWrite(replicaware));
+            long replicawareWrite = fewestRoundTrips(() -> springWrite(layerOnly));
             long plainWrite = fewestRoundTrips(() -> springWrite(plainPrimary));
 
             assertThat(plainRead).as("round trips of %d read-only transactions through a plain pool", PER_BATCH).isPositive();
@@ -90,7 +90,30 @@ abstract class RoundTripContract {
                     + "a plain pool on the replica", PER_BATCH, plainRead).isLessThanOrEqualTo(plainRead);
             assertThat(replicawareWrite).as("round trips of %d write transactions through Replicaware, against %d through "
                     + "a plain pool on the primary", PER_BATCH, plainWrite).isLessThanOrEqualTo(plainWrite);
+
+            try (ReplicaAwareDataSource byDefault = replicaware(RoutingConfig.ReadYourWrites.INSTANCE)) {
+                long causalWrite = fewestRoundTrips(() -> springWrite(byDefault));
+                long causalRead = fewestRoundTrips(() -> assertServedBy(replica, springReadOnly(byDefault)));
+                assertThat(causalWrite).as("round trips of %d write transactions with read-your-writes, against %d without",
+                        PER_BATCH, replicawareWrite).isEqualTo(replicawareWrite + PER_BATCH);
+                assertThat(causalRead).as("round trips of %d read-only transactions with read-your-writes, against %d without",
+                        PER_BATCH, replicawareRead).isLessThanOrEqualTo(replicawareRead);
+            }
         }
+    }
+
+    private ReplicaAwareDataSource replicaware(RoutingConfig.ReadYourWrites readYourWrites) {
+        ClusterNode primary = cluster.primary();
+        ClusterNode replica = cluster.replicas().get(0);
+        return new ReplicaAwareDataSource(ClusterConfig.builder("round-trips")
+                .primary(NodeConfig.of(primary.name(), proxied(primary)))
+                .replica(NodeConfig.of(replica.name(), proxied(replica)))
+                .username(cluster.app().username()).password(cluster.app().password())
+                .pool(Map.of("maximumPoolSize", "2", "minimumIdle", "1"))
+                .readYourWrites(readYourWrites)
+                // probes go through the same proxies: one an hour keeps them out of the counts
+                .health(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(5), 3, 1))
+                .build());
     }
 
     private String proxied(ClusterNode n) {
