@@ -688,25 +688,16 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     // ---------------------------------------------------------------------------------------------------------------
 
     private String replicationHost(String node) {
-        NodeConfig n = nodeConfigs.get(node);
-        return n.replicationHost() != null ? n.replicationHost() : JdbcUrls.host(n.url());
+        return JdbcUrls.replicationHost(nodeConfigs.get(node));
     }
 
     private int replicationPort(String node, Dialect dialect) {
-        NodeConfig n = nodeConfigs.get(node);
-        if (n.replicationPort() > 0) {
-            return n.replicationPort();
-        }
-        int port = JdbcUrls.port(n.url());
-        return port > 0 ? port : dialect.defaultPort();
+        return JdbcUrls.replicationPort(nodeConfigs.get(node), dialect);
     }
 
     /** A message with the admin password masked. */
     private String describe(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String secret = config.adminPassword();
-        m = secret == null || secret.isEmpty() ? m : m.replace(secret, dev.replicaware.config.Secrets.MASK);
-        return dev.replicaware.config.Secrets.maskUrl(m);
+        return JdbcUrls.describe(e, config.adminPassword());
     }
 
     private void submit(Runnable r) {

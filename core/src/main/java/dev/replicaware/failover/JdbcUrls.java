@@ -4,6 +4,27 @@ package dev.replicaware.failover;
 final class JdbcUrls {
     private JdbcUrls() {}
 
+    /** Where other servers reach {@code node} for replication: its {@code replicationHost}, else its URL's host. */
+    static String replicationHost(dev.replicaware.config.NodeConfig node) {
+        return node.replicationHost() != null ? node.replicationHost() : host(node.url());
+    }
+
+    /** Its {@code replicationPort}, else its URL's port, else the database's default port. */
+    static int replicationPort(dev.replicaware.config.NodeConfig node, dev.replicaware.dialect.Dialect dialect) {
+        if (node.replicationPort() > 0) {
+            return node.replicationPort();
+        }
+        int port = port(node.url());
+        return port > 0 ? port : dialect.defaultPort();
+    }
+
+    /** The message of a failure on an admin session, with the admin password and any URL secret masked. */
+    static String describe(Throwable e, String adminPassword) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        m = adminPassword == null || adminPassword.isEmpty() ? m : m.replace(adminPassword, dev.replicaware.config.Secrets.MASK);
+        return dev.replicaware.config.Secrets.maskUrl(m);
+    }
+
     static String host(String url) {
         String authority = authority(url);
         if (authority.startsWith("[")) {

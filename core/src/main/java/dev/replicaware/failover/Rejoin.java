@@ -3,7 +3,6 @@ package dev.replicaware.failover;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.NodeConfig;
-import dev.replicaware.config.Secrets;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Role;
 import dev.replicaware.topology.NodeState;
@@ -345,23 +344,15 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     }
 
     private String replicationHost(String node) {
-        NodeConfig n = nodes.get(node);
-        return n.replicationHost() != null ? n.replicationHost() : JdbcUrls.host(n.url());
+        return JdbcUrls.replicationHost(nodes.get(node));
     }
 
     private int replicationPort(String node, Dialect dialect) {
-        NodeConfig n = nodes.get(node);
-        if (n.replicationPort() > 0) {
-            return n.replicationPort();
-        }
-        int port = JdbcUrls.port(n.url());
-        return port > 0 ? port : dialect.defaultPort();
+        return JdbcUrls.replicationPort(nodes.get(node), dialect);
     }
 
     private String describe(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String pw = config.adminPassword();
-        return Secrets.maskUrl(pw == null || pw.isEmpty() ? m : m.replace(pw, "****"));
+        return JdbcUrls.describe(e, config.adminPassword());
     }
 
     @Override
