@@ -289,6 +289,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
                     throw e;
                 }
                 onError(n, e);
+            } catch (RuntimeException e) {
+                // HikariCP fails this way (a NullPointerException resetting the connection's state) when the node's
+                // pool was closed under a connection in use: Node.cutOff after another primary took over. The
+                // connection went with its pool and the caller's work is done; failing close() would say otherwise.
             }
         }
     }

@@ -67,6 +67,22 @@ class LogicalConnectionTest {
         }
     }
 
+    /** Found by the fault run: HikariCP threw a NullPointerException from close() after the commit had succeeded. */
+    @Test
+    void closingAfterThePrimarysPoolWasCutOffUnderTheConnectionDoesNotFailTheCommittedWork() throws SQLException {
+        cluster = StubCluster.start(1);
+        Node primary = cluster.dataSource.routingTopology().node("primary").orElseThrow();
+        Connection c = cluster.dataSource.getConnection();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE); // state the pool resets on return
+        assertThat(servedBy(c)).isEqualTo(cluster.primary.name());
+        c.commit();
+        primary.cutOff(); // another node took over as primary while this connection was in use
+        c.close();
+        assertThat(c.isClosed()).isTrue();
+        assertThat(activeConnections()).isZero();
+    }
+
     @Test
     void writesRunOnThePrimaryAndReadOnlyOnAReplica() throws SQLException {
         cluster = StubCluster.start(1);
