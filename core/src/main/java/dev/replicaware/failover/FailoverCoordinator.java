@@ -14,8 +14,6 @@ import dev.replicaware.topology.TopologyEvent;
 import dev.replicaware.topology.TopologyListener;
 import dev.replicaware.topology.TopologyMonitor;
 import java.sql.Connection;
-import java.sql.Driver;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -589,30 +586,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     }
 
     private Connection openAdmin(String name) throws SQLException {
-        String url = nodeConfigs.get(name).url();
-        Dialect dialect = monitor.dialect(name);
-        Properties p = new Properties();
-        p.putAll(dialect.timeoutProperties(ADMIN_STATEMENT_TIMEOUT));
-        Map<String, String> connect = dialect.timeoutProperties(probeTimeout);
-        for (String key : List.of("connectTimeout", "loginTimeout")) {
-            if (connect.containsKey(key)) {
-                p.setProperty(key, connect.get(key));
-            }
-        }
-        p.putAll(dialect.probeConnectionProperties());
-        if (config.adminUsername() != null) {
-            p.setProperty("user", config.adminUsername());
-        }
-        if (config.adminPassword() != null) {
-            p.setProperty("password", config.adminPassword());
-        }
-        Driver driver = DriverManager.getDriver(url);
-        Connection c = driver.connect(url, p);
-        if (c == null) {
-            throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");
-        }
-        c.setAutoCommit(true);
-        return c;
+        return AdminSessions.open(name, nodeConfigs.get(name).url(), monitor.dialect(name), config, ADMIN_STATEMENT_TIMEOUT,
+                probeTimeout);
     }
 
     /** The admin sessions of one failover or switchover, in configured order; closing them releases the locks. */

@@ -11,8 +11,6 @@ import dev.replicaware.topology.TopologyEvent;
 import dev.replicaware.topology.TopologyListener;
 import dev.replicaware.topology.TopologyMonitor;
 import java.sql.Connection;
-import java.sql.Driver;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -323,24 +320,8 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     }
 
     private Connection openAdmin(String name) throws SQLException {
-        String url = nodes.get(name).url();
-        Dialect dialect = monitor.dialect(name);
-        Properties p = new Properties();
-        p.putAll(dialect.timeoutProperties(Duration.ofSeconds(10)));
-        p.putAll(dialect.probeConnectionProperties());
-        if (config.adminUsername() != null) {
-            p.setProperty("user", config.adminUsername());
-        }
-        if (config.adminPassword() != null) {
-            p.setProperty("password", config.adminPassword());
-        }
-        Driver driver = DriverManager.getDriver(url);
-        Connection c = driver.connect(url, p);
-        if (c == null) {
-            throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");
-        }
-        c.setAutoCommit(true);
-        return c;
+        return AdminSessions.open(name, nodes.get(name).url(), monitor.dialect(name), config, Duration.ofSeconds(10),
+                Duration.ofSeconds(10));
     }
 
     private String replicationHost(String node) {

@@ -1,0 +1,50 @@
+package dev.replicaware.failover;
+
+import dev.replicaware.config.FailoverConfig;
+import dev.replicaware.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Opens a session as the admin user (the failover credentials, never the application's) on a node, outside every
+ * pool: failover, switchover and rejoin act through these.
+ */
+final class AdminSessions {
+    private AdminSessions() {}
+
+    /**
+     * @param statementTimeout how long one admin statement (a promotion, a wait for replay) may take
+     * @param connectTimeout   how long connecting may take: a lost node must not hold the sequence longer than a probe
+     */
+    static Connection open(String name, String url, Dialect dialect, FailoverConfig config, Duration statementTimeout,
+                           Duration connectTimeout) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(dialect.timeoutProperties(statementTimeout));
+        Map<String, String> connect = dialect.timeoutProperties(connectTimeout);
+        for (String key : List.of("connectTimeout", "loginTimeout")) {
+            if (connect.containsKey(key)) {
+                p.setProperty(key, connect.get(key));
+            }
+        }
+        p.putAll(dialect.probeConnectionProperties());
+        if (config.adminUsername() != null) {
+            p.setProperty("user", config.adminUsername());
+        }
+        if (config.adminPassword() != null) {
+            p.setProperty("password", config.adminPassword());
+        }
+        Driver driver = DriverManager.getDriver(url);
+        Connection c = driver.connect(url, p);
+        if (c == null) {
+            throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");
+        }
+        c.setAutoCommit(true);
+        return c;
+    }
+}
