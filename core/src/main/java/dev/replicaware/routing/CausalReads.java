@@ -87,7 +87,7 @@ public final class CausalReads {
             positionsRead.increment();
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{} - could not read the commit position on node {}; reads that must see it go to the primary: {}",
-                    cluster, node.name(), e.getMessage());
+                    cluster, node.name(), dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
             position = UNKNOWN;
         }
         if (position == null) {
@@ -221,7 +221,7 @@ public final class CausalReads {
         try {
             reached = dialects.apply(replica.name()).awaitPosition(physical.unwrap(Connection.class), required, timeout);
         } catch (SQLException e) {
-            LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, e.getMessage());
+            LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
             if (LogicalConnection.isConnectionError(e)) {
                 replica.markFailed(System.nanoTime(), router.backoffNanos());
             }

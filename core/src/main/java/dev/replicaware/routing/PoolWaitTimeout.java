@@ -23,7 +23,7 @@ final class PoolWaitTimeout {
                 .append(" (waited ").append(waitedNanos / 1_000_000).append(" ms); pool ").append(poolState(node));
         Throwable cause = last.getCause();
         if (cause != null && cause.getMessage() != null) {
-            m.append("; last connection failure: ").append(cause.getMessage());
+            m.append("; last connection failure: ").append(dev.replicaware.config.Secrets.maskUrl(cause.getMessage()));
         }
         return new SQLTransientConnectionException(m.toString(), last.getSQLState(), last);
     }
