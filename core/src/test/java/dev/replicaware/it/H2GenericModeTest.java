@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 import static dev.replicaware.it.SqliteGenericModeTest.awaitState;
+import static dev.replicaware.it.MarkerRows.marker;
+import static dev.replicaware.it.MarkerRows.readOnlyMarker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -99,25 +101,6 @@ class H2GenericModeTest {
             awaitState(ds, "replica", NodeState.DOWN);
             assertThat(readOnlyMarker(ds)).isEqualTo("primary");
             assertThat(readOnlyMarker(ds)).isEqualTo("primary");
-        }
-    }
-
-    private static String readOnlyMarker(ReplicaAwareDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(true);
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                String name = marker(s);
-                c.commit();
-                return name;
-            }
-        }
-    }
-
-    private static String marker(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT name FROM marker")) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
         }
     }
 

@@ -19,6 +19,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import static dev.replicaware.it.MarkerRows.marker;
+import static dev.replicaware.it.MarkerRows.readOnlyMarker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -182,25 +184,6 @@ class SqliteGenericModeTest {
             }
             awaitState(ds, "copy", NodeState.UP);
             assertThat(readOnlyMarker(ds)).isEqualTo("replica");
-        }
-    }
-
-    private static String readOnlyMarker(ReplicaAwareDataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(true);
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                String name = marker(s);
-                c.commit();
-                return name;
-            }
-        }
-    }
-
-    private static String marker(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT name FROM marker")) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
         }
     }
 
