@@ -83,6 +83,19 @@ public abstract class Dialect {
         return null;
     }
 
+    /** True where {@link #commitWithPosition} reads the commit position in the {@code COMMIT}'s own round trip. */
+    public boolean readsPositionWithCommit() {
+        return false;
+    }
+
+    /**
+     * Commits the transaction open on {@code connection} (a pooled connection to the primary) and answers the position
+     * {@link #commitPosition} would answer after it, both in one round trip. A failure is the commit's.
+     */
+    public dev.replicaware.ConsistencyToken commitWithPosition(Connection connection) throws SQLException {
+        throw unsupported("read the commit position with the commit");
+    }
+
     /**
      * Waits on {@code connection} (the driver's connection to a replica, between transactions) until the replica has
      * replayed {@code position}, at most {@code timeout}, with the server's own wait where it has one; true when it has.

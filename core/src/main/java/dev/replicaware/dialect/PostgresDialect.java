@@ -26,6 +26,7 @@ public final class PostgresDialect extends Dialect {
             SELECT p::text, (p - '0/0')::bigint
               FROM (SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_wal_insert_lsn()
                                 ELSE pg_current_wal_flush_lsn() END AS p) c""";
+    private static final String COMMIT_WITH_POSITION = "COMMIT;" + COMMIT_POSITION;
 
     private PostgresDialect() {}
 
@@ -75,6 +76,30 @@ public final class PostgresDialect extends Dialect {
                 return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
             }
         });
+    }
+
+    @Override
+    public boolean readsPositionWithCommit() {
+        return true;
+    }
+
+    /**
+     * {@code COMMIT} and the position query as one statement string: pgjdbc sends both before it reads an answer, and
+     * after the {@code COMMIT} the query runs in the implicit transaction of the same round trip, which opens nothing
+     * that outlives it. Should the {@code COMMIT} fail, the query does not run and its error is the commit's.
+     */
+    @Override
+    public dev.replicaware.ConsistencyToken commitWithPosition(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(COMMIT_WITH_POSITION);
+            if (!s.getMoreResults()) {
+                throw new SQLException("PostgreSQL answered no commit position after COMMIT", "XX000");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
+            }
+        }
     }
 
     /**

@@ -139,7 +139,7 @@ public final class ReplicawareMetrics implements MeterBinder {
                 .description("Waits on a replica for it to replay a commit a read must see, whether it got there or not")
                 .tags(tags).register(registry);
         FunctionCounter.builder("replicaware.causal.positions", causal, CausalReads::positionsRead)
-                .description("Commit positions read from the primary after write transactions: read-your-writes' extra round trips")
+                .description("Commit positions read from the primary for read-your-writes: with the COMMIT on PostgreSQL, one round trip more each elsewhere")
                 .tags(tags).register(registry);
     }
 

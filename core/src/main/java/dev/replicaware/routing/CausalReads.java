@@ -66,7 +66,10 @@ public final class CausalReads {
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
-    /** True when commit positions are read (one query per write transaction): unless {@code readYourWrites} is off. */
+    /**
+     * True when commit positions are read (with the {@code COMMIT} on PostgreSQL, one query after it elsewhere):
+     * unless {@code readYourWrites} is off.
+     */
     boolean tracksCommits() {
         return scope != ReadYourWrites.OFF;
     }
@@ -90,6 +93,28 @@ public final class CausalReads {
                     cluster, node.name(), dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
             position = UNKNOWN;
         }
+        return record(node, position, previous);
+    }
+
+    /**
+     * Commits the write transaction open on {@code physical}, a pooled connection to the primary {@code node}, and
+     * records its position as {@link #committed} does; where the dialect can, the position comes back with the
+     * {@code COMMIT}, in its round trip, so that read-your-writes costs a write nothing more. A failure is the commit's.
+     */
+    ConsistencyToken commit(Node node, Connection physical, ConsistencyToken previous) throws SQLException {
+        Dialect dialect = dialects.apply(node.name());
+        if (!dialect.readsPositionWithCommit()) {
+            physical.commit();
+            return committed(node, physical, previous);
+        }
+        ConsistencyToken position = dialect.commitWithPosition(physical);
+        physical.commit(); // the pool's bookkeeping: the driver sends nothing, its transaction being over
+        positionsRead.increment();
+        return record(node, position, previous);
+    }
+
+    /** Makes {@code position} this DataSource's latest when later; answers it, or {@code previous} when null. */
+    private ConsistencyToken record(Node node, ConsistencyToken position, ConsistencyToken previous) {
         if (position == null) {
             return previous;
         }
@@ -274,7 +299,10 @@ public final class CausalReads {
         return waitNanos.sum();
     }
 
-    /** Commit positions read from the primary: the extra round trips of read-your-writes. */
+    /**
+     * Commit positions read from the primary: on PostgreSQL in the {@code COMMIT}'s round trip, elsewhere one round trip
+     * each, the extra ones of read-your-writes.
+     */
     public long positionsRead() {
         return positionsRead.sum();
     }

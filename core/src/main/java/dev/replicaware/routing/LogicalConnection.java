@@ -313,10 +313,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
      */
     private void recordCommit(Node n, Connection c) {
         autoCommitWritePending = false;
-        CausalReads causal = router.causalReads();
-        if (causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits()) {
+        CausalReads causal = recordingCommitsOf(n);
+        if (causal != null) {
             lastCommit = causal.committed(n, c, lastCommit);
         }
+    }
+
+    /** Read-your-writes where it records the commits made on {@code n}: on the primary, unless it is off; else null. */
+    private CausalReads recordingCommitsOf(Node n) {
+        CausalReads causal = router.causalReads();
+        return causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits() ? causal : null;
     }
 
     /** Where this connection's last write committed, for the router; null before one. */
@@ -693,10 +699,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         boolean wrote = transactionActive && !readOnly;
+        CausalReads causal = wrote ? recordingCommitsOf(node) : null;
         try {
-            physical.commit();
+            if (causal == null) {
+                physical.commit();
+            } else {
+                lastCommit = causal.commit(node, physical, lastCommit); // the position, with the commit where it can
+            }
             if (wrote) {
-                recordCommit(node, physical);
+                autoCommitWritePending = false;
             }
         } catch (SQLException e) {
             SQLException failure = onError(e);

@@ -13,4 +13,10 @@ class MariaDbRoundTripTest extends RoundTripContract {
     String whichNodeSql() {
         return "SELECT @@port";
     }
+
+    /** The position (@@last_gtid) is read after the commit. */
+    @Override
+    int readYourWritesRoundTripsPerWrite() {
+        return 1;
+    }
 }

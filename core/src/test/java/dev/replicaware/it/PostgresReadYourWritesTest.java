@@ -1,11 +1,18 @@
 package dev.replicaware.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.config.RoutingConfig.ReadYourWrites;
 import dev.replicaware.testkit.PostgresCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class PostgresReadYourWritesTest extends ReadYourWritesContract {
     @Override
@@ -26,6 +33,48 @@ class PostgresReadYourWritesTest extends ReadYourWritesContract {
                      + cluster.primary().jdbcUrl().replaceAll(".*/([^/?]+).*", "$1") + "'")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * With read-your-writes the position is read in the COMMIT's own round trip ({@code COMMIT; SELECT ...} as one
+     * string): a commit the server refuses (a deferred unique constraint, checked at COMMIT) must still fail as
+     * {@code commit()} does, with the server's error, leave nothing behind, record no position, and leave the pooled
+     * connection (a pool of one) fit for the next transaction.
+     */
+    @Test
+    void aCommitTheServerRefusesFailsWithItsErrorLeavesNothingAndTheConnectionServesTheNextTransaction() throws SQLException {
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ryw_deferred (id INT, CONSTRAINT ryw_deferred_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)");
+        }
+        try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> b.readYourWrites(ReadYourWrites.INSTANCE)
+                .pool(Map.of("maximumPoolSize", "1", "minimumIdle", "1")))) {
+            long positionsBefore = ds.causalReads().positionsRead();
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO ryw_deferred VALUES (1), (1)"); // accepted until COMMIT checks it
+                }
+                SQLException refused = catchThrowableOfType(SQLException.class, c::commit);
+                assertThat((Throwable) refused).as("the COMMIT of a duplicate under a deferred unique constraint").isNotNull();
+                assertThat(refused.getSQLState()).isEqualTo("23505");
+                c.setAutoCommit(true);
+            }
+            assertThat(ds.causalReads().positionsRead()).as("positions recorded for a refused commit").isEqualTo(positionsBefore);
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO ryw_deferred VALUES (2)");
+                }
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            assertThat(ds.causalReads().positionsRead()).isEqualTo(positionsBefore + 1);
+        }
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(id::text, ',' ORDER BY id) FROM ryw_deferred")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("rows on the primary").isEqualTo("2");
         }
     }
 }

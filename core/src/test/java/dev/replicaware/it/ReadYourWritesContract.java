@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReadYourWritesContract {
     private static final Duration DELAY = Duration.ofSeconds(2);
-    private ReplicatedCluster cluster;
+    ReplicatedCluster cluster;
     private ClusterNode delayed;
     private ClusterNode caughtUp;
     private final AtomicLong ids = new AtomicLong();
