@@ -13,4 +13,9 @@ class MariaDbRoundTripTest extends RoundTripContract {
     String whichNodeSql() {
         return "SELECT @@port";
     }
+
+    @Override
+    java.time.Duration applyDelay() {
+        return java.time.Duration.ofSeconds(1);
+    }
 }

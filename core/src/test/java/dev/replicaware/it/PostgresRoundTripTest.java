@@ -13,4 +13,9 @@ class PostgresRoundTripTest extends RoundTripContract {
     String whichNodeSql() {
         return "SELECT inet_server_port()";
     }
+
+    @Override
+    java.time.Duration applyDelay() {
+        return java.time.Duration.ofMillis(400);
+    }
 }
