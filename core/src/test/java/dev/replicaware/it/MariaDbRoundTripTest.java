@@ -19,4 +19,9 @@ class MariaDbRoundTripTest extends RoundTripContract {
     int readYourWritesRoundTripsPerWrite() {
         return 1;
     }
+
+    @Override
+    java.time.Duration applyDelay() {
+        return java.time.Duration.ofSeconds(1);
+    }
 }

@@ -19,4 +19,9 @@ class PostgresRoundTripTest extends RoundTripContract {
     int readYourWritesRoundTripsPerWrite() {
         return 0;
     }
+
+    @Override
+    java.time.Duration applyDelay() {
+        return java.time.Duration.ofMillis(400);
+    }
 }

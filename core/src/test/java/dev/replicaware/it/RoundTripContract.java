@@ -41,6 +41,7 @@ abstract class RoundTripContract {
 
     private ReplicatedCluster cluster;
     private final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
     /** Starts a cluster of a primary and one replica. */
     abstract ReplicatedCluster startCluster();
@@ -53,6 +54,9 @@ abstract class RoundTripContract {
      * {@code COMMIT} (PostgreSQL), 1 where it is read after it.
      */
     abstract int readYourWritesRoundTripsPerWrite();
+
+    /** An apply delay the engine can set on a replica (MariaDB counts whole seconds), well under 3 s. */
+    abstract Duration applyDelay();
 
     @BeforeAll
     void start() throws SQLException {
@@ -108,7 +112,49 @@ abstract class RoundTripContract {
         }
     }
 
+    /**
+     * A read that must see a commit its replica has not replayed yet waits on the replica (read-your-writes): one
+     * round trip, whether the replica replays at once or only after {@link #applyDelay()}. The wait is the server's
+     * (MariaDB's {@code MASTER_GTID_WAIT}, PostgreSQL's polled on the server), not a client polling across the network.
+     */
+    @Test
+    void aReadThatWaitsForItsReplicaCostsOneRoundTripHoweverLongItWaits() throws Exception {
+        ClusterNode replica = cluster.replicas().get(0);
+        TcpProxy replicaProxy = proxies.get(replica.name());
+        try (ReplicaAwareDataSource ds = replicaware(RoutingConfig.ReadYourWrites.INSTANCE, Duration.ofSeconds(5))) {
+            long atOnce = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) { // the fewest: a pool's validation of an idle connection only ever adds
+                springWrite(ds);
+                long before = replicaProxy.roundTrips();
+                assertServedBy(replica, springReadOnly(ds));
+                atOnce = Math.min(atOnce, replicaProxy.roundTrips() - before);
+            }
+            cluster.applyDelay(replica, applyDelay());
+            try {
+                long delayed = Long.MAX_VALUE;
+                for (int i = 0; i < 3; i++) {
+                    springWrite(ds);
+                    long before = replicaProxy.roundTrips();
+                    long began = System.nanoTime();
+                    assertServedBy(replica, springReadOnly(ds));
+                    long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+                    assertThat(waitedMillis).as("the read waited for the delayed replica (ms)")
+                            .isGreaterThanOrEqualTo(applyDelay().toMillis() / 2);
+                    delayed = Math.min(delayed, replicaProxy.roundTrips() - before);
+                }
+                assertThat(delayed).as("round trips to the replica of a read that waited %s for it, against %d of one "
+                        + "whose replica had replayed at once", applyDelay(), atOnce).isEqualTo(atOnce);
+            } finally {
+                cluster.applyDelay(replica, Duration.ZERO);
+            }
+        }
+    }
+
     private ReplicaAwareDataSource replicaware(RoutingConfig.ReadYourWrites readYourWrites) {
+        return replicaware(readYourWrites, RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT);
+    }
+
+    private ReplicaAwareDataSource replicaware(RoutingConfig.ReadYourWrites readYourWrites, Duration readYourWritesTimeout) {
         ClusterNode primary = cluster.primary();
         ClusterNode replica = cluster.replicas().get(0);
         return new ReplicaAwareDataSource(ClusterConfig.builder("round-trips")
@@ -117,6 +163,7 @@ abstract class RoundTripContract {
                 .username(cluster.app().username()).password(cluster.app().password())
                 .pool(Map.of("maximumPoolSize", "2", "minimumIdle", "1"))
                 .readYourWrites(readYourWrites)
+                .readYourWritesTimeout(readYourWritesTimeout)
                 // probes go through the same proxies: one an hour keeps them out of the counts
                 .health(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(5), 3, 1))
                 .build());
@@ -184,7 +231,7 @@ abstract class RoundTripContract {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE round_trips SET note = ? WHERE id = 1")) {
-                ps.setString(1, "w");
+                ps.setString(1, "w" + writes.incrementAndGet()); // a change each time: MariaDB logs no transaction that changed nothing
                 ps.executeUpdate();
             }
             c.commit();
