@@ -421,8 +421,24 @@ final class EndToEnd {
                         + "reads wait for no commit): the difference is the cost of read-your-writes");
     }
 
+    /**
+     * As {@code replicaware-ryw-off}, with {@code routing.loadBalance: thread-affinity}: each worker keeps to one
+     * replica, as the peers' pools pinned per physical connection do, where round robin alternates every worker.
+     */
+    static Entry replicawareThreadAffinity(ReplicatedCluster c, Network net) {
+        return replicaware(c, net, "replicaware-ryw-off-affinity", ReadConsistency.ANY, RoutingConfig.ReadYourWrites.OFF,
+                RoutingConfig.Strategy.THREAD_AFFINITY, "ReplicaAwareDataSource as 'replicaware-ryw-off' with routing.loadBalance: "
+                        + "thread-affinity (each worker thread keeps to one replica instead of alternating)");
+    }
+
     private static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency,
                                      RoutingConfig.ReadYourWrites readYourWrites, String description) {
+        return replicaware(c, net, name, consistency, readYourWrites, RoutingConfig.Strategy.ROUND_ROBIN, description);
+    }
+
+    private static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency,
+                                     RoutingConfig.ReadYourWrites readYourWrites, RoutingConfig.Strategy strategy,
+                                     String description) {
         return new Entry(name, description, () -> {
             ClusterNode primary = c.primary();
             ClusterConfig.Builder b = ClusterConfig.builder("e2e")
@@ -430,7 +446,8 @@ final class EndToEnd {
                     .username(c.app().username()).password(c.app().password())
                     .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
                     .readConsistency(consistency)
-                    .readYourWrites(readYourWrites);
+                    .readYourWrites(readYourWrites)
+                    .strategy(strategy);
             c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), net.url(r))));
             ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
             return Contender.single(ds, ds);

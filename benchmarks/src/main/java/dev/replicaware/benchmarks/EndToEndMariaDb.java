@@ -73,6 +73,7 @@ public final class EndToEndMariaDb {
                 EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 EndToEnd.replicawareWithoutReadYourWrites(c, net),
+                EndToEnd.replicawareThreadAffinity(c, net),
                 new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "
                         + "jdbc:mysql:replication://primary,replica1,replica2/app (default load balancing of the replicas: random)",
                         () -> {

@@ -108,6 +108,7 @@ public final class EndToEndPostgres {
                 EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
                 EndToEnd.replicawareWithoutReadYourWrites(c, net),
+                EndToEnd.replicawareThreadAffinity(c, net),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "
                         + "reads targetServerType=preferSecondary&loadBalanceHosts=true (all three hosts); the application picks the pool",
                         () -> {

@@ -408,7 +408,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
             return this;
         }
 
-        /** The strategy by its configuration name: {@code round-robin}, {@code random}, {@code least-active}, {@code weighted}. */
+        /** The strategy by its configuration name: {@code round-robin}, {@code random}, {@code least-active}, {@code weighted}, {@code lowest-lag}, {@code thread-affinity}. */
         public Builder strategy(String strategy) {
             RoutingConfig.Strategy parsed = RoutingConfig.Strategy.parse(strategy).orElse(null);
             this.strategy = parsed;

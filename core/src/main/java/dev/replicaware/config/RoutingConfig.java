@@ -165,7 +165,12 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         /** Replicas in proportion to their {@link NodeConfig#weight()}. */
         WEIGHTED("weighted"),
         /** The replica the monitor last saw least behind the primary. */
-        LOWEST_LAG("lowest-lag");
+        LOWEST_LAG("lowest-lag"),
+        /**
+         * One replica per application thread (its thread id picks it), the next only while that one cannot serve:
+         * each worker keeps one server session warm instead of one per replica; the threads make the balance.
+         */
+        THREAD_AFFINITY("thread-affinity");
 
         private final String configName;
 

@@ -27,6 +27,7 @@ public interface ReplicaSelector {
             case LEAST_ACTIVE -> new LeastActiveSelector();
             case WEIGHTED -> new WeightedSelector();
             case LOWEST_LAG -> new LowestLagSelector();
+            case THREAD_AFFINITY -> new ThreadAffinitySelector();
         };
     }
 

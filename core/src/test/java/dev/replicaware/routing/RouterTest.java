@@ -80,6 +80,43 @@ class RouterTest {
     }
 
     @Test
+    void threadAffinityKeepsEachThreadOnOneReplicaSpreadsThreadsAndMovesOnlyWhileItsReplicaCannotServe() throws Exception {
+        cluster = StubCluster.start(2, b -> b.strategy("thread-affinity"));
+        Map<String, Map<String, Integer>> byThread = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < 4; t++) { // consecutive ids: two threads on each replica
+            Thread thread = new Thread(() -> {
+                try {
+                    byThread.put(Thread.currentThread().getName(), readMany(20));
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "affinity-" + t);
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.start();
+            thread.join(); // one after another: each thread's reads are its own
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(byThread.values()).as("each thread's 20 reads, by serving replica").allSatisfy(served ->
+                assertThat(served).hasSize(1).containsValue(20));
+        assertThat(byThread.values().stream().flatMap(m -> m.keySet().stream()).distinct())
+                .as("replicas serving some thread").containsExactlyInAnyOrder(cluster.replicas[0].name(), cluster.replicas[1].name());
+
+        String own = readMany(1).keySet().iterator().next(); // the stub server's name
+        int ownIndex = own.equals(cluster.replicas[0].name()) ? 0 : 1;
+        Node ownNode = node("replica" + (ownIndex + 1));
+        long backoff = java.time.Duration.ofMinutes(1).toNanos();
+        ownNode.markFailed(System.nanoTime(), backoff); // as a failed borrow does: skipped while it backs off
+        assertThat(readMany(10)).as("reads while this thread's replica backs off")
+                .containsOnlyKeys(cluster.replicas[1 - ownIndex].name());
+        ownNode.markFailed(System.nanoTime() - backoff, backoff); // a back-off that is over
+        assertThat(readMany(10)).as("reads once it serves again").containsOnlyKeys(own);
+    }
+
+    @Test
     void aReplicaThatRefusesIsSkippedForTheNextAndCounted() throws SQLException {
         cluster = StubCluster.start(2);
         cluster.replicas[0].refuseConnections(true);

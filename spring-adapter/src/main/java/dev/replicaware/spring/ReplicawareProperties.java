@@ -282,7 +282,7 @@ public class ReplicawareProperties {
     /** How reads are spread over the replicas. */
     public static class Routing {
 
-        /** How a replica is chosen: round-robin, random, least-active, weighted or lowest-lag. */
+        /** How a replica is chosen: round-robin, random, least-active, weighted, lowest-lag or thread-affinity. */
         private String loadBalance = "round-robin";
 
         /** Replicas further behind the primary than this serve no reads until they catch up. */
