@@ -13,4 +13,10 @@ class MariaDbRoundTripTest extends RoundTripContract {
     String whichNodeSql() {
         return "SELECT @@port";
     }
+
+    /** SET SESSION TRANSACTION READ ONLY and READ WRITE, which a plain pool sends for each read-only transaction. */
+    @Override
+    int readOnlyFlagRoundTripsSavedPerRead() {
+        return 2;
+    }
 }
