@@ -2,6 +2,7 @@ package dev.replicaware.topology;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.replicaware.config.Secrets;
+import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.GenericDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <li>Where the driver has a property for it, a replica is opened read-only from the start (SQLite: {@code open_mode}
  *     1), unless its pool sets that property itself. Such a node needs no flag for reads, and a read-write connection
  *     there is refused before any statement runs: a write never reaches a node opened read-only.</li>
+ * <li>On MySQL and MariaDB every change of the flag is a statement ({@code SET SESSION TRANSACTION READ ONLY} or
+ *     {@code READ WRITE}), so a replica's pool holds its connections read-only (HikariCP's {@code readOnly}) unless
+ *     its pool settings say otherwise: a read-only transaction there then changes nothing, and the pool resets
+ *     nothing, two statements fewer than a plain pool. A write on such a node (a promoted replica) sets the flag off
+ *     and the pool sets it back on return.</li>
  * </ul>
  */
 public final class ReadOnlyFlag {
@@ -57,8 +63,16 @@ public final class ReadOnlyFlag {
         }
         if (openedReadOnly) {
             hikari.setReadOnly(true); // HikariCP sets its readOnly on every new connection; false would be refused
+        } else if (role == NodeRole.REPLICA && !settings.containsKey("readOnly") && flagIsAStatement(url)) {
+            hikari.setReadOnly(true); // reads then flip nothing: see the class comment
         }
         return new ReadOnlyFlag(cluster, node, openedReadOnly);
+    }
+
+    /** True for the MySQL family, whose drivers send a statement for every change of the read-only flag. */
+    private static boolean flagIsAStatement(String url) {
+        String family = Dialect.forUrl(url).name();
+        return family.equals("mysql") || family.equals("mariadb");
     }
 
     /** True when the node's connections are read-only from the moment they open. */

@@ -24,4 +24,10 @@ class MariaDbRoundTripTest extends RoundTripContract {
     java.time.Duration applyDelay() {
         return java.time.Duration.ofSeconds(1);
     }
+
+    /** SET SESSION TRANSACTION READ ONLY and READ WRITE, which a plain pool sends for each read-only transaction. */
+    @Override
+    int readOnlyFlagRoundTripsSavedPerRead() {
+        return 2;
+    }
 }
