@@ -32,9 +32,10 @@ final class AdminSessions {
      * interrupted (where the driver allows, see {@link InterruptibleSocketFactory}): a {@link FenceWatch} waits in it
      * for a paused server, and must stop when the DataSource closes.
      */
-    static Connection openInterruptibly(String name, String url, Dialect dialect, FailoverConfig config, Duration timeout)
-            throws SQLException {
-        return open(name, url, dialect, config, timeout, timeout, true);
+    static Connection openInterruptibly(String name, String url, FailoverConfig config, Duration timeout) throws SQLException {
+        // the URL's dialect, not the monitor's confirmed one: asking the monitor waits for its probe of the node, which
+        // on a paused server lasts a probe timeout, and the attempt would then queue behind the probe's on resume
+        return open(name, url, Dialect.forUrl(url), config, timeout, timeout, true);
     }
 
     private static Connection open(String name, String url, Dialect dialect, FailoverConfig config, Duration statementTimeout,

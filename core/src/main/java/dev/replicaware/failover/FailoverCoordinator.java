@@ -117,8 +117,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         this.monitor = monitor;
         this.republish = republish;
         this.clock = Clock.systemUTC();
-        this.fenced = new FencedNodes(cluster, monitor, (node, dialect, timeout) -> AdminSessions.openInterruptibly(node,
-                nodeConfigs.get(node).url(), dialect, this.config, timeout), this::describe);
+        this.fenced = new FencedNodes(cluster, monitor, (node, timeout) -> AdminSessions.openInterruptibly(node,
+                nodeConfigs.get(node).url(), this.config, timeout), this::describe);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replicaware-" + cluster + "-failover");
             t.setDaemon(true);

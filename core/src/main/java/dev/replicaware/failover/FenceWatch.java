@@ -3,6 +3,7 @@ package dev.replicaware.failover;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Role;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * and queued again behind dead ones; a refused connection (the server is dead) is retried after 50 ms, backing off to
  * 500 ms.
  *
- * <p>Once connected: {@link Dialect#fence}, then, where the node still serves as a primary (not in recovery), every
- * other client session is ended ({@link Dialect#endWritesInFlight}: on PostgreSQL a transaction open across the pause
- * would otherwise commit there). A node that already replicates again (re-cloned meanwhile) is set read-only, which the
- * dialect undoes when it is re-pointed or promoted, and its sessions are left alone.
+ * <p>Once connected, where the node still serves as a primary: {@link Dialect#fenceResumedPrimary}, which makes it
+ * read-only and ends every other client session (PostgreSQL: fence, then terminate, as a transaction open across the
+ * pause would otherwise commit there; MySQL/MariaDB: kill, then fence, as {@code read_only} would otherwise wait for
+ * commits stuck in a semi-synchronous wait). A node that already replicates again (re-cloned meanwhile) is only set
+ * read-only, which the dialect undoes when it is re-pointed or promoted, and its sessions are left alone.
  *
  * <p>Ends when done, when {@link #stop() stopped} (the fence lifted, the node removed by a reload, the DataSource
  * closed), or when {@code stillFenced} says false. Its outcome is read by {@link FencedNodes} through volatile fields.
@@ -46,19 +47,17 @@ final class FenceWatch {
     private final String cluster;
     private final String node;
     private final FencedNodes.AdminSessions admin;
-    private final Supplier<Dialect> dialect;
     private final BooleanSupplier stillFenced;
     private final Function<Throwable, String> describe;
     private final Thread thread;
     private volatile boolean stopped;
     private volatile boolean readOnly;
 
-    FenceWatch(String cluster, String node, FencedNodes.AdminSessions admin, Supplier<Dialect> dialect,
-               BooleanSupplier stillFenced, Function<Throwable, String> describe) {
+    FenceWatch(String cluster, String node, FencedNodes.AdminSessions admin, BooleanSupplier stillFenced,
+               Function<Throwable, String> describe) {
         this.cluster = cluster;
         this.node = node;
         this.admin = admin;
-        this.dialect = dialect;
         this.stillFenced = stillFenced;
         this.describe = describe;
         this.thread = new Thread(this::run, "replicaware-" + cluster + "-fence-" + node);
@@ -95,27 +94,24 @@ final class FenceWatch {
         long began = System.nanoTime();
         long retryNanos = 0;
         Set<String> reported = new HashSet<>();
-        Dialect configured = null;
         while (!stopped && stillFenced.getAsBoolean()) {
             long attempt = System.nanoTime();
-            try {
-                if (configured == null) {
-                    configured = dialect.get(); // may wait for a probe under way: once, and here rather than on the failover thread
+            try (Connection c = admin.open(node, ATTEMPT_TIMEOUT)) {
+                DatabaseMetaData meta = c.getMetaData();
+                Dialect d = Dialect.forUrl(meta.getURL()).confirm(meta);
+                // asked before the fence: MySQL and MariaDB tell their role by read_only
+                boolean primary = d.probe(c).role() == Role.PRIMARY;
+                String left = null;
+                if (primary) {
+                    left = d.fenceResumedPrimary(c, END_SESSIONS_TIMEOUT);
+                } else {
+                    d.fence(c); // it replicates again (re-cloned meanwhile): its sessions are left alone
                 }
-                try (Connection c = admin.open(node, configured, ATTEMPT_TIMEOUT)) {
-                    Dialect d = configured.confirm(c.getMetaData());
-                    d.fence(c);
-                    long fencedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-                    String sessions = "";
-                    if (d.probe(c).role() == Role.PRIMARY) {
-                        String left = d.endWritesInFlight(c, END_SESSIONS_TIMEOUT);
-                        sessions = left == null ? "; its other client sessions were ended" : "; " + left;
-                    }
-                    readOnly = true;
-                    LOG.warn("{} - former primary {} answers again; set it read-only {} ms after it was fenced{}",
-                            cluster, node, fencedMillis, sessions);
-                    return;
-                }
+                readOnly = true;
+                LOG.warn("{} - former primary {} answers again; set it read-only {} ms after it was fenced{}", cluster, node,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+                        !primary ? " (it replicates again)" : left == null ? "; its other client sessions were ended" : "; " + left);
+                return;
             } catch (SQLException | RuntimeException e) {
                 if (stopped) {
                     return;

@@ -1,6 +1,5 @@
 package dev.replicaware.failover;
 
-import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Role;
 import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.NodeStatus;
@@ -36,7 +35,7 @@ final class FencedNodes implements AutoCloseable {
 
     /** Opens an admin session to a node that may take {@code timeout} to connect, and ends when its thread is interrupted. */
     interface AdminSessions {
-        Connection open(String node, Dialect dialect, Duration timeout) throws SQLException;
+        Connection open(String node, Duration timeout) throws SQLException;
     }
 
     private final String cluster;
@@ -69,7 +68,7 @@ final class FencedNodes implements AutoCloseable {
         if (closed || (running != null && !running.ended())) {
             return;
         }
-        FenceWatch w = new FenceWatch(cluster, node, admin, () -> monitor.dialect(node), () -> stillFenced(node), describe);
+        FenceWatch w = new FenceWatch(cluster, node, admin, () -> stillFenced(node), describe);
         watches.put(node, w);
         w.start();
     }

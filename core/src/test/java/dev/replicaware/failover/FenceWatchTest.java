@@ -3,7 +3,6 @@ package dev.replicaware.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replicaware.config.FailoverConfig;
-import dev.replicaware.dialect.Dialect;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,9 +24,8 @@ class FenceWatchTest {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String url = String.format(urlPattern, silent.getLocalPort());
             FailoverConfig config = new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, Duration.ofSeconds(1), "admin", "secret");
-            FenceWatch watch = new FenceWatch("c", "n",
-                    (node, dialect, timeout) -> AdminSessions.openInterruptibly(node, url, dialect, config, timeout),
-                    () -> Dialect.forUrl(url), () -> true, Throwable::toString);
+            FenceWatch watch = new FenceWatch("c", "n", (node, timeout) -> AdminSessions.openInterruptibly(node, url, config, timeout),
+                    () -> true, Throwable::toString);
             watch.start();
             try (Socket waiting = silent.accept()) { // the watch's attempt, now waiting for a greeting
                 assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName)).contains("replicaware-c-fence-n");
