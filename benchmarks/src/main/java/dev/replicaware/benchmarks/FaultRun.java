@@ -44,7 +44,9 @@ import java.util.function.BooleanSupplier;
  *       successful write that began after it, the later of the two instances);</li>
  *   <li>0 acknowledged writes lost: after each fault and at the end, every id whose commit returned is on the primary;</li>
  *   <li>never two writable primaries, sampled from the servers every 100 ms (PostgreSQL: not in recovery and
- *       {@code default_transaction_read_only} off; MariaDB: {@code @@read_only} off);</li>
+ *       {@code default_transaction_read_only} off; MariaDB: {@code @@read_only} off), and, after each SIGCONT, how
+ *       long the resumed former primary took to refuse writes, asked with a fresh session after another
+ *       ({@code readOnlyAfterSigcontMs});</li>
  *   <li>no connection leaked: once the load stops, each pool of each instance has 0 active connections.</li>
  * </ul>
  * Writes {@code benchmarks/results/fault-run-<engine>.json} and prints a summary.
@@ -235,6 +237,15 @@ public final class FaultRun {
             w.put("writeUnavailableMsMax", windows.isEmpty() ? null : windows.get(windows.size() - 1));
             summary.put(kind, w);
         }
+        List<Long> readOnly = rows.stream().filter(r -> r.get("readOnlyAfterSigcontMs") != null)
+                .map(r -> (Long) r.get("readOnlyAfterSigcontMs")).sorted().toList();
+        Map<String, Object> fence = new LinkedHashMap<>();
+        fence.put("pauses", readOnly.size());
+        fence.put("stillWritableAfter10s", readOnly.stream().filter(ms -> ms < 0).count());
+        List<Long> answered = readOnly.stream().filter(ms -> ms >= 0).toList();
+        fence.put("readOnlyAfterSigcontMsMedian", answered.isEmpty() ? null : answered.get(answered.size() / 2));
+        fence.put("readOnlyAfterSigcontMsMax", answered.isEmpty() ? null : answered.get(answered.size() - 1));
+        summary.put("resumedFormerPrimaryReadOnly", fence);
         summary.put("acknowledgedWrites", acked.size());
         summary.put("acknowledgedWritesLost", missing.size());
         summary.put("lossCheck", lossCheck);
@@ -315,7 +326,8 @@ public final class FaultRun {
         if (kind.equals("SIGSTOP")) {
             cluster.resume(old);
             long resumedAt = System.nanoTime();
-            await(() -> false, Duration.ofMillis(Integer.getInteger("afterResumeMillis", 3000)).toNanos());
+            row.put("readOnlyAfterSigcontMs", readOnlyAfter(old, resumedAt));
+            await(() -> false, Duration.ofMillis(Integer.getInteger("afterResumeMillis", 3000)).toNanos() - (System.nanoTime() - resumedAt));
             row.put("ackedRowsOnResumedFormerPrimaryMissingOnNewOne", resumed && newPrimary != null ? divergentAcked(old, newPrimary) : null);
             row.put("watchedAfterSigcontMs", (System.nanoTime() - resumedAt) / 1_000_000);
         }
@@ -357,6 +369,24 @@ public final class FaultRun {
             }
         }
         return row;
+    }
+
+    /**
+     * Polls {@code former}, just resumed at {@code resumedAt}, with a fresh short-timeout session after another until
+     * it says it refuses writes: ms from SIGCONT; -1 when it still took writes (or never answered) 10 s after.
+     */
+    private long readOnlyAfter(ClusterNode former, long resumedAt) {
+        long deadline = resumedAt + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = connectBriefly(former); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(writableSql)) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    return (System.nanoTime() - resumedAt) / 1_000_000;
+                }
+            } catch (SQLException e) {
+                // not answering yet, or a session ended by the fence: ask again
+            }
+        }
+        return -1;
     }
 
     private Map<String, Object> row(int k) {

@@ -176,6 +176,17 @@ public abstract class Dialect {
     }
 
     /**
+     * Fences a former primary that resumed after another node took its place (a paused primary after SIGCONT): it still
+     * serves as primary, and sessions open across the pause may still commit there. By default {@link #fence}, then
+     * {@link #endWritesInFlight} (PostgreSQL's read-only setting does not touch transactions already open). Answers
+     * null, or what could not be ended.
+     */
+    public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
+        fence(admin);
+        return endWritesInFlight(admin, timeout);
+    }
+
+    /**
      * Waits until this replica has applied everything it received, polling {@link #probe} until {@code timeout};
      * answers the last probe, whose replayed position equals its received one on success.
      */

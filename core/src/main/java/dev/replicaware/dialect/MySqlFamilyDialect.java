@@ -32,6 +32,38 @@ abstract class MySqlFamilyDialect extends Dialect {
         return Map.of("connectTimeout", millis, "socketTimeout", millis);
     }
 
+    /**
+     * {@code read_only} waits for the commits under way, and on a resumed former primary those can be waiting for a
+     * semi-synchronous acknowledgement that no replica will send (they follow the new primary): the fence would then
+     * wait out {@code rpl_semi_sync_master_timeout}, the node writable meanwhile, and those commits be acknowledged
+     * after it. So every other client session is killed first (a killed session's commit is never acknowledged), then
+     * {@link #fence}. Replication threads are left alone. Killing other users' sessions needs {@code CONNECTION ADMIN}
+     * (MariaDB) or {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
+     */
+    @Override
+    public String fenceResumedPrimary(Connection admin, Duration timeout) throws SQLException {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        try (java.sql.Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST"
+                + " WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler')"
+                + " AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon')")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        String failed = null;
+        for (long id : ids) {
+            try (java.sql.Statement s = admin.createStatement()) {
+                s.execute("KILL CONNECTION " + id);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1094) { // 1094: unknown thread, it ended meanwhile
+                    failed = "could not kill session " + id + " (" + e.getMessage() + "); the admin user needs CONNECTION ADMIN";
+                }
+            }
+        }
+        fence(admin);
+        return failed;
+    }
+
     @Override
     public boolean supportsFailover() {
         return true;

@@ -24,6 +24,22 @@ final class AdminSessions {
      */
     static Connection open(String name, String url, Dialect dialect, FailoverConfig config, Duration statementTimeout,
                            Duration connectTimeout) throws SQLException {
+        return open(name, url, dialect, config, statementTimeout, connectTimeout, false);
+    }
+
+    /**
+     * A session whose connecting and statements may each take {@code timeout}, and end as soon as the calling thread is
+     * interrupted (where the driver allows, see {@link InterruptibleSocketFactory}): a {@link FenceWatch} waits in it
+     * for a paused server, and must stop when the DataSource closes.
+     */
+    static Connection openInterruptibly(String name, String url, FailoverConfig config, Duration timeout) throws SQLException {
+        // the URL's dialect, not the monitor's confirmed one: asking the monitor waits for its probe of the node, which
+        // on a paused server lasts a probe timeout, and the attempt would then queue behind the probe's on resume
+        return open(name, url, Dialect.forUrl(url), config, timeout, timeout, true);
+    }
+
+    private static Connection open(String name, String url, Dialect dialect, FailoverConfig config, Duration statementTimeout,
+                                   Duration connectTimeout, boolean interruptible) throws SQLException {
         Properties p = new Properties();
         p.putAll(dialect.timeoutProperties(statementTimeout));
         Map<String, String> connect = dialect.timeoutProperties(connectTimeout);
@@ -40,6 +56,9 @@ final class AdminSessions {
             p.setProperty("password", config.adminPassword());
         }
         Driver driver = DriverManager.getDriver(url);
+        if (interruptible) {
+            InterruptibleSocketFactory.use(driver, p);
+        }
         Connection c = driver.connect(url, p);
         if (c == null) {
             throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");

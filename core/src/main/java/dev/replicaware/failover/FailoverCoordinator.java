@@ -117,7 +117,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         this.monitor = monitor;
         this.republish = republish;
         this.clock = Clock.systemUTC();
-        this.fenced = new FencedNodes(cluster, monitor, this::openAdmin, this::describe);
+        this.fenced = new FencedNodes(cluster, monitor, (node, timeout) -> AdminSessions.openInterruptibly(node,
+                nodeConfigs.get(node).url(), this.config, timeout), this::describe);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replicaware-" + cluster + "-failover");
             t.setDaemon(true);
@@ -179,7 +180,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (closed) {
             return;
         }
-        fenced.makeReadOnlyWhereAnswering();
+        fenced.sweep();
         Map<String, NodeStatus> statuses = monitor.statuses();
         if (lastPrimary != null && !statuses.containsKey(lastPrimary)) {
             LOG.warn("{} - the last primary {} was removed from the configuration; waiting for a node to serve as primary",
@@ -703,6 +704,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        fenced.close();
     }
 
     @Override

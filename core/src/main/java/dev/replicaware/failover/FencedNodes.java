@@ -1,45 +1,50 @@
 package dev.replicaware.failover;
 
-import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Role;
 import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyMonitor;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fencing lifecycle of a former primary, on the failover thread:
+ * The fencing lifecycle of a former primary, driven from the failover thread:
  * <ol>
  *   <li><b>fenced</b> when another node took its place: the monitor never routes to it, whatever it claims;</li>
- *   <li><b>made read-only</b> as soon as it answers again (a paused primary that resumed), where the database allows;</li>
+ *   <li><b>made read-only</b> the moment it answers again (a paused primary that resumed), where the database allows,
+ *       by a {@link FenceWatch} on a thread of its own that waits for it, whatever the monitor sees;</li>
  *   <li><b>lifted</b> when the monitor sees it follow the current primary: a replica whose replication stream is up
  *       while exactly one other node serves as primary (it was re-pointed after a planned switchover, rewound or
  *       re-cloned). From then on it is an ordinary replica, and may be switched over to again. The read-only setting
  *       the fence left (PostgreSQL's {@code default_transaction_read_only} in {@code postgresql.auto.conf}) is undone
  *       by the dialect when the node is re-pointed or promoted.</li>
  * </ol>
+ * Synchronized: the failover thread fences, sweeps and lifts; {@link #close()} comes from the closing thread.
  */
-final class FencedNodes {
+final class FencedNodes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FencedNodes.class);
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-    /** Opens an admin session to a node. */
+    /** Opens an admin session to a node that may take {@code timeout} to connect, and ends when its thread is interrupted. */
     interface AdminSessions {
-        Connection open(String node) throws SQLException;
+        Connection open(String node, Duration timeout) throws SQLException;
     }
 
     private final String cluster;
     private final TopologyMonitor monitor;
     private final AdminSessions admin;
     private final Function<Throwable, String> describe;
-    private final Set<String> notYetReadOnly = new LinkedHashSet<>();
+    /** The watches of fenced nodes not yet read-only, by node. */
+    private final Map<String, FenceWatch> watches = new LinkedHashMap<>();
+    private boolean closed;
 
     FencedNodes(String cluster, TopologyMonitor monitor, AdminSessions admin, Function<Throwable, String> describe) {
         this.cluster = cluster;
@@ -49,7 +54,7 @@ final class FencedNodes {
     }
 
     /** Never route to {@code node} again until it follows the current primary; make it read-only as soon as it answers. */
-    void fence(String node, String why) {
+    synchronized void fence(String node, String why) {
         NodeStatus s = monitor.statuses().get(node);
         if (s == null) {
             return; // removed by a reload
@@ -57,30 +62,32 @@ final class FencedNodes {
         if (s.state() != NodeState.FENCED) {
             monitor.fence(node);
         }
-        notYetReadOnly.add(node);
         LOG.warn("{} - fenced former primary {} ({}); it is not routed to until it follows the current primary",
                 cluster, node, why);
-        makeReadOnlyWhereAnswering();
+        FenceWatch running = watches.get(node);
+        if (closed || (running != null && !running.ended())) {
+            return;
+        }
+        FenceWatch w = new FenceWatch(cluster, node, admin, () -> stillFenced(node), describe);
+        watches.put(node, w);
+        w.start();
     }
 
-    /** A fenced node that answers again (a paused primary resumed) is set read-only where the database allows. */
-    void makeReadOnlyWhereAnswering() {
-        for (String node : List.copyOf(notYetReadOnly)) {
-            NodeStatus s = monitor.statuses().get(node);
-            if (s == null || s.state() != NodeState.FENCED) {
-                notYetReadOnly.remove(node); // removed by a reload, or its fence was lifted
-                continue;
-            }
-            if (s.lastError() != null || s.lastProbe() == null) {
-                continue;
-            }
-            try (Connection c = admin.open(node)) {
-                Dialect d = monitor.dialect(node).confirm(c.getMetaData());
-                d.fence(c);
-                notYetReadOnly.remove(node);
-                LOG.warn("{} - former primary {} answers again; set it read-only", cluster, node);
-            } catch (SQLException | RuntimeException e) {
-                LOG.info("{} - could not set former primary {} read-only yet: {}", cluster, node, describe.apply(e));
+    /** Read by a watch's thread: the monitor's statuses are an immutable snapshot. */
+    private boolean stillFenced(String node) {
+        NodeStatus s = monitor.statuses().get(node);
+        return s != null && s.state() == NodeState.FENCED;
+    }
+
+    /** Forgets the watches that ended; stops those whose node was removed by a reload or is no longer fenced. */
+    synchronized void sweep() {
+        for (Iterator<Map.Entry<String, FenceWatch>> it = watches.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, FenceWatch> e = it.next();
+            if (e.getValue().ended()) {
+                it.remove();
+            } else if (!stillFenced(e.getKey())) {
+                e.getValue().stop();
+                it.remove();
             }
         }
     }
@@ -91,13 +98,35 @@ final class FencedNodes {
     }
 
     /** Ends the fence of every fenced node that now follows {@code primary}, the one node serving as primary. */
-    void liftWhereFollowing(Map<String, NodeStatus> statuses, String primary) {
+    synchronized void liftWhereFollowing(Map<String, NodeStatus> statuses, String primary) {
         for (NodeStatus s : statuses.values()) {
             if (s.state() == NodeState.FENCED && !s.name().equals(primary) && follows(s)) {
                 monitor.unfence(s.name());
-                notYetReadOnly.remove(s.name());
+                FenceWatch w = watches.remove(s.name());
+                if (w != null) {
+                    w.stop();
+                }
                 LOG.warn("{} - fenced node {} follows the primary {} as a replica; its fence is lifted", cluster, s.name(), primary);
             }
         }
+    }
+
+    /** Stops every watch and waits (bounded) for their threads to end: none may outlive the DataSource. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        watches.values().forEach(FenceWatch::stop);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        try {
+            for (FenceWatch w : watches.values()) {
+                if (!w.awaitEnd(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
+                    LOG.warn("{} - {} did not end within {} ms of close: its driver does not end a connect on interrupt",
+                            cluster, w, CLOSE_WAIT_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watches.clear();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.FailoverConfig;
+import dev.replicaware.config.HealthConfig;
 import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.ReplicatedCluster;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -299,6 +301,93 @@ abstract class FailoverSafetyContract {
             }
         }, lastError::get);
         assertThat(ids(c, target)).contains(1L);
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // The last invariant: never two writable primaries. A paused primary that resumes after it was replaced refuses
+    // writes at once, without waiting for the monitor to see it answer.
+
+    @Test
+    void resumedFormerPrimaryIsReadOnlyBeforeTheMonitorProbesItAgainAndClosingEndsAWaitingFenceWatch() throws Exception {
+        ReplicatedCluster c = cluster(1, true);
+        ReplicaAwareDataSource ds = dataSource(config(c, "fs", HealthConfig.DEFAULTS));
+        // a second instance (its own cluster name, so its threads are told apart) that is closed while the node is paused
+        ReplicaAwareDataSource other = dataSource(config(c, "fs2", HealthConfig.DEFAULTS));
+        createTable(ds);
+        assertThat(write(ds, 1)).isTrue();
+        ClusterNode old = c.primary();
+        ClusterNode replica = c.replicas().get(0);
+        c.pause(old);
+        Instant lastProbe;
+        try {
+            for (ReplicaAwareDataSource each : List.of(ds, other)) {
+                await(old.name() + " is fenced for " + each, Duration.ofSeconds(40),
+                        () -> each.topology().node(old.name()).orElseThrow().state() == NodeState.FENCED, each::topology);
+            }
+            await("a write on the new primary", WRITE_WAIT, () -> write(ds, 2), ds::topology);
+
+            // closing a DataSource ends its fence watch, though the watch waits on a server that answers nothing
+            other.close();
+            await("no fence watch of the closed DataSource alive", Duration.ofSeconds(10),
+                    () -> fenceWatchThreads("fs2").isEmpty(), () -> fenceWatchThreads("fs2"));
+
+            // from now on the monitor will not probe the paused node for 60 s: once no probe is under way, none is
+            ds.reload(config(c, "fs", new HealthConfig(Duration.ofSeconds(60), HealthConfig.DEFAULT_TIMEOUT,
+                    HealthConfig.DEFAULT_FAILURES_BEFORE_DOWN, HealthConfig.DEFAULT_SUCCESSES_BEFORE_UP)));
+            await("no probe under way", Duration.ofSeconds(15), () -> probesUnderWay().isEmpty(), FailoverSafetyContract::probesUnderWay);
+            lastProbe = ds.topology().node(old.name()).orElseThrow().lastProbe();
+        } finally {
+            c.resume(old);
+        }
+        AtomicReference<String> observed = new AtomicReference<>();
+        await(old.name() + " refuses writes after it resumed", Duration.ofSeconds(30), () -> {
+            observed.set(null);
+            boolean refuses = refusesWrites(c, old);
+            observed.set("writable; " + ds.topology().node(old.name()).orElseThrow());
+            return refuses;
+        }, observed::get);
+        assertThat(ds.topology().node(old.name()).orElseThrow().lastProbe())
+                .as("the monitor did not probe " + old.name() + " since it resumed: the fence came from the watch")
+                .isEqualTo(lastProbe);
+        assertThat(write(ds, 3)).isTrue();
+        assertThat(isPrimary(c, replica)).isTrue();
+        assertThat(ids(c, replica)).contains(1L, 2L, 3L);
+    }
+
+    /** True when {@code node} refuses the application's writes (a fresh session asked). */
+    abstract boolean refusesWrites(ReplicatedCluster c, ClusterNode node) throws SQLException;
+
+    /** The automatic-mode configuration of {@link #automatic}, under another cluster name and with {@code health}. */
+    ClusterConfig config(ReplicatedCluster c, String name, HealthConfig health) {
+        ClusterConfig.Builder b = ClusterConfig.builder(name)
+                .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1"))
+                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, WRITE_WAIT, c.admin().username(), c.admin().password()))
+                .health(health);
+        for (ClusterNode r : c.replicas()) {
+            b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
+        }
+        return b.build();
+    }
+
+    static List<String> fenceWatchThreads(String cluster) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("replicaware-" + cluster + "-fence-")).toList();
+    }
+
+    /** Threads inside a monitor's probe of a node (the monitor offers no other way to see one under way). */
+    static List<String> probesUnderWay() {
+        List<String> threads = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            for (StackTraceElement f : stack) {
+                if (f.getClassName().equals("dev.replicaware.topology.NodeProbe") && f.getMethodName().equals("probe")) {
+                    threads.add(t.getName());
+                    break;
+                }
+            }
+        });
+        return threads;
     }
 
     // -----------------------------------------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
+    boolean refusesWrites(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        return !isPrimary(c, node); // @@read_only
+    }
+
+    @Override
     boolean fenceLeavesOpenTransactionsRunning() {
         return false;
     }

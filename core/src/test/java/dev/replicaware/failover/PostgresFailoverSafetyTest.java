@@ -27,6 +27,15 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
+    boolean refusesWrites(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+            rs.next();
+            return rs.getString(1).equals("on");
+        }
+    }
+
+    @Override
     boolean fenceLeavesOpenTransactionsRunning() {
         return true;
     }
