@@ -50,6 +50,8 @@ class StatementWrapper implements Statement {
     private Node madeOn;
     private List<SqlAction> replay;
     private ResultSetWrapper current; // the result set last handed out
+    StatementWrapper previousOpen;    // OpenStatements: neighbours among the connection's open statements
+    StatementWrapper nextOpen;
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
         this(connection, delegate, null, null);
@@ -193,6 +195,7 @@ class StatementWrapper implements Statement {
     void replaceDelegate(Statement next) {
         Statement old = delegate;
         delegate = next;
+        OpenStatements.add(connection, this); // made on the connection's current physical connection
         try {
             old.close();
         } catch (SQLException ignored) {
@@ -207,6 +210,16 @@ class StatementWrapper implements Statement {
 
     @Override
     public final void close() throws SQLException {
+        OpenStatements.remove(connection, this);
+        try {
+            delegate.close();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
+    }
+
+    /** For {@link OpenStatements#closeAll}: the physical connection is going back to its pool. */
+    final void closeDelegate() throws SQLException {
         delegate.close();
     }
 
@@ -479,12 +492,20 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return delegate.getMoreResults();
+        try {
+            return delegate.getMoreResults();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
-        return delegate.getMoreResults(current);
+        try {
+            return delegate.getMoreResults(current);
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
