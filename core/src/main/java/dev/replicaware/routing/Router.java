@@ -210,25 +210,17 @@ public final class Router {
      */
     private Node attachPrimary(LogicalConnection connection, Topology current) throws SQLException {
         Node primary = primaryOf(current);
-        long deadline = 0;
-        boolean waiting = false; // the clock is read once a borrow has failed, never on the common path
+        long deadline = System.nanoTime() + primary.borrowTimeoutNanos();
         while (true) {
             Connection physical;
             try {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
-                long failedAt = System.nanoTime();
-                primary.markFailed(failedAt, 0); // re-probe now: is it gone?
+                primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
                 if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
                     throw e;
                 }
-                if (!waiting) { // the deadline counts from the first borrow, which waited a whole slice if it timed out
-                    waiting = true;
-                    long firstWait = e instanceof java.sql.SQLTransientConnectionException
-                            ? java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(primary.pool().getConnectionTimeout()) : 0;
-                    deadline = failedAt - firstWait + primary.borrowTimeoutNanos();
-                }
-                long late = failedAt - deadline;
+                long late = System.nanoTime() - deadline;
                 if (late >= 0) {
                     throw PoolWaitTimeout.of(cluster, primary, late + primary.borrowTimeoutNanos(), e);
                 }
