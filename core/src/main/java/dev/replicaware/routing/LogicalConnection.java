@@ -61,7 +61,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     private Connection physical;  // HikariCP's proxy: connection state, transactions and close go through it
     private Connection driver;    // the driver's connection beneath it: statements are made here (one wrapper, ours)
-    StatementWrapper openStatements; // see OpenStatements
+    Object openStatements;           // see OpenStatements
     private boolean evictOnRelease;  // a failure left the physical connection unfit for reuse (BrokenConnection)
     private Node node;
     private boolean transactionActive;
@@ -175,7 +175,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** {@code s}, made on the driver's connection, is tracked so that it is closed when the connection is given up. */
     private <S extends StatementWrapper> S opened(S s) {
-        OpenStatements.add(this, s);
+        OpenStatements.add(this, s.delegateStatement());
         return s;
     }
 

@@ -50,8 +50,6 @@ class StatementWrapper implements Statement {
     private Node madeOn;
     private List<SqlAction> replay;
     private ResultSetWrapper current; // the result set last handed out
-    StatementWrapper previousOpen;    // OpenStatements: neighbours among the connection's open statements
-    StatementWrapper nextOpen;
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
         this(connection, delegate, null, null);
@@ -195,7 +193,8 @@ class StatementWrapper implements Statement {
     void replaceDelegate(Statement next) {
         Statement old = delegate;
         delegate = next;
-        OpenStatements.add(connection, this); // made on the connection's current physical connection
+        OpenStatements.remove(connection, old);
+        OpenStatements.add(connection, next); // made on the connection's current physical connection
         try {
             old.close();
         } catch (SQLException ignored) {
@@ -210,7 +209,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final void close() throws SQLException {
-        OpenStatements.remove(connection, this);
+        OpenStatements.remove(connection, delegate);
         try {
             delegate.close();
         } catch (SQLException e) {
@@ -218,9 +217,9 @@ class StatementWrapper implements Statement {
         }
     }
 
-    /** For {@link OpenStatements#closeAll}: the physical connection is going back to its pool. */
-    final void closeDelegate() throws SQLException {
-        delegate.close();
+    /** The driver's statement beneath, for {@link OpenStatements}. */
+    final Statement delegateStatement() {
+        return delegate;
     }
 
     @Override
