@@ -59,7 +59,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private ReadConsistency consistency;
     private volatile boolean closed;
 
-    private Connection physical;
+    private Connection physical;  // HikariCP's proxy: connection state, transactions and close go through it
+    private Connection driver;    // the driver's connection beneath it: statements are made here (one wrapper, ours)
+    Object openStatements;           // see OpenStatements
+    private boolean evictOnRelease;  // a failure left the physical connection unfit for reuse (BrokenConnection)
     private Node node;
     private boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
@@ -157,6 +160,25 @@ final class LogicalConnection implements ReplicaAwareConnection {
         return physical();
     }
 
+    /** The driver's connection beneath the physical one, borrowed and routed now if there is none yet. */
+    private Connection driver() throws SQLException {
+        physical();
+        return driver;
+    }
+
+    /** {@link #driver()}, pinned as {@link #pinned()} is. */
+    private Connection pinnedDriver() throws SQLException {
+        pinnedToPrimary = true;
+        physical();
+        return driver;
+    }
+
+    /** {@code s}, made on the driver's connection, is tracked so that it is closed when the connection is given up. */
+    private <S extends StatementWrapper> S opened(S s) {
+        OpenStatements.add(this, s.delegateStatement());
+        return s;
+    }
+
     /**
      * Where a statement of {@code sql} is made: on this connection, or on its replica side when it is a read outside a
      * transaction that {@link AutocommitReadRouting} lets go there; null when on this one (which is then pinned).
@@ -193,8 +215,10 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
     void attach(Node target, Connection connection) throws SQLException {
+        Connection beneath;
         try {
             replay(target, connection);
+            beneath = connection.unwrap(Connection.class);
         } catch (SQLException e) {
             if (resetForNextBorrower(target, connection)) { // what the replay changed before it failed
                 connection.close();
@@ -202,6 +226,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
             throw onError(target, e);
         }
         this.node = target;
+        this.driver = beneath;
+        this.evictOnRelease = false;
         this.transactionActive = false;
         this.generation++;
         this.executions = 0;
@@ -276,10 +302,12 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (autoCommitWritePending && c != null) {
             recordCommit(n, c);
         }
+        boolean rollback = transactionActive;
         physical = null;
+        driver = null;
         node = null;
         transactionActive = false;
-        if (c != null && resetForNextBorrower(n, c)) {
+        if (c != null && closeForRelease(n, c, rollback) && resetForNextBorrower(n, c)) {
             try {
                 c.close();
             } catch (SQLException e) {
@@ -295,6 +323,37 @@ final class LogicalConnection implements ReplicaAwareConnection {
                 // connection went with its pool and the caller's work is done; failing close() would say otherwise.
             }
         }
+    }
+
+    /**
+     * What HikariCP's proxy did for the statements it made, before {@code c} goes back to its pool: closes the
+     * statements left open, rolls back a transaction left open ({@code rollback}), and evicts {@code c} instead when a
+     * failure left it broken. True when {@code c} may be returned.
+     */
+    private boolean closeForRelease(Node n, Connection c, boolean rollback) throws SQLException {
+        SQLException failure = OpenStatements.closeAll(this);
+        if (failure != null) {
+            onError(n, failure);
+            evictOnRelease = true; // as HikariCP does when a statement fails to close
+        }
+        if (!evictOnRelease && rollback) {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                onError(n, e);
+                n.evict(c); // its transaction may still be open: no other borrower gets it
+                if (!isConnectionError(e)) {
+                    throw e;
+                }
+                return false;
+            }
+        }
+        if (evictOnRelease) {
+            evictOnRelease = false;
+            n.evict(c);
+            return false;
+        }
+        return true;
     }
 
     /** A statement is about to run: with autocommit off, a transaction is now active. */
@@ -341,7 +400,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** For a statement made on a physical connection given up since: the one it is to be made again on. */
     Connection current() throws SQLException {
-        return physical();
+        return driver();
     }
 
     /** The node serving now; null when no physical connection is held. */
@@ -369,7 +428,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return null;
         }
         release();
-        return physical();
+        return driver();
     }
 
     /**
@@ -394,6 +453,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (isConnectionError(e)) {
             n.markFailed(System.nanoTime(), router.backoffNanos());
             n.evictConnections();
+        }
+        if (n == node && BrokenConnection.evicts(n.pool(), e)) {
+            evictOnRelease = true; // what HikariCP's proxy did for the statements it made
         }
         return e;
     }
@@ -774,21 +836,21 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        Statement s = pinned().createStatement();
-        return new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null);
+        Statement s = pinnedDriver().createStatement();
+        return opened(new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency);
-        return new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null);
+        Statement s = pinnedDriver().createStatement(resultSetType, resultSetConcurrency);
+        return opened(new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        Statement s = pinned().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return new StatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null);
+        Statement s = pinnedDriver().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+        return opened(new StatementWrapper(this, s, readRetryable()
+                ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null));
     }
 
     @Override
@@ -797,8 +859,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (side != null) {
             return side.prepareStatement(sql);
         }
-        PreparedStatement s = physical().prepareStatement(sql);
-        return new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql);
+        PreparedStatement s = driver().prepareStatement(sql);
+        return opened(new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql));
     }
 
     @Override
@@ -807,9 +869,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (side != null) {
             return side.prepareStatement(sql, resultSetType, resultSetConcurrency);
         }
-        PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency);
-        return new PreparedStatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql);
+        PreparedStatement s = driver().prepareStatement(sql, resultSetType, resultSetConcurrency);
+        return opened(new PreparedStatementWrapper(this, s, readRetryable()
+                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql));
     }
 
     @Override
@@ -819,9 +881,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (side != null) {
             return side.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
         }
-        PreparedStatement s = physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-        return new PreparedStatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql);
+        PreparedStatement s = driver().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        return opened(new PreparedStatementWrapper(this, s, readRetryable()
+                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql));
     }
 
     @Override
@@ -832,34 +894,34 @@ final class LogicalConnection implements ReplicaAwareConnection {
                 return side.prepareStatement(sql);
             }
         }
-        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, autoGeneratedKeys));
+        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, autoGeneratedKeys)));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnIndexes));
+        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, columnIndexes)));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return new PreparedStatementWrapper(this, pinned().prepareStatement(sql, columnNames));
+        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, columnNames)));
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CallableStatementWrapper(this, pinned().prepareCall(sql));
+        return opened(new CallableStatementWrapper(this, pinnedDriver().prepareCall(sql)));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return new CallableStatementWrapper(this, pinned().prepareCall(sql, resultSetType, resultSetConcurrency));
+        return opened(new CallableStatementWrapper(this, pinnedDriver().prepareCall(sql, resultSetType, resultSetConcurrency)));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        return new CallableStatementWrapper(this,
-                pinned().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+        return opened(new CallableStatementWrapper(this,
+                pinnedDriver().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
     }
 
     @Override

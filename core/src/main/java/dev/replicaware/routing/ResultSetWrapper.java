@@ -54,7 +54,11 @@ final class ResultSetWrapper implements ResultSet {
 
 @Override
     public boolean absolute(int row) throws SQLException {
-        return delegate.absolute(row);
+        try {
+            return delegate.absolute(row);
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
@@ -79,7 +83,11 @@ final class ResultSetWrapper implements ResultSet {
 
     @Override
     public void close() throws SQLException {
-        delegate.close();
+        try {
+            delegate.close();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
@@ -94,7 +102,11 @@ final class ResultSetWrapper implements ResultSet {
 
     @Override
     public boolean first() throws SQLException {
-        return delegate.first();
+        try {
+            return delegate.first();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
@@ -538,7 +550,11 @@ final class ResultSetWrapper implements ResultSet {
 
     @Override
     public boolean last() throws SQLException {
-        return delegate.last();
+        try {
+            return delegate.last();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
@@ -553,12 +569,20 @@ final class ResultSetWrapper implements ResultSet {
 
     @Override
     public boolean next() throws SQLException {
-        return delegate.next();
+        try {
+            return delegate.next();
+        } catch (SQLException e) {
+            throw connection.onError(e); // the driver's result set: HikariCP's proxy no longer sees its failures
+        }
     }
 
     @Override
     public boolean previous() throws SQLException {
-        return delegate.previous();
+        try {
+            return delegate.previous();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
@@ -568,7 +592,11 @@ final class ResultSetWrapper implements ResultSet {
 
     @Override
     public boolean relative(int rows) throws SQLException {
-        return delegate.relative(rows);
+        try {
+            return delegate.relative(rows);
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override

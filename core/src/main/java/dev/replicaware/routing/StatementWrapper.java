@@ -193,6 +193,8 @@ class StatementWrapper implements Statement {
     void replaceDelegate(Statement next) {
         Statement old = delegate;
         delegate = next;
+        OpenStatements.remove(connection, old);
+        OpenStatements.add(connection, next); // made on the connection's current physical connection
         try {
             old.close();
         } catch (SQLException ignored) {
@@ -207,7 +209,17 @@ class StatementWrapper implements Statement {
 
     @Override
     public final void close() throws SQLException {
-        delegate.close();
+        OpenStatements.remove(connection, delegate);
+        try {
+            delegate.close();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
+    }
+
+    /** The driver's statement beneath, for {@link OpenStatements}. */
+    final Statement delegateStatement() {
+        return delegate;
     }
 
     @Override
@@ -479,12 +491,20 @@ class StatementWrapper implements Statement {
 
     @Override
     public boolean getMoreResults() throws SQLException {
-        return delegate.getMoreResults();
+        try {
+            return delegate.getMoreResults();
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
     public boolean getMoreResults(int current) throws SQLException {
-        return delegate.getMoreResults(current);
+        try {
+            return delegate.getMoreResults(current);
+        } catch (SQLException e) {
+            throw connection.onError(e);
+        }
     }
 
     @Override
