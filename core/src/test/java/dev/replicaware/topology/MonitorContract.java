@@ -138,6 +138,12 @@ abstract class MonitorContract {
             c.resume(replica);
         }
         awaitStatus(replica.name(), st -> st.state() == NodeState.UP, Duration.ofSeconds(10));
+        // listeners hear of the change just after the status shows it: wait for the event, not only the status
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events.stream().noneMatch(e -> e.node().equals(replica.name()) && e.type() == TopologyEvent.Type.NODE_UP)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(events).extracting(e -> e.node() + ":" + e.type())
                 .containsSubsequence(replica.name() + ":NODE_DOWN", replica.name() + ":NODE_UP");
     }
