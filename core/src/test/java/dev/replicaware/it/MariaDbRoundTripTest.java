@@ -22,7 +22,7 @@ class MariaDbRoundTripTest extends RoundTripContract {
 
     @Override
     java.time.Duration applyDelay() {
-        return java.time.Duration.ofSeconds(1);
+        return java.time.Duration.ofSeconds(2);
     }
 
     /** SET SESSION TRANSACTION READ ONLY and READ WRITE, which a plain pool sends for each read-only transaction. */
