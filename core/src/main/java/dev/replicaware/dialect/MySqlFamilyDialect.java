@@ -41,7 +41,7 @@ abstract class MySqlFamilyDialect extends Dialect {
      * (MariaDB) or {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
      */
     @Override
-    public String fenceResumedPrimary(Connection admin, Duration timeout) throws SQLException {
+    String endSessionsAndFence(Connection admin, Duration timeout) throws SQLException {
         java.util.List<Long> ids = new java.util.ArrayList<>();
         try (java.sql.Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST"
                 + " WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler')"
