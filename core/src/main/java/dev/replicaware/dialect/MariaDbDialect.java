@@ -137,7 +137,12 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         }
     }
 
-    /** Answers (was primary, sessions the admin user may not kill). Error 1094: the session ended meanwhile. */
+    /**
+     * Answers (was primary, sessions the admin user may not kill). Error 1094: the session ended meanwhile. The admin
+     * user's own sessions are spared: they are other instances' fences, sent on their held sessions like this one, and
+     * two fences that killed each other before their {@code read_only} would leave the node writable (seen in
+     * {@code FailoverSafetyContract}); {@code read_only} does not bind that user anyway.
+     */
     private static final String FENCE_RESUMED_PRIMARY = """
             BEGIN NOT ATOMIC
               DECLARE was_primary BOOLEAN DEFAULT @@global.read_only = 0;
@@ -145,7 +150,8 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
               DECLARE session_id BIGINT UNSIGNED;
               DECLARE refused INT DEFAULT 0;
               DECLARE sessions CURSOR FOR SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()
-                AND USER NOT IN ('system user', 'event_scheduler') AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon');
+                AND USER NOT IN ('system user', 'event_scheduler', SUBSTRING_INDEX(USER(), '@', 1))
+                AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon');
               DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = TRUE;
               DECLARE CONTINUE HANDLER FOR 1094 BEGIN END;
               DECLARE CONTINUE HANDLER FOR 1095 SET refused = refused + 1;

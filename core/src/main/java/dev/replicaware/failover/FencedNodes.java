@@ -60,6 +60,7 @@ final class FencedNodes implements AutoCloseable {
     /** The admin session held open on the current primary, for its fence watch; null when none. */
     private HeldSession held;
     private long nextHoldNanos;
+    private String lastHoldFailure;
     private boolean closed;
 
     private record HeldSession(String node, Connection connection, long checkedNanos) {}
@@ -117,16 +118,27 @@ final class FencedNodes implements AutoCloseable {
         if (held != null && !held.node().equals(primary)) {
             releaseHeld();
         }
-        if (held != null || closed || primary == null || now - nextHoldNanos < 0) {
+        if (held != null || closed || primary == null || now - nextHoldNanos < 0 || !answersProbes(primary)) {
             return;
         }
         try {
             held = new HeldSession(primary, admin.open(primary, HELD_CONNECT_TIMEOUT, FenceWatch.ATTEMPT_TIMEOUT), now);
+            lastHoldFailure = null;
         } catch (SQLException | RuntimeException e) {
             nextHoldNanos = now + HOLD_RETRY_NANOS;
-            LOG.info("{} - could not hold an admin session on the primary {} for fencing it should it be replaced ({});"
-                    + " trying again in {} s", cluster, primary, describe.apply(e), TimeUnit.NANOSECONDS.toSeconds(HOLD_RETRY_NANOS));
+            String message = describe.apply(e);
+            if (!message.equals(lastHoldFailure)) { // tried every 10 s: said once until it changes
+                LOG.info("{} - could not hold an admin session on the primary {} for fencing it should it be replaced ({});"
+                        + " trying again every {} s", cluster, primary, message, TimeUnit.NANOSECONDS.toSeconds(HOLD_RETRY_NANOS));
+            }
+            lastHoldFailure = message;
         }
+    }
+
+    /** Only a primary whose last probe was answered is connected to: the attempt runs on the failover thread. */
+    private boolean answersProbes(String node) {
+        NodeStatus s = monitor.statuses().get(node);
+        return s != null && s.state() == NodeState.UP && s.lastError() == null;
     }
 
     private void releaseHeld() {
