@@ -37,8 +37,9 @@ abstract class MySqlFamilyDialect extends Dialect {
      * semi-synchronous acknowledgement that no replica will send (they follow the new primary): the fence would then
      * wait out {@code rpl_semi_sync_master_timeout}, the node writable meanwhile, and those commits be acknowledged
      * after it. So every other client session is killed first (a killed session's commit is never acknowledged), then
-     * {@link #fence}; the admin user's own are spared (other instances' fences: see {@link MariaDbDialect}). Replication threads are left alone. Killing other users' sessions needs {@code CONNECTION ADMIN}
-     * (MariaDB) or {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
+     * {@link #fence}; the admin user's own are spared (other instances' fences: see {@link MariaDbDialect}), and so
+     * are replication threads. Killing other users' sessions needs {@code CONNECTION ADMIN} (MariaDB) or
+     * {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
      */
     @Override
     String endSessionsAndFence(Connection admin, Duration timeout) throws SQLException {
