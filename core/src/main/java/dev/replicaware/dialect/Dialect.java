@@ -176,12 +176,26 @@ public abstract class Dialect {
     }
 
     /**
-     * Fences a former primary that resumed after another node took its place (a paused primary after SIGCONT): it still
-     * serves as primary, and sessions open across the pause may still commit there. By default {@link #fence}, then
+     * Fences a former primary that answers again after another node took its place (a paused primary after SIGCONT).
+     * Where it still serves as primary, sessions open across the pause may still commit there, so they are ended too:
+     * {@link #endSessionsAndFence}. A node that no longer serves as primary (re-cloned meanwhile, or fenced already by
+     * another instance) is only {@link #fence fenced}; its sessions are left alone. Answers what was done, for the log.
+     */
+    public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
+        if (probe(admin).role() != Role.PRIMARY) {
+            fence(admin);
+            return "it no longer served as primary: set read-only, its sessions left alone";
+        }
+        String left = endSessionsAndFence(admin, timeout);
+        return left == null ? "its other client sessions were ended" : left;
+    }
+
+    /**
+     * For {@link #fenceResumedPrimary} on a node that still serves as primary. By default {@link #fence}, then
      * {@link #endWritesInFlight} (PostgreSQL's read-only setting does not touch transactions already open). Answers
      * null, or what could not be ended.
      */
-    public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
+    String endSessionsAndFence(Connection admin, java.time.Duration timeout) throws SQLException {
         fence(admin);
         return endWritesInFlight(admin, timeout);
     }

@@ -109,6 +109,65 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         }
     }
 
+    /**
+     * The role check, the kills of {@link MySqlFamilyDialect#endSessionsAndFence} and the fence in one anonymous
+     * compound statement: one round trip. On a resumed server every session races the fence from the moment it is
+     * served, so the fewer round trips the fence needs after the first, the shorter the time anyone can find the node
+     * writable (with the session the watch holds open, that is none: see {@code FencedNodes}).
+     */
+    @Override
+    public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            boolean results = s.execute(FENCE_RESUMED_PRIMARY);
+            while (!results && s.getUpdateCount() != -1) {
+                results = s.getMoreResults();
+            }
+            if (!results) {
+                throw new SQLException("MariaDB's fence answered no result; expected whether the node was primary", "XX000");
+            }
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return "it no longer served as primary: set read-only, its sessions left alone";
+                }
+                int refused = rs.getInt(2);
+                return refused == 0 ? "its other client sessions were ended"
+                        : refused + " other client session(s) could not be killed; the admin user needs CONNECTION ADMIN";
+            }
+        }
+    }
+
+    /**
+     * Answers (was primary, sessions the admin user may not kill). Error 1094: the session ended meanwhile. The admin
+     * user's own sessions are spared: they are other instances' fences, sent on their held sessions like this one, and
+     * two fences that killed each other before their {@code read_only} would leave the node writable (seen in
+     * {@code FailoverSafetyContract}); {@code read_only} does not bind that user anyway.
+     */
+    private static final String FENCE_RESUMED_PRIMARY = """
+            BEGIN NOT ATOMIC
+              DECLARE was_primary BOOLEAN DEFAULT @@global.read_only = 0;
+              DECLARE done BOOLEAN DEFAULT FALSE;
+              DECLARE session_id BIGINT UNSIGNED;
+              DECLARE refused INT DEFAULT 0;
+              DECLARE sessions CURSOR FOR SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()
+                AND USER NOT IN ('system user', 'event_scheduler', SUBSTRING_INDEX(USER(), '@', 1))
+                AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon');
+              DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = TRUE;
+              DECLARE CONTINUE HANDLER FOR 1094 BEGIN END;
+              DECLARE CONTINUE HANDLER FOR 1095 SET refused = refused + 1;
+              IF was_primary THEN
+                OPEN sessions;
+                each_session: LOOP
+                  FETCH sessions INTO session_id;
+                  IF done THEN LEAVE each_session; END IF;
+                  KILL CONNECTION session_id;
+                END LOOP;
+                CLOSE sessions;
+              END IF;
+              SET GLOBAL read_only = ON;
+              SELECT was_primary, refused;
+            END""";
+
     @Override
     public void fence(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {

@@ -37,14 +37,15 @@ abstract class MySqlFamilyDialect extends Dialect {
      * semi-synchronous acknowledgement that no replica will send (they follow the new primary): the fence would then
      * wait out {@code rpl_semi_sync_master_timeout}, the node writable meanwhile, and those commits be acknowledged
      * after it. So every other client session is killed first (a killed session's commit is never acknowledged), then
-     * {@link #fence}. Replication threads are left alone. Killing other users' sessions needs {@code CONNECTION ADMIN}
-     * (MariaDB) or {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
+     * {@link #fence}; the admin user's own are spared (other instances' fences: see {@link MariaDbDialect}), and so
+     * are replication threads. Killing other users' sessions needs {@code CONNECTION ADMIN} (MariaDB) or
+     * {@code CONNECTION_ADMIN} (MySQL); without it the fence still follows, and the answer says so.
      */
     @Override
-    public String fenceResumedPrimary(Connection admin, Duration timeout) throws SQLException {
+    String endSessionsAndFence(Connection admin, Duration timeout) throws SQLException {
         java.util.List<Long> ids = new java.util.ArrayList<>();
         try (java.sql.Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST"
-                + " WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler')"
+                + " WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler', SUBSTRING_INDEX(USER(), '@', 1))"
                 + " AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon')")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));

@@ -28,14 +28,22 @@ final class AdminSessions {
     }
 
     /**
-     * A session whose connecting and statements may each take {@code timeout}, and end as soon as the calling thread is
-     * interrupted (where the driver allows, see {@link InterruptibleSocketFactory}): a {@link FenceWatch} waits in it
-     * for a paused server, and must stop when the DataSource closes.
+     * A session whose connecting may take {@code connectTimeout} and each statement {@code timeout}, and which ends as
+     * soon as the thread waiting in it is interrupted (where the driver allows, see {@link InterruptibleSocketFactory}):
+     * a {@link FenceWatch} waits in it for a paused server, and must stop when the DataSource closes.
      */
-    static Connection openInterruptibly(String name, String url, FailoverConfig config, Duration timeout) throws SQLException {
+    static Connection openInterruptibly(String name, String url, FailoverConfig config, Duration connectTimeout,
+                                        Duration timeout) throws SQLException {
         // the URL's dialect, not the monitor's confirmed one: asking the monitor waits for its probe of the node, which
         // on a paused server lasts a probe timeout, and the attempt would then queue behind the probe's on resume
-        return open(name, url, Dialect.forUrl(url), config, timeout, timeout, true);
+        Connection c = open(name, url, Dialect.forUrl(url), config, connectTimeout, connectTimeout, true);
+        try {
+            c.setNetworkTimeout(Runnable::run, Math.toIntExact(timeout.toMillis())); // the handshake had connectTimeout
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     private static Connection open(String name, String url, Dialect dialect, FailoverConfig config, Duration statementTimeout,

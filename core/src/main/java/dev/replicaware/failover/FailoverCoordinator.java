@@ -117,8 +117,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         this.monitor = monitor;
         this.republish = republish;
         this.clock = Clock.systemUTC();
-        this.fenced = new FencedNodes(cluster, monitor, (node, timeout) -> AdminSessions.openInterruptibly(node,
-                nodeConfigs.get(node).url(), this.config, timeout), this::describe);
+        this.fenced = new FencedNodes(cluster, monitor, (node, connectTimeout, timeout) -> AdminSessions.openInterruptibly(node,
+                nodeConfigs.get(node).url(), this.config, connectTimeout, timeout), this::describe);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "replicaware-" + cluster + "-failover");
             t.setDaemon(true);
@@ -205,6 +205,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             lastPrimary = primary;
             removedPrimary = null;
             fenced.liftWhereFollowing(monitor.statuses(), primary);
+            fenced.holdSessionOn(config.mode() == Mode.AUTOMATIC ? primary : null);
             endEpisode();
             return;
         }

@@ -1,7 +1,6 @@
 package dev.replicaware.failover;
 
 import dev.replicaware.dialect.Dialect;
-import dev.replicaware.dialect.Role;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -26,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * and queued again behind dead ones; a refused connection (the server is dead) is retried after 50 ms, backing off to
  * 500 ms.
  *
- * <p>Once connected, where the node still serves as a primary: {@link Dialect#fenceResumedPrimary}, which makes it
+ * <p>The first attempt is made on the admin session {@link FencedNodes#holdSessionOn held open} on the node while it
+ * was primary, where there is one: sent while the node is paused, the fence then runs before any new connection is
+ * served. Once connected: {@link Dialect#fenceResumedPrimary}, which, where the node still serves as a primary, makes it
  * read-only and ends every other client session (PostgreSQL: fence, then terminate, as a transaction open across the
  * pause would otherwise commit there; MySQL/MariaDB: kill, then fence, as {@code read_only} would otherwise wait for
  * commits stuck in a semi-synchronous wait). A node that already replicates again (re-cloned meanwhile) is only set
@@ -47,17 +48,20 @@ final class FenceWatch {
     private final String cluster;
     private final String node;
     private final FencedNodes.AdminSessions admin;
+    /** The session held open on the node while it was primary (see {@link FencedNodes#holdSessionOn}); null when none. */
+    private final Connection held;
     private final BooleanSupplier stillFenced;
     private final Function<Throwable, String> describe;
     private final Thread thread;
     private volatile boolean stopped;
     private volatile boolean readOnly;
 
-    FenceWatch(String cluster, String node, FencedNodes.AdminSessions admin, BooleanSupplier stillFenced,
+    FenceWatch(String cluster, String node, FencedNodes.AdminSessions admin, Connection held, BooleanSupplier stillFenced,
                Function<Throwable, String> describe) {
         this.cluster = cluster;
         this.node = node;
         this.admin = admin;
+        this.held = held;
         this.stillFenced = stillFenced;
         this.describe = describe;
         this.thread = new Thread(this::run, "replicaware-" + cluster + "-fence-" + node);
@@ -92,25 +96,27 @@ final class FenceWatch {
 
     private void run() {
         long began = System.nanoTime();
+        if (held != null) {
+            // its statement is the first the node serves if it is paused: see FencedNodes.holdSessionOn
+            try (Connection c = held) {
+                if (!stopped && stillFenced.getAsBoolean()) {
+                    fence(c, began);
+                }
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                LOG.info("{} - the admin session held on former primary {} failed ({}); connecting anew to set it read-only",
+                        cluster, node, describe.apply(e));
+            }
+        }
         long retryNanos = 0;
         Set<String> reported = new HashSet<>();
         while (!stopped && stillFenced.getAsBoolean()) {
             long attempt = System.nanoTime();
-            try (Connection c = admin.open(node, ATTEMPT_TIMEOUT)) {
-                DatabaseMetaData meta = c.getMetaData();
-                Dialect d = Dialect.forUrl(meta.getURL()).confirm(meta);
-                // asked before the fence: MySQL and MariaDB tell their role by read_only
-                boolean primary = d.probe(c).role() == Role.PRIMARY;
-                String left = null;
-                if (primary) {
-                    left = d.fenceResumedPrimary(c, END_SESSIONS_TIMEOUT);
-                } else {
-                    d.fence(c); // it replicates again (re-cloned meanwhile): its sessions are left alone
-                }
-                readOnly = true;
-                LOG.warn("{} - former primary {} answers again; set it read-only {} ms after it was fenced{}", cluster, node,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
-                        !primary ? " (it replicates again)" : left == null ? "; its other client sessions were ended" : "; " + left);
+            try (Connection c = admin.open(node, ATTEMPT_TIMEOUT, ATTEMPT_TIMEOUT)) {
+                fence(c, began);
                 return;
             } catch (SQLException | RuntimeException e) {
                 if (stopped) {
@@ -128,6 +134,14 @@ final class FenceWatch {
                 LockSupport.parkNanos(retryNanos); // returns at once when stop() interrupts
             }
         }
+    }
+
+    private void fence(Connection c, long began) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        String done = Dialect.forUrl(meta.getURL()).confirm(meta).fenceResumedPrimary(c, END_SESSIONS_TIMEOUT);
+        readOnly = true;
+        LOG.warn("{} - former primary {} answers again; set it read-only {} ms after it was fenced; {}", cluster, node,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), done);
     }
 
     @Override

@@ -27,16 +27,29 @@ import org.slf4j.LoggerFactory;
  *       the fence left (PostgreSQL's {@code default_transaction_read_only} in {@code postgresql.auto.conf}) is undone
  *       by the dialect when the node is re-pointed or promoted.</li>
  * </ol>
- * Synchronized: the failover thread fences, sweeps and lifts; {@link #close()} comes from the closing thread.
+ * To make step 2 as quick as it can be, an admin session is held open on the current primary ({@link #holdSessionOn})
+ * and handed to its watch when it is fenced.
+ *
+ * <p>Synchronized: the failover thread fences, sweeps, lifts and holds; {@link #close()} comes from the closing thread.
  */
 final class FencedNodes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FencedNodes.class);
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-    /** Opens an admin session to a node that may take {@code timeout} to connect, and ends when its thread is interrupted. */
+    /**
+     * Opens an admin session to a node that may take {@code connectTimeout} to connect and {@code timeout} per
+     * statement, and ends when the thread waiting in it is interrupted.
+     */
     interface AdminSessions {
-        Connection open(String node, Duration timeout) throws SQLException;
+        Connection open(String node, Duration connectTimeout, Duration timeout) throws SQLException;
     }
+
+    /** A healthy primary answers a connect within this; a slower one is tried again at the next evaluation but one. */
+    private static final Duration HELD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long after a failed attempt to hold a session the next is made. */
+    private static final long HOLD_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A held session older than this is checked (one round trip) before it is relied on again. */
+    private static final long HOLD_CHECK_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final String cluster;
     private final TopologyMonitor monitor;
@@ -44,7 +57,13 @@ final class FencedNodes implements AutoCloseable {
     private final Function<Throwable, String> describe;
     /** The watches of fenced nodes not yet read-only, by node. */
     private final Map<String, FenceWatch> watches = new LinkedHashMap<>();
+    /** The admin session held open on the current primary, for its fence watch; null when none. */
+    private HeldSession held;
+    private long nextHoldNanos;
+    private String lastHoldFailure;
     private boolean closed;
+
+    private record HeldSession(String node, Connection connection, long checkedNanos) {}
 
     FencedNodes(String cluster, TopologyMonitor monitor, AdminSessions admin, Function<Throwable, String> describe) {
         this.cluster = cluster;
@@ -68,9 +87,75 @@ final class FencedNodes implements AutoCloseable {
         if (closed || (running != null && !running.ended())) {
             return;
         }
-        FenceWatch w = new FenceWatch(cluster, node, admin, () -> stillFenced(node), describe);
+        Connection session = null;
+        if (held != null && held.node().equals(node)) {
+            session = held.connection(); // the watch owns it from now on
+            held = null;
+        }
+        FenceWatch w = new FenceWatch(cluster, node, admin, session, () -> stillFenced(node), describe);
         watches.put(node, w);
         w.start();
+    }
+
+    /**
+     * Holds an admin session open on {@code primary} (null: on none), for the fence watch it gets should another node
+     * take its place. A paused primary's sessions wait, and the one whose statement was sent first is served first:
+     * the watch sends the fence on this session while the node is still paused, so the fence runs the moment the node
+     * resumes, before any client that connects then has finished its handshake. Without it, the watch's new
+     * connection and theirs would be served side by side, and a client could find the node writable for as long as
+     * the fence's round trips take (milliseconds: issue 12's fault run saw it on MariaDB).
+     */
+    synchronized void holdSessionOn(String primary) {
+        long now = System.nanoTime();
+        if (held != null && held.node().equals(primary) && now - held.checkedNanos() > HOLD_CHECK_NANOS) {
+            // an idle session may have been ended meanwhile (a server's idle timeout, a network device)
+            if (stillValid(held.connection())) {
+                held = new HeldSession(primary, held.connection(), now);
+            } else {
+                releaseHeld();
+            }
+        }
+        if (held != null && !held.node().equals(primary)) {
+            releaseHeld();
+        }
+        if (held != null || closed || primary == null || now - nextHoldNanos < 0 || !answersProbes(primary)) {
+            return;
+        }
+        try {
+            held = new HeldSession(primary, admin.open(primary, HELD_CONNECT_TIMEOUT, FenceWatch.ATTEMPT_TIMEOUT), now);
+            lastHoldFailure = null;
+        } catch (SQLException | RuntimeException e) {
+            nextHoldNanos = now + HOLD_RETRY_NANOS;
+            String message = describe.apply(e);
+            if (!message.equals(lastHoldFailure)) { // tried every 10 s: said once until it changes
+                LOG.info("{} - could not hold an admin session on the primary {} for fencing it should it be replaced ({});"
+                        + " trying again every {} s", cluster, primary, message, TimeUnit.NANOSECONDS.toSeconds(HOLD_RETRY_NANOS));
+            }
+            lastHoldFailure = message;
+        }
+    }
+
+    /** Only a primary whose last probe was answered is connected to: the attempt runs on the failover thread. */
+    private boolean answersProbes(String node) {
+        NodeStatus s = monitor.statuses().get(node);
+        return s != null && s.state() == NodeState.UP && s.lastError() == null;
+    }
+
+    private void releaseHeld() {
+        try {
+            held.connection().close();
+        } catch (SQLException | RuntimeException e) {
+            // let go of: a session that fails to close is gone already
+        }
+        held = null;
+    }
+
+    private static boolean stillValid(Connection c) {
+        try {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Read by a watch's thread: the monitor's statuses are an immutable snapshot. */
@@ -115,6 +200,9 @@ final class FencedNodes implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (held != null) {
+            releaseHeld();
+        }
         watches.values().forEach(FenceWatch::stop);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
         try {

@@ -317,6 +317,21 @@ abstract class FailoverSafetyContract {
         assertThat(write(ds, 1)).isTrue();
         ClusterNode old = c.primary();
         ClusterNode replica = c.replicas().get(0);
+        // other applications' idle sessions on the primary, which a resumed former primary's fence must end too
+        for (int i = 0; i < 30; i++) {
+            resources.add(c.connectApp(old));
+        }
+        AtomicReference<String> queuedWrite = new AtomicReference<>();
+        Thread queued = new Thread(() -> queuedWrite.set(askAsAnotherApplication(c, old)), "other-application");
+        // each instance holds an admin session on the primary, ready to fence it (a primary serves long before it hangs)
+        await("an admin session held on " + old.name() + " by each instance", Duration.ofSeconds(10),
+                () -> adminSessions(c, old) >= 2, () -> {
+                    try {
+                        return adminSessions(c, old);
+                    } catch (SQLException e) {
+                        return e.toString();
+                    }
+                });
         c.pause(old);
         Instant lastProbe;
         try {
@@ -336,9 +351,18 @@ abstract class FailoverSafetyContract {
                     HealthConfig.DEFAULT_FAILURES_BEFORE_DOWN, HealthConfig.DEFAULT_SUCCESSES_BEFORE_UP)));
             await("no probe under way", Duration.ofSeconds(15), () -> probesUnderWay().isEmpty(), FailoverSafetyContract::probesUnderWay);
             lastProbe = ds.topology().node(old.name()).orElseThrow().lastProbe();
+
+            // another application, not Replicaware, connects to the paused node now: its connect is queued behind the
+            // watch's, and the moment the node answers it asks whether the node takes writes
+            queued.start();
+            await("the other application's connect waits on the paused node", Duration.ofSeconds(10),
+                    () -> waitsOnASocket(queued), () -> List.of(queued.getStackTrace()).toString());
         } finally {
             c.resume(old);
         }
+        queued.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(queuedWrite.get()).as("what another application, queued on the paused former primary " + old.name()
+                + ", found when it was served").isNotNull().isNotEqualTo("takes writes");
         AtomicReference<String> observed = new AtomicReference<>();
         await(old.name() + " refuses writes after it resumed", Duration.ofSeconds(30), () -> {
             observed.set(null);
@@ -352,6 +376,39 @@ abstract class FailoverSafetyContract {
         assertThat(write(ds, 3)).isTrue();
         assertThat(isPrimary(c, replica)).isTrue();
         assertThat(ids(c, replica)).contains(1L, 2L, 3L);
+    }
+
+    /** How many sessions of the admin user other than the caller's are open on {@code node}. */
+    abstract int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException;
+
+    /** True when the session {@code conn} may write (as the application user), as the server says. */
+    abstract boolean takesWrites(Connection conn) throws SQLException;
+
+    /**
+     * Connects to {@code node} as the application user, outside Replicaware, waiting as long as it takes, and asks
+     * whether it takes writes: "takes writes", "refuses writes", or the error.
+     */
+    String askAsAnotherApplication(ReplicatedCluster c, ClusterNode node) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(dev.replicaware.dialect.Dialect.forUrl(node.jdbcUrl()).timeoutProperties(Duration.ofSeconds(60)));
+        p.remove("loginTimeout"); // with one, pgjdbc connects on a thread of its own
+        p.setProperty("user", c.app().username());
+        p.setProperty("password", c.app().password());
+        try (Connection conn = java.sql.DriverManager.getConnection(node.jdbcUrl(), p)) {
+            return takesWrites(conn) ? "takes writes" : "refuses writes";
+        } catch (SQLException e) {
+            return e.getSQLState() + ": " + e.getMessage();
+        }
+    }
+
+    /** True while {@code t} waits in a socket (a connect or a read): the JDK's socket implementation is on its stack. */
+    static boolean waitsOnASocket(Thread t) {
+        for (StackTraceElement f : t.getStackTrace()) {
+            if (f.getClassName().equals("sun.nio.ch.NioSocketImpl")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when {@code node} refuses the application's writes (a fresh session asked). */

@@ -24,7 +24,7 @@ class FenceWatchTest {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String url = String.format(urlPattern, silent.getLocalPort());
             FailoverConfig config = new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, Duration.ofSeconds(1), "admin", "secret");
-            FenceWatch watch = new FenceWatch("c", "n", (node, timeout) -> AdminSessions.openInterruptibly(node, url, config, timeout),
+            FenceWatch watch = new FenceWatch("c", "n", (node, connectTimeout, timeout) -> AdminSessions.openInterruptibly(node, url, config, connectTimeout, timeout), null,
                     () -> true, Throwable::toString);
             watch.start();
             try (Socket waiting = silent.accept()) { // the watch's attempt, now waiting for a greeting

@@ -26,6 +26,26 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
+    int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node);
+             java.sql.PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()")) {
+            ps.setString(1, c.admin().username());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    boolean takesWrites(Connection conn) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT @@read_only")) {
+            rs.next();
+            return !rs.getBoolean(1);
+        }
+    }
+
+    @Override
     boolean refusesWrites(ReplicatedCluster c, ClusterNode node) throws SQLException {
         return !isPrimary(c, node); // @@read_only
     }

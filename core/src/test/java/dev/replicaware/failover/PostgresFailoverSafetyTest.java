@@ -27,6 +27,27 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
+    int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node);
+             java.sql.PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            ps.setString(1, c.admin().username());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    boolean takesWrites(Connection conn) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT NOT pg_is_in_recovery() AND NOT current_setting('default_transaction_read_only')::boolean")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    @Override
     boolean refusesWrites(ReplicatedCluster c, ClusterNode node) throws SQLException {
         try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
              ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
