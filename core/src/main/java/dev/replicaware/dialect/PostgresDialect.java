@@ -108,6 +108,10 @@ public final class PostgresDialect extends Dialect {
      * {@value #SPIN_MICROS} µs without pausing (a commit usually reaches a replica on the same network within that),
      * then every millisecond ({@code pg_sleep}'s resolution) up to {@code timeout}, and ends with an error when it runs
      * out, or at once when the node is not a replica (promoted): nothing it waits for would then arrive.
+     *
+     * <p>The code block needs PL/pgSQL, installed and granted to everyone by default. A server where it is missing or
+     * not granted to the application user is polled from the client instead (one round trip per check), and said so
+     * once, at WARN: without that, every read that had to wait would quietly go to the primary.
      */
     @Override
     public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
@@ -116,19 +120,70 @@ public final class PostgresDialect extends Dialect {
         if (!lsn.matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) { // it goes into the code block as a literal
             throw new SQLException("Not a PostgreSQL WAL position: '" + lsn + "'", "22023");
         }
-        String block = AWAIT_REPLAYED.replace("{lsn}", lsn).replace("{timeoutMicros}", Long.toString(timeout.toNanos() / 1000));
-        return outsideTransaction(connection, () -> {
-            try (Statement s = connection.createStatement()) {
-                s.execute(block);
-                return true;
+        String server = connection.getMetaData().getURL();
+        if (!withoutCodeBlocks.contains(server)) {
+            String block = AWAIT_REPLAYED.replace("{lsn}", lsn).replace("{timeoutMicros}", Long.toString(timeout.toNanos() / 1000));
+            try {
+                return outsideTransaction(connection, () -> {
+                    try (Statement s = connection.createStatement()) {
+                        s.execute(block);
+                        return true;
+                    } catch (SQLException e) {
+                        if (NOT_REPLAYED.equals(e.getSQLState())) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                });
             } catch (SQLException e) {
-                if (NOT_REPLAYED.equals(e.getSQLState())) {
-                    return false;
+                if (!NO_CODE_BLOCKS.contains(e.getSQLState())) {
+                    throw e;
                 }
-                throw e;
+                if (withoutCodeBlocks.add(server)) {
+                    LOG.warn("PostgreSQL at {} refuses the read-your-writes wait's code block ({} {}); its replay position is"
+                                    + " polled from the client instead, a round trip per check. Expected PL/pgSQL with USAGE granted"
+                                    + " to the application user", dev.replicaware.config.Secrets.maskUrl(server), e.getSQLState(),
+                            dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+                }
+            }
+        }
+        return pollReplayed(connection, lsn, timeout);
+    }
+
+    /** The wait without PL/pgSQL: checks every millisecond at first, then less often, up to {@code timeout}. */
+    private static boolean pollReplayed(Connection connection, String lsn, java.time.Duration timeout) throws SQLException {
+        return outsideTransaction(connection, () -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long pause = 1_000_000;
+            try (java.sql.PreparedStatement ps = connection.prepareStatement(
+                    "SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)")) {
+                ps.setString(1, lsn);
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            return true;
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+                    if (Thread.interrupted()) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                    pause = Math.min(pause * 2, 10_000_000);
+                }
             }
         });
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
+    /** The SQLSTATEs of a code block refused: 42501, USAGE on the language not granted; 42704, no such language. */
+    private static final java.util.Set<String> NO_CODE_BLOCKS = java.util.Set.of("42501", "42704");
+    /** The servers (JDBC URLs) that refused a code block: polled from the client from then on. */
+    private final java.util.Set<String> withoutCodeBlocks = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static final long SPIN_MICROS = 200;
     /** The SQLSTATE the wait ends with when the position was not replayed in time (class P0, PL/pgSQL errors). */

@@ -77,4 +77,43 @@ class PostgresReadYourWritesTest extends ReadYourWritesContract {
             assertThat(rs.getString(1)).as("rows on the primary").isEqualTo("2");
         }
     }
+
+    /**
+     * The wait on a replica is a PL/pgSQL code block. Where the application user may not use PL/pgSQL, a read that has
+     * to wait for its replica must still wait there (polled from the client), not go to the primary every time.
+     */
+    @Test
+    void withoutPlPgSqlAReadThatMustWaitForItsReplicaStillWaitsThere() throws SQLException {
+        try (Connection c = cluster.connectAdmin(cluster.primary()); Statement s = c.createStatement()) {
+            s.execute("REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC");
+        }
+        try {
+            cluster.waitForReplication(java.time.Duration.ofSeconds(30));
+            int cycles = 100;
+            Map<String, Integer> served = new java.util.TreeMap<>();
+            try (ReplicaAwareDataSource ds = dataSource(b -> { })) { // the default: readYourWrites instance
+                for (int i = 0; i < cycles; i++) {
+                    long id = insertInTransaction(ds);
+                    try (Connection c = ds.getConnection()) {
+                        c.setReadOnly(true);
+                        c.setAutoCommit(false);
+                        Row row = read(c, id);
+                        c.commit();
+                        assertThat(row.count()).as("the write committed before the read, read on " + row.node()).isEqualTo(1);
+                        served.merge(row.node(), 1, Integer::sum);
+                    }
+                }
+                System.out.printf("without PL/pgSQL: served %s; waited %d, primary %d%n", served,
+                        ds.causalReads().waitedReads(), ds.causalReads().primaryReads());
+                assertThat(ds.causalReads().waitedReads()).as("reads served by a replica after waiting for it").isPositive();
+                assertThat(served.getOrDefault(cluster.primary().name(), 0)).as("reads served by the primary; served " + served)
+                        .isLessThan(cycles / 10);
+            }
+        } finally {
+            try (Connection c = cluster.connectAdmin(cluster.primary()); Statement s = c.createStatement()) {
+                s.execute("GRANT USAGE ON LANGUAGE plpgsql TO PUBLIC");
+            }
+            cluster.waitForReplication(java.time.Duration.ofSeconds(30));
+        }
+    }
 }

@@ -320,14 +320,14 @@ abstract class ReadYourWritesContract {
         long read() throws SQLException;
     }
 
-    private ReplicaAwareDataSource dataSource(Consumer<dev.replicaware.config.ClusterConfig.Builder> customizer) {
+    ReplicaAwareDataSource dataSource(Consumer<dev.replicaware.config.ClusterConfig.Builder> customizer) {
         return RoutingContractTest.dataSource(cluster, b -> {
             b.pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1"));
             customizer.accept(b);
         });
     }
 
-    private long insertInTransaction(ReplicaAwareDataSource ds) throws SQLException {
+    long insertInTransaction(ReplicaAwareDataSource ds) throws SQLException {
         long id = ids.incrementAndGet();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -344,9 +344,9 @@ abstract class ReadYourWritesContract {
         }
     }
 
-    private record Row(long count, String node) { }
+    record Row(long count, String node) { }
 
-    private Row read(Connection c, long id) throws SQLException {
+    Row read(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*), " + portExpression() + " FROM ryw WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
