@@ -89,8 +89,10 @@ public abstract class Dialect {
     }
 
     /**
-     * Commits the transaction open on {@code connection} (a pooled connection to the primary) and answers the position
-     * {@link #commitPosition} would answer after it, both in one round trip. A failure is the commit's.
+     * Commits the transaction open on {@code connection} (a pooled connection to the primary, whose own
+     * {@code commit()} this calls, so that the pool knows the transaction ended) and answers the position
+     * {@link #commitPosition} would answer after it, both in the commit's round trip where the driver allows. A failure
+     * is the commit's.
      */
     public dev.replicaware.ConsistencyToken commitWithPosition(Connection connection) throws SQLException {
         throw unsupported("read the commit position with the commit");

@@ -50,7 +50,52 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
      */
     @Override
     public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
-        String gtid = queryText(connection, "SELECT @@last_gtid");
+        return token(queryText(connection, "SELECT @@last_gtid"));
+    }
+
+    @Override
+    public boolean readsPositionWithCommit() {
+        return true;
+    }
+
+    /**
+     * With MySQL Connector/J and {@code trackSessionState} (set on Replicaware's pools), MariaDB reports a changed
+     * {@code last_gtid} in the answer to the {@code COMMIT} itself (session tracking), so the position costs no round
+     * trip. Where the answer carries none, the transaction wrote nothing or the session does not report
+     * {@code last_gtid} yet: the position is read as {@link #commitPosition} does, and a session able to report it is
+     * made to, once per physical connection. With another driver every commit is followed by that read.
+     */
+    @Override
+    public dev.replicaware.ConsistencyToken commitWithPosition(Connection connection) throws SQLException {
+        connection.commit();
+        Connection driver = connection.unwrap(Connection.class);
+        boolean connectorJ = driver.getClass().getName().startsWith("com.mysql.cj."); // else the class below is not loaded
+        if (connectorJ) {
+            String tracked = ConnectorJSessionTracking.lastGtid(driver);
+            if (tracked != null) {
+                return token(tracked);
+            }
+        }
+        try (Statement s = driver.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@last_gtid, @@session_track_system_variables")) {
+            rs.next();
+            String gtid = rs.getString(1);
+            if (connectorJ && ConnectorJSessionTracking.enabled(driver) && !tracksLastGtid(rs.getString(2))) {
+                try (Statement set = driver.createStatement()) {
+                    set.execute("SET SESSION session_track_system_variables"
+                            + " = CONCAT_WS(',', NULLIF(@@session_track_system_variables, ''), 'last_gtid')");
+                }
+            }
+            return token(gtid);
+        }
+    }
+
+    private static boolean tracksLastGtid(String variables) {
+        return variables != null && java.util.Arrays.stream(variables.split(","))
+                .anyMatch(v -> v.trim().equals("*") || v.trim().equalsIgnoreCase("last_gtid"));
+    }
+
+    private static dev.replicaware.ConsistencyToken token(String gtid) {
         if (gtid == null || gtid.isBlank()) {
             return null;
         }

@@ -95,10 +95,13 @@ public final class PostgresDialect extends Dialect {
             if (!s.getMoreResults()) {
                 throw new SQLException("PostgreSQL answered no commit position after COMMIT", "XX000");
             }
+            dev.replicaware.ConsistencyToken position;
             try (ResultSet rs = s.getResultSet()) {
                 rs.next();
-                return dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
+                position = dev.replicaware.ConsistencyToken.of(rs.getLong(2), rs.getString(1));
             }
+            connection.commit(); // the pool's bookkeeping: pgjdbc sends nothing, its transaction being over
+            return position;
         }
     }
 

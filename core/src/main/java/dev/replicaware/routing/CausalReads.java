@@ -108,7 +108,6 @@ public final class CausalReads {
             return committed(node, physical, previous);
         }
         ConsistencyToken position = dialect.commitWithPosition(physical);
-        physical.commit(); // the pool's bookkeeping: the driver sends nothing, its transaction being over
         positionsRead.increment();
         return record(node, position, previous);
     }

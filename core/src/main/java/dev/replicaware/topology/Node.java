@@ -119,6 +119,10 @@ public final class Node {
         hikari.setPoolName(config.name() + "-" + node.name());
         hikari.setInitializationFailTimeout(-1);
         ReadOnlyFlag readOnlyFlag = ReadOnlyFlag.forPool(config.name(), node.name(), node.url(), role, settings, hikari);
+        if (node.url().startsWith("jdbc:mysql:") && !settings.containsKey("dataSource.trackSessionState")) {
+            // a commit's answer then carries MariaDB's last_gtid: read-your-writes costs a write no round trip
+            hikari.addDataSourceProperty("trackSessionState", "true");
+        }
         return new Node(config.name(), node, role, hikari, configuredTimeout, readOnlyFlag);
     }
 

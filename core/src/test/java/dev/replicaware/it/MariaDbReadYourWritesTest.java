@@ -14,6 +14,11 @@ class MariaDbReadYourWritesTest extends ReadYourWritesContract {
     }
 
     @Override
+    double extraStatementsPerWrite() {
+        return 0;
+    }
+
+    @Override
     String portExpression() {
         return "@@port";
     }

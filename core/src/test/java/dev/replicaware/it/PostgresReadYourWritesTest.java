@@ -21,6 +21,11 @@ class PostgresReadYourWritesTest extends ReadYourWritesContract {
     }
 
     @Override
+    double extraStatementsPerWrite() {
+        return 1;
+    }
+
+    @Override
     String portExpression() {
         return "inet_server_port()";
     }

@@ -261,8 +261,15 @@ abstract class ReadYourWritesContract {
         }
     }
 
+    /**
+     * Statements read-your-writes adds to a write transaction on the primary, counted by the server: PostgreSQL 1 (the
+     * position query, sent with the {@code COMMIT}); MariaDB 0 (the position comes back in the {@code COMMIT}'s answer;
+     * only the first commit on each pooled connection adds two, to read it and turn that on).
+     */
+    abstract double extraStatementsPerWrite();
+
     @Test
-    void aWriteTransactionCostsOneStatementMoreOnThePrimaryThanWithoutReadYourWrites() throws SQLException {
+    void aWriteTransactionCostsOnThePrimaryOnlyTheStatementsItsDialectNeedsForItsPosition() throws SQLException {
         int transactions = 200;
         long with = statementsFor(transactions, ReadYourWrites.INSTANCE);
         long without = statementsFor(transactions, ReadYourWrites.OFF);
@@ -270,7 +277,7 @@ abstract class ReadYourWritesContract {
         System.out.printf("%s statements on the primary for %d write transactions: %d with read-your-writes, %d without:"
                 + " %.3f more per transaction%n", getClass().getSimpleName(), transactions, with, without, extra);
         assertThat(extra).as("extra statements per write transaction (%d with, %d without)", with, without)
-                .isBetween(0.95, 1.05);
+                .isBetween(extraStatementsPerWrite() - 0.05, extraStatementsPerWrite() + 0.05);
     }
 
     /** Statements the primary ran for {@code transactions} write transactions of a DataSource that then closed. */

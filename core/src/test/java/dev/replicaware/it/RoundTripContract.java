@@ -51,7 +51,7 @@ abstract class RoundTripContract {
 
     /**
      * Round trips read-your-writes adds to a write transaction: 0 where the commit position travels with the
-     * {@code COMMIT} (PostgreSQL), 1 where it is read after it.
+     * {@code COMMIT} (PostgreSQL, MariaDB through Connector/J), 1 where it is read after it.
      */
     abstract int readYourWritesRoundTripsPerWrite();
 
