@@ -80,7 +80,10 @@ public final class CausalReads {
      * the dialect can name. A failure to read gives {@link #UNKNOWN}: reads that must see it go to the primary.
      */
     ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
-        Dialect dialect = dialects.apply(node.name());
+        return committed(dialects.apply(node.name()), node, physical, previous);
+    }
+
+    private ConsistencyToken committed(Dialect dialect, Node node, Connection physical, ConsistencyToken previous) {
         if (!dialect.comparesPositions()) {
             return previous; // generic mode: no position to read
         }
@@ -105,7 +108,7 @@ public final class CausalReads {
         Dialect dialect = dialects.apply(node.name());
         if (!dialect.readsPositionWithCommit()) {
             physical.commit();
-            return committed(node, physical, previous);
+            return committed(dialect, node, physical, previous); // the dialect looked up once per commit
         }
         ConsistencyToken position = dialect.commitWithPosition(physical);
         positionsRead.increment();

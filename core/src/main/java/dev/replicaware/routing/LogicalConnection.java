@@ -69,9 +69,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private int executions;   // statements run on the current attachment
     private ConsistencyToken lastCommit;   // where this connection's last write transaction committed; null before one
     private boolean autoCommitWritePending; // statements ran in autocommit on a read-write connection since the last position
-    // routing.autocommitReads: replica (see AutocommitReadRouting)
-    private LogicalConnection readSide;      // the replica side of this connection, once a read went there
-    private LogicalConnection owner;         // on a read side: the connection the application holds; else null
+    // routing.autocommitReads: replica (see AutocommitReadRouting); the read side and its owner are in RarelySet
     private boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
@@ -81,8 +79,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private RarelySet rarelySet; // null until the caller sets one of them
 
     /**
-     * The state few callers set, apart so that a logical connection that sets none of it (most do not) costs 48 bytes
-     * rather than 72: it is the one allocation of every getConnection().
+     * The state few callers set, apart so that a logical connection that sets none of it (most do not) stays small:
+     * it is the one allocation of every getConnection() (64 bytes; 72 with the read side's two fields in it).
      */
     private static final class RarelySet {
         String catalog;
@@ -93,8 +91,14 @@ final class LogicalConnection implements ReplicaAwareConnection {
         Properties clientInfo;
         Map<String, Class<?>> typeMap;
         ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
+        // routing.autocommitReads: replica (see AutocommitReadRouting)
+        LogicalConnection readSide; // the replica side of this connection, once a read went there
+        LogicalConnection owner;    // on a read side: the connection the application holds
 
-        /** The state to carry to a second logical connection (the replica side); not what one physical connection saw. */
+        /**
+         * The state to carry to a second logical connection (the replica side); not what one physical connection saw,
+         * nor the read side and owner, which are this connection's.
+         */
         RarelySet copy() {
             RarelySet r = new RarelySet();
             r.catalog = catalog;
@@ -185,7 +189,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
      */
     private LogicalConnection readSideFor(String sql) throws SQLException {
         AutocommitReadRouting routing = router.autocommitReads();
-        if (routing == null || readOnly || pinnedToPrimary || owner != null) {
+        if (routing == null || readOnly || pinnedToPrimary || owner() != this) {
             return null;
         }
         if (!autoCommit || !routing.toReplica(sql)) {
@@ -193,14 +197,15 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return null;
         }
         checkOpen();
-        LogicalConnection side = readSide;
+        RarelySet r = rarelySet();
+        LogicalConnection side = r.readSide;
         if (side == null) {
             side = new LogicalConnection(router, consistency, true);
-            side.owner = this;
             side.readOnly = true;
             side.isolation = isolation;
-            side.rarelySet = rarelySet == null ? null : rarelySet.copy();
-            readSide = side;
+            side.rarelySet = r.copy();
+            side.rarelySet.owner = this;
+            r.readSide = side;
         }
         if (side.physical == null && !router.routeAutocommitRead(side, consistency)) {
             return null; // no replica can serve now: this read runs on the primary side, which it leaves unpinned
@@ -210,7 +215,25 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** The connection the application holds: statements made on a read side report it. */
     LogicalConnection owner() {
-        return owner == null ? this : owner;
+        RarelySet r = rarelySet;
+        return r == null || r.owner == null ? this : r.owner;
+    }
+
+    /** The replica side of this connection (routing.autocommitReads), once a read went there; else null. */
+    private LogicalConnection readSide() {
+        RarelySet r = rarelySet;
+        return r == null ? null : r.readSide;
+    }
+
+    /** {@link #readSide()}, forgotten: this connection is closing. */
+    private LogicalConnection takeReadSide() {
+        RarelySet r = rarelySet;
+        if (r == null) {
+            return null;
+        }
+        LogicalConnection side = r.readSide;
+        r.readSide = null;
+        return side;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -506,8 +529,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             rerouteAtBoundary("the read consistency");
         }
         this.consistency = consistency;
-        if (readSide != null) {
-            readSide.setReadConsistency(consistency);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setReadConsistency(consistency);
         }
     }
 
@@ -579,8 +603,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setTransactionIsolation(level);
         }
         isolation = level;
-        if (readSide != null) {
-            readSide.setTransactionIsolation(level);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setTransactionIsolation(level);
         }
     }
 
@@ -600,8 +625,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setCatalog(catalog);
         }
         rarelySet().catalog = catalog;
-        if (readSide != null) {
-            readSide.setCatalog(catalog);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setCatalog(catalog);
         }
     }
 
@@ -621,8 +647,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setSchema(schema);
         }
         rarelySet().schema = schema;
-        if (readSide != null) {
-            readSide.setSchema(schema);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setSchema(schema);
         }
     }
 
@@ -643,8 +670,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setHoldability(holdability);
         }
         rarelySet().holdability = holdability;
-        if (readSide != null) {
-            readSide.setHoldability(holdability);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setHoldability(holdability);
         }
     }
 
@@ -669,8 +697,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         RarelySet r = rarelySet();
         r.networkTimeoutExecutor = executor;
         r.networkTimeout = milliseconds;
-        if (readSide != null) {
-            readSide.setNetworkTimeout(executor, milliseconds);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setNetworkTimeout(executor, milliseconds);
         }
     }
 
@@ -702,8 +731,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         } else {
             r.clientInfo.setProperty(name, value);
         }
-        if (readSide != null) {
-            readSide.setClientInfo(name, value);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setClientInfo(name, value);
         }
     }
 
@@ -722,8 +752,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             copy.putAll(properties);
         }
         rarelySet().clientInfo = copy;
-        if (readSide != null) {
-            readSide.setClientInfo(properties);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setClientInfo(properties);
         }
     }
 
@@ -937,8 +968,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        LogicalConnection side = readSide;
-        readSide = null;
+        LogicalConnection side = takeReadSide();
         try {
             release();
         } finally {
@@ -977,8 +1007,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return;
         }
         closed = true;
-        LogicalConnection side = readSide;
-        readSide = null;
+        LogicalConnection side = takeReadSide();
         Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
         node = null;
@@ -1038,8 +1067,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
             physical.setTypeMap(map);
         }
         rarelySet().typeMap = map;
-        if (readSide != null) {
-            readSide.setTypeMap(map);
+        LogicalConnection side = readSide();
+        if (side != null) {
+            side.setTypeMap(map);
         }
     }
 

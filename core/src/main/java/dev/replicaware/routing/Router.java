@@ -210,17 +210,23 @@ public final class Router {
      */
     private Node attachPrimary(LogicalConnection connection, Topology current) throws SQLException {
         Node primary = primaryOf(current);
-        long deadline = System.nanoTime() + primary.borrowTimeoutNanos();
+        long deadline = 0;
+        boolean timed = false; // the clock is read from the first failed borrow on: see firstDeadline
         while (true) {
             Connection physical;
             try {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
-                primary.markFailed(System.nanoTime(), 0); // re-probe now: is it gone?
+                long failedAt = System.nanoTime();
+                primary.markFailed(failedAt, 0); // re-probe now: is it gone?
                 if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
                     throw e;
                 }
-                long late = System.nanoTime() - deadline;
+                if (!timed) {
+                    deadline = firstDeadline(primary, e, failedAt);
+                    timed = true;
+                }
+                long late = failedAt - deadline;
                 if (late >= 0) {
                     throw PoolWaitTimeout.of(cluster, primary, late + primary.borrowTimeoutNanos(), e);
                 }
@@ -236,6 +242,19 @@ public final class Router {
             connection.attach(primary, physical);
             return primary;
         }
+    }
+
+    /**
+     * The deadline of a request whose first borrow from {@code primary} failed at {@code now}, as if the clock had been
+     * read when the request began: a write's common case (the first borrow serves) then reads no clock, which is 25 ns,
+     * a seventh of a write cycle on the stub driver. HikariCP fails a borrow with {@link
+     * java.sql.SQLTransientConnectionException} only when its connectionTimeout (one slice) ran out, so the request
+     * began one slice ago; any other failure came at once.
+     */
+    private static long firstDeadline(Node primary, SQLException failure, long now) {
+        long waited = failure instanceof java.sql.SQLTransientConnectionException
+                ? java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(primary.pool().getConnectionTimeout()) : 0;
+        return now - waited + primary.borrowTimeoutNanos();
     }
 
     /**

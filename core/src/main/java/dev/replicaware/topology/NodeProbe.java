@@ -20,7 +20,8 @@ final class NodeProbe implements AutoCloseable {
     private final Properties properties;
     private Duration timeout;
     private final List<String> secrets;
-    private Dialect dialect;
+    /** Volatile, not behind the probe's lock: read-your-writes reads it on the request path while a probe may wait on its server. */
+    private volatile Dialect dialect;
     private Connection connection;
 
     NodeProbe(String url, String username, String password, Dialect dialect, Duration timeout) {
@@ -64,7 +65,7 @@ final class NodeProbe implements AutoCloseable {
     }
 
     /** The dialect, once confirmed by the server (MariaDB answers {@code jdbc:mysql:} URLs too). */
-    synchronized Dialect dialect() {
+    Dialect dialect() {
         return dialect;
     }
 
