@@ -378,8 +378,19 @@ abstract class FailoverSafetyContract {
         assertThat(ids(c, replica)).contains(1L, 2L, 3L);
     }
 
+    /** SQL counting the client sessions of the user named by its one parameter, other than the caller's. */
+    abstract String sessionsOfUserSql();
+
     /** How many sessions of the admin user other than the caller's are open on {@code node}. */
-    abstract int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException;
+    int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); java.sql.PreparedStatement ps = conn.prepareStatement(sessionsOfUserSql())) {
+            ps.setString(1, c.admin().username());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
 
     /** True when the session {@code conn} may write (as the application user), as the server says. */
     abstract boolean takesWrites(Connection conn) throws SQLException;

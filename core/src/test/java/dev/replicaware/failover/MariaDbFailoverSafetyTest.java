@@ -26,15 +26,8 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
-    int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
-        try (Connection conn = c.connectAdmin(node);
-             java.sql.PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()")) {
-            ps.setString(1, c.admin().username());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    String sessionsOfUserSql() {
+        return "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()";
     }
 
     @Override

@@ -27,15 +27,8 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
-    int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
-        try (Connection conn = c.connectAdmin(node);
-             java.sql.PreparedStatement ps = conn.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-            ps.setString(1, c.admin().username());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    String sessionsOfUserSql() {
+        return "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
     }
 
     @Override

@@ -98,15 +98,9 @@ class PostgresReadYourWritesTest extends ReadYourWritesContract {
             Map<String, Integer> served = new java.util.TreeMap<>();
             try (ReplicaAwareDataSource ds = dataSource(b -> { })) { // the default: readYourWrites instance
                 for (int i = 0; i < cycles; i++) {
-                    long id = insertInTransaction(ds);
-                    try (Connection c = ds.getConnection()) {
-                        c.setReadOnly(true);
-                        c.setAutoCommit(false);
-                        Row row = read(c, id);
-                        c.commit();
-                        assertThat(row.count()).as("the write committed before the read, read on " + row.node()).isEqualTo(1);
-                        served.merge(row.node(), 1, Integer::sum);
-                    }
+                    Row row = writeThenReadInReadOnlyTransaction(ds);
+                    assertThat(row.count()).as("the write committed before the read, read on " + row.node()).isEqualTo(1);
+                    served.merge(row.node(), 1, Integer::sum);
                 }
                 System.out.printf("without PL/pgSQL: served %s; waited %d, primary %d%n", served,
                         ds.causalReads().waitedReads(), ds.causalReads().primaryReads());

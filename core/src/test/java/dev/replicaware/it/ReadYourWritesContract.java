@@ -78,16 +78,10 @@ abstract class ReadYourWritesContract {
             Map<String, Integer> served = new TreeMap<>();
             int stale = 0;
             for (int i = 0; i < cycles; i++) {
-                long id = insertInTransaction(ds);
-                try (Connection c = ds.getConnection()) {
-                    c.setReadOnly(true);
-                    c.setAutoCommit(false);
-                    Row row = read(c, id);
-                    c.commit();
-                    served.merge(row.node, 1, Integer::sum);
-                    if (row.count != 1) {
-                        stale++;
-                    }
+                Row row = writeThenReadInReadOnlyTransaction(ds);
+                served.merge(row.node, 1, Integer::sum);
+                if (row.count != 1) {
+                    stale++;
                 }
             }
             CausalReads figures = ds.causalReads();
@@ -332,6 +326,18 @@ abstract class ReadYourWritesContract {
             b.pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1"));
             customizer.accept(b);
         });
+    }
+
+    /** A write transaction, then a read-only one (as Spring runs them) that reads the row written: what it saw, where. */
+    Row writeThenReadInReadOnlyTransaction(ReplicaAwareDataSource ds) throws SQLException {
+        long id = insertInTransaction(ds);
+        try (Connection c = ds.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            Row row = read(c, id);
+            c.commit();
+            return row;
+        }
     }
 
     long insertInTransaction(ReplicaAwareDataSource ds) throws SQLException {
