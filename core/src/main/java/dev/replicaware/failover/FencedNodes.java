@@ -44,7 +44,7 @@ final class FencedNodes implements AutoCloseable {
         Connection open(String node, Duration connectTimeout, Duration timeout) throws SQLException;
     }
 
-    /** A healthy primary answers a connect within this; a slower one is tried again at the next evaluation but one. */
+    /** A healthy primary answers a connect within this; the attempt holds the failover thread no longer. */
     private static final Duration HELD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** How long after a failed attempt to hold a session the next is made. */
     private static final long HOLD_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
