@@ -63,20 +63,22 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     @Override
     public boolean execute() throws SQLException {
         beforeExecute();
+        boolean result = false;
+        SQLException failed = null;
         try {
-            return delegate.execute();
+            result = delegate.execute();
         } catch (SQLException e) {
-            SQLException failure = connection.onError(e);
-            if (!moveForRetry(failure)) {
-                throw failure;
+            failed = e; // handled below, in a branch: see retryAfter
+        }
+        if (failed != null) {
+            retryAfter(failed);
+            try {
+                result = delegate.execute();
+            } catch (SQLException e) {
+                throw connection.onError(e);
             }
         }
-        beforeExecute();
-        try {
-            return delegate.execute();
-        } catch (SQLException e) {
-            throw connection.onError(e);
-        }
+        return result;
     }
 
     @Override
@@ -92,20 +94,22 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     @Override
     public ResultSet executeQuery() throws SQLException {
         beforeExecute();
+        ResultSet rs = null;
+        SQLException failed = null;
         try {
-            return wrap(delegate.executeQuery());
+            rs = delegate.executeQuery();
         } catch (SQLException e) {
-            SQLException failure = connection.onError(e);
-            if (!moveForRetry(failure)) {
-                throw failure;
+            failed = e; // handled below, in a branch: see retryAfter
+        }
+        if (failed != null) {
+            retryAfter(failed);
+            try {
+                rs = delegate.executeQuery();
+            } catch (SQLException e) {
+                throw connection.onError(e);
             }
         }
-        beforeExecute();
-        try {
-            return wrap(delegate.executeQuery());
-        } catch (SQLException e) {
-            throw connection.onError(e);
-        }
+        return wrapQueryResult(rs);
     }
 
     @Override

@@ -76,6 +76,16 @@ class StatementWrapper implements Statement {
     }
 
     /**
+     * The result set of an {@code executeQuery}, wrapped so that its {@code getStatement()} answers this statement and
+     * not the driver's. A new wrapper each time, kept nowhere: the common {@code try (ResultSet rs = ps.executeQuery())}
+     * then lets the JIT remove the allocation (as HikariCP's own result-set proxy is removed), which a wrapper kept for
+     * {@link #getResultSet()} prevents.
+     */
+    final ResultSet wrapQueryResult(ResultSet rs) {
+        return rs == null ? null : new ResultSetWrapper(connection, this, rs);
+    }
+
+    /**
      * {@code rs} as the application may see it: wrapped, so that its {@code getStatement()} answers this statement
      * and not the driver's; the same wrapper again while the driver answers the same result set.
      */
@@ -154,6 +164,21 @@ class StatementWrapper implements Statement {
         madeOn = connection.node();
         factory = null; // one retry
         return true;
+    }
+
+    /**
+     * A retryable statement's first run failed with {@code failed}: notes the failure against the node, then moves this
+     * statement for its one retry, or throws. Callers catch the failure into a local and call this in an {@code if}
+     * after the {@code try}, not in the handler: the JIT compiles a branch never taken as a trap, but a handler in
+     * full, and a call there that takes this wrapper would keep it (and the result-set wrapper) from being
+     * scalar-replaced on every run.
+     */
+    final void retryAfter(SQLException failed) throws SQLException {
+        SQLException failure = connection.onError(failed);
+        if (!moveForRetry(failure)) {
+            throw failure;
+        }
+        beforeExecute();
     }
 
     /**
@@ -319,20 +344,22 @@ class StatementWrapper implements Statement {
     @Override
     public boolean execute(String sql) throws SQLException {
         beforeExecute();
+        boolean result = false;
+        SQLException failed = null;
         try {
-            return delegate.execute(sql);
+            result = delegate.execute(sql);
         } catch (SQLException e) {
-            SQLException failure = connection.onError(e);
-            if (!moveForRetry(failure)) {
-                throw failure;
+            failed = e; // handled below, in a branch: see retryAfter
+        }
+        if (failed != null) {
+            retryAfter(failed);
+            try {
+                result = delegate.execute(sql);
+            } catch (SQLException e) {
+                throw connection.onError(e);
             }
         }
-        beforeExecute();
-        try {
-            return delegate.execute(sql);
-        } catch (SQLException e) {
-            throw connection.onError(e);
-        }
+        return result;
     }
 
     @Override
@@ -398,20 +425,22 @@ class StatementWrapper implements Statement {
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         beforeExecute();
+        ResultSet rs = null;
+        SQLException failed = null;
         try {
-            return wrap(delegate.executeQuery(sql));
+            rs = delegate.executeQuery(sql);
         } catch (SQLException e) {
-            SQLException failure = connection.onError(e);
-            if (!moveForRetry(failure)) {
-                throw failure;
+            failed = e; // handled below, in a branch: see retryAfter
+        }
+        if (failed != null) {
+            retryAfter(failed);
+            try {
+                rs = delegate.executeQuery(sql);
+            } catch (SQLException e) {
+                throw connection.onError(e);
             }
         }
-        beforeExecute();
-        try {
-            return wrap(delegate.executeQuery(sql));
-        } catch (SQLException e) {
-            throw connection.onError(e);
-        }
+        return wrapQueryResult(rs);
     }
 
     @Override
