@@ -46,10 +46,16 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
     /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
     private static final VarHandle PHYSICAL;
+    /**
+     * {@link #closed}: the owner's {@link #close} sets it with release ordering, not a volatile write, which would cost
+     * every getConnection() a full fence; only {@link #abort} needs the fence (see {@link #attach}).
+     */
+    private static final VarHandle CLOSED;
 
     static {
         try {
             PHYSICAL = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "physical", Connection.class);
+            CLOSED = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -905,7 +911,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (closed) {
             return;
         }
-        closed = true;
+        CLOSED.setRelease(this, true);
         LogicalConnection side = takeReadSide();
         try {
             release();
