@@ -39,17 +39,23 @@ import java.util.concurrent.Executor;
  * <p>Used by one thread at a time, as JDBC intends; only {@link #abort} and {@link #isClosed} may come from another.
  */
 final class LogicalConnection implements ReplicaAwareConnection {
-    private static final int UNSET = -1;
+    private static final int UNSET = RarelySetState.UNSET;
     private static final String IN_TRANSACTION = "25001";
     // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
     private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
     private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
     /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
     private static final VarHandle PHYSICAL;
+    /**
+     * {@link #closed}: the owner's {@link #close} sets it with release ordering, not a volatile write, which would cost
+     * every getConnection() a full fence; only {@link #abort} needs the fence (see {@link #attach}).
+     */
+    private static final VarHandle CLOSED;
 
     static {
         try {
             PHYSICAL = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "physical", Connection.class);
+            CLOSED = MethodHandles.lookup().findVarHandle(LogicalConnection.class, "closed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,64 +75,23 @@ final class LogicalConnection implements ReplicaAwareConnection {
     private int executions;   // statements run on the current attachment
     private ConsistencyToken lastCommit;   // where this connection's last write transaction committed; null before one
     private boolean autoCommitWritePending; // statements ran in autocommit on a read-write connection since the last position
-    // routing.autocommitReads: replica (see AutocommitReadRouting); the read side and its owner are in RarelySet
+    // routing.autocommitReads: replica (see AutocommitReadRouting); the read side and its owner are in RarelySetState
     private boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
     private boolean readOnly;
     private boolean autoCommit;
     private int isolation = UNSET;
-    private RarelySet rarelySet; // null until the caller sets one of them
-
-    /**
-     * The state few callers set, apart so that a logical connection that sets none of it (most do not) stays small:
-     * it is the one allocation of every getConnection() (64 bytes; 72 with the read side's two fields in it).
-     */
-    private static final class RarelySet {
-        String catalog;
-        String schema;
-        int holdability = UNSET;
-        int networkTimeout = UNSET;
-        Executor networkTimeoutExecutor;
-        Properties clientInfo;
-        Map<String, Class<?>> typeMap;
-        ResetOnRelease reset; // what was changed on the physical connection that the pool does not reset
-        // routing.autocommitReads: replica (see AutocommitReadRouting)
-        LogicalConnection readSide; // the replica side of this connection, once a read went there
-        LogicalConnection owner;    // on a read side: the connection the application holds
-
-        /**
-         * The state to carry to a second logical connection (the replica side); not what one physical connection saw,
-         * nor the read side and owner, which are this connection's.
-         */
-        RarelySet copy() {
-            RarelySet r = new RarelySet();
-            r.catalog = catalog;
-            r.schema = schema;
-            r.holdability = holdability;
-            r.networkTimeout = networkTimeout;
-            r.networkTimeoutExecutor = networkTimeoutExecutor;
-            if (clientInfo != null) {
-                r.clientInfo = new Properties();
-                r.clientInfo.putAll(clientInfo);
-            }
-            r.typeMap = typeMap;
-            return r;
-        }
-    }
+    private RarelySetState rarelySet; // null until the caller sets one of them
 
     private ResetOnRelease reset() {
-        RarelySet r = rarelySet();
-        if (r.reset == null) {
-            r.reset = new ResetOnRelease();
-        }
-        return r.reset;
+        return rarelySet().reset();
     }
 
-    private RarelySet rarelySet() {
-        RarelySet r = rarelySet;
+    private RarelySetState rarelySet() {
+        RarelySetState r = rarelySet;
         if (r == null) {
-            r = new RarelySet();
+            r = new RarelySetState();
             rarelySet = r;
         }
         return r;
@@ -197,7 +162,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             return null;
         }
         checkOpen();
-        RarelySet r = rarelySet();
+        RarelySetState r = rarelySet();
         LogicalConnection side = r.readSide;
         if (side == null) {
             side = new LogicalConnection(router, consistency, true);
@@ -215,19 +180,19 @@ final class LogicalConnection implements ReplicaAwareConnection {
 
     /** The connection the application holds: statements made on a read side report it. */
     LogicalConnection owner() {
-        RarelySet r = rarelySet;
+        RarelySetState r = rarelySet;
         return r == null || r.owner == null ? this : r.owner;
     }
 
     /** The replica side of this connection (routing.autocommitReads), once a read went there; else null. */
     private LogicalConnection readSide() {
-        RarelySet r = rarelySet;
+        RarelySetState r = rarelySet;
         return r == null ? null : r.readSide;
     }
 
     /** {@link #readSide()}, forgotten: this connection is closing. */
     private LogicalConnection takeReadSide() {
-        RarelySet r = rarelySet;
+        RarelySetState r = rarelySet;
         if (r == null) {
             return null;
         }
@@ -272,30 +237,9 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (isolation != UNSET && isolation != target.defaultIsolation()) {
             c.setTransactionIsolation(isolation);
         }
-        RarelySet r = rarelySet;
-        if (r == null) {
-            return;
-        }
-        if (r.catalog != null && !r.catalog.equals(target.defaultCatalog())) {
-            c.setCatalog(r.catalog);
-        }
-        if (r.schema != null && !r.schema.equals(target.defaultSchema())) {
-            c.setSchema(r.schema);
-        }
-        if (r.holdability != UNSET) {
-            reset().beforeHoldability(c);
-            c.setHoldability(r.holdability);
-        }
-        if (r.networkTimeout != UNSET) {
-            c.setNetworkTimeout(r.networkTimeoutExecutor, r.networkTimeout);
-        }
-        if (r.clientInfo != null) {
-            reset().beforeClientInfo(c);
-            c.setClientInfo(r.clientInfo);
-        }
-        if (r.typeMap != null) {
-            reset().beforeTypeMap(c);
-            c.setTypeMap(r.typeMap);
+        RarelySetState r = rarelySet;
+        if (r != null) {
+            r.replay(target, c);
         }
     }
 
@@ -304,12 +248,12 @@ final class LogicalConnection implements ReplicaAwareConnection {
      * connection that cannot be put back as it was is evicted instead. True when {@code c} may be returned.
      */
     private boolean resetForNextBorrower(Node n, Connection c) {
-        RarelySet r = rarelySet;
-        if (r == null || r.reset == null) {
+        RarelySetState r = rarelySet;
+        if (r == null) {
             return true;
         }
         try {
-            r.reset.restore(c);
+            r.restore(c);
             return true;
         } catch (SQLException e) {
             n.evict(c);
@@ -694,7 +638,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (physical != null) {
             physical.setNetworkTimeout(executor, milliseconds);
         }
-        RarelySet r = rarelySet();
+        RarelySetState r = rarelySet();
         r.networkTimeoutExecutor = executor;
         r.networkTimeout = milliseconds;
         LogicalConnection side = readSide();
@@ -722,7 +666,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             beforeClientInfo(physical);
             physical.setClientInfo(name, value);
         }
-        RarelySet r = rarelySet();
+        RarelySetState r = rarelySet();
         if (r.clientInfo == null) {
             r.clientInfo = new Properties();
         }
@@ -967,7 +911,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
         if (closed) {
             return;
         }
-        closed = true;
+        CLOSED.setRelease(this, true);
         LogicalConnection side = takeReadSide();
         try {
             release();
