@@ -25,7 +25,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.RoutingOverhead</pre>
  *
  * System properties: {@code threads} (default {@code 1,8,32}), {@code warmups} (3), {@code iterations} (5),
- * {@code seconds} (2 per iteration), {@code include} (a regex over the benchmark methods, default all). About 9 min.
+ * {@code seconds} (2 per iteration), {@code forks} (1; more average out one JVM's JIT decisions, which at 8 and 32
+ * threads on 2 cores moved a figure by 15 % between runs), {@code include} (a regex over the benchmark methods, default
+ * all). About 9 min with the defaults.
  */
 public final class RoutingOverhead {
     static final String NAME = "routing-overhead";
@@ -43,17 +45,18 @@ public final class RoutingOverhead {
         int warmups = Integer.getInteger("warmups", 3);
         int iterations = Integer.getInteger("iterations", 5);
         int seconds = Integer.getInteger("seconds", 2);
+        int forks = Integer.getInteger("forks", 1);
         String include = System.getProperty("include", "");
 
         // path -> contender -> threads -> figures
         Map<String, Map<String, Map<Integer, Map<String, Object>>>> figures = new TreeMap<>();
         for (int t : threads) {
-            System.out.printf("== %d thread(s): warmup %d x %d s, measurement %d x %d s, 1 fork per benchmark%n",
-                    t, warmups, seconds, iterations, seconds);
+            System.out.printf("== %d thread(s): warmup %d x %d s, measurement %d x %d s, %d fork(s) per benchmark%n",
+                    t, warmups, seconds, iterations, seconds, forks);
             Options options = new OptionsBuilder()
                     .include(RoutingOverheadBenchmark.class.getName() + "." + include)
                     .threads(t)
-                    .forks(1)
+                    .forks(forks)
                     .warmupIterations(warmups).warmupTime(TimeValue.seconds(seconds))
                     .measurementIterations(iterations).measurementTime(TimeValue.seconds(seconds))
                     .addProfiler(GCProfiler.class)
@@ -77,7 +80,7 @@ public final class RoutingOverhead {
         Map<String, Object> ratios = ratios(figures, threads);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", Map.of("threads", threads, "warmupIterations", warmups, "measurementIterations", iterations,
-                "secondsPerIteration", seconds, "forks", 1, "profiler", "gc"));
+                "secondsPerIteration", seconds, "forks", forks, "profiler", "gc"));
         json.put("results", figures);
         json.put("ratios", ratios);
         Report.writeJson(NAME, json);
