@@ -324,6 +324,22 @@ public final class PostgresDialect extends Dialect {
     }
 
     /**
+     * As {@link Dialect#fenceResumedPrimary}, with the fence first: both branches fence, and on a resumed server the
+     * first statement served (the one queued in the held session during the pause) should be the one that makes it
+     * read-only, not the role check. A client whose connect was queued during the pause gets its server process at
+     * once and reads the setting only when the reload reaches it: every round trip before the reload widens that race.
+     */
+    @Override
+    public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
+        fence(admin);
+        if (probe(admin).role() != Role.PRIMARY) {
+            return "it no longer served as primary: set read-only, its sessions left alone";
+        }
+        String left = endWritesInFlight(admin, timeout);
+        return left == null ? "its other client sessions were ended" : left;
+    }
+
+    /**
      * {@code default_transaction_read_only} on, reloaded: every session's next transaction is read-only unless it
      * asks otherwise. A weak fence (a session may {@code SET} it off); the strong one is that Replicaware never routes
      * there again. A former primary needs {@code pg_rewind} or a new base backup to rejoin as a replica.
