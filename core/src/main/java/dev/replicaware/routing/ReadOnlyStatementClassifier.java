@@ -188,10 +188,12 @@ final class ReadOnlyStatementClassifier {
                     if ((t.text.equals("next") || t.text.equals("previous")) && next != null && next.is("value")) {
                         return false; // MariaDB: NEXT VALUE FOR seq
                     }
-                    if (next != null && next.isPunct("(") && !notACall(tokens, i, n)) {
-                        boolean qualified = i > 0 && tokens.get(i - 1).isPunct(".");
-                        if (qualified || !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)) {
-                            return false; // a function not known to read only, or a schema-qualified one
+                    if (next != null && next.isPunct("(")) {
+                        if (i > 0 && tokens.get(i - 1).isPunct(".")) {
+                            return false; // a schema-qualified function: after the dot any word names one (s.values())
+                        }
+                        if (!notACall(tokens, i, n) && !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)) {
+                            return false; // a function not known to read only
                         }
                     }
                 }
