@@ -12,23 +12,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * yes only for what it can read with certainty; anything else is "no", and the statement runs on the primary.
  *
  * <p>Yes for: {@code SELECT}, {@code WITH ... SELECT}, {@code VALUES}, a parenthesised {@code SELECT}, and the
- * {@code SHOW} forms that only describe the schema or the server's fixed settings; one statement, with at most a
- * trailing semicolon. Every function called must be on a list of built-ins known to read only and to leave no session
- * state; a MySQL/MariaDB system variable ({@code @@name}) must be on a list of those that do not depend on the node's
- * role or on the session's last statement.
+ * {@code SHOW} forms that only describe the schema or settings every connection sets alike; one statement, with at
+ * most a trailing semicolon. Every name followed by a parenthesis must be syntax of the flavor (a reserved word, or a
+ * keyword in the one place the grammar gives it a parenthesis: {@code OVER (} after a call, {@code FETCH FIRST (})
+ * or a built-in function of that flavor known to read only and to leave no session state. Words the flavor lets a user
+ * name a function ({@code first}, {@code path}, {@code rows}, ...) are calls there, and a call to a function not on the
+ * list runs on the primary.
+ *
+ * <p>PostgreSQL also calls functions without parentheses: {@code o.touch} is {@code touch(o)} when the row of
+ * {@code o} has no column {@code touch}, and {@code (expr).name} likewise; and any operator may be user-defined. So a
+ * qualified name is accepted only where it names a relation (right after {@code FROM} in a query or after
+ * {@code JOIN}) or with {@code .*}; elsewhere it cannot be proven a column without the schema, and the statement runs
+ * on the primary. An operator must be on the list of PostgreSQL's built-in operators.
  *
  * <p>No for: writes and DDL; {@code FOR UPDATE/SHARE/NO KEY UPDATE/KEY SHARE}, MariaDB's {@code LOCK IN SHARE MODE};
- * {@code SELECT ... INTO}; data-modifying CTEs; sequence functions ({@code nextval}, {@code currval}, {@code setval},
- * {@code lastval}, MariaDB's {@code NEXT VALUE FOR}); locks ({@code pg_advisory_*}, {@code GET_LOCK},
- * {@code RELEASE_LOCK}); session state ({@code set_config}, {@code LAST_INSERT_ID}, {@code FOUND_ROWS},
- * {@code SQL_CALC_FOUND_ROWS}, user variables {@code @v} and {@code :=}); {@code txid_current} and anything that needs
- * a writable node; and any function not on the list, user-defined or unknown (it may write, lock or change session
- * state; {@code pg_sleep} and {@code SLEEP} are left off the list too: harmless, but nothing gained by sending them
- * away). Also no for: more than one statement; executable or hint comments ({@code /*!}, MariaDB's {@code /*M!}, {@code /*+}), nested block
- * comments, {@code --} not followed by a space, MySQL's {@code #}; in MySQL and MariaDB a backslash before a quote in
- * a literal (where it ends depends on the server's sql_mode); PostgreSQL dollar quotes and {@code E'...'} strings;
- * non-ASCII outside literals; anything not tokenised above. PostgreSQL literals are read with
+ * {@code SELECT ... INTO}; data-modifying CTEs; sequence functions; locks; session state (user variables, {@code :=});
+ * every MySQL/MariaDB system variable ({@code @@name}: each node has its own configuration, and {@code @@port},
+ * {@code @@hostname}, {@code @@server_id} name the node); functions that describe the node ({@code version()},
+ * {@code inet_server_port()}, ...); catalog and statistics relations, which on a replica describe the replica
+ * (PostgreSQL: {@code pg_catalog}, {@code information_schema}, any {@code pg_*} name such as {@code pg_locks} or
+ * {@code pg_stat_activity}; MySQL/MariaDB: {@code information_schema}, {@code performance_schema}, {@code mysql.*},
+ * {@code sys.*}); and anything not tokenised: more than one statement; executable or hint comments ({@code /*!},
+ * MariaDB's {@code /*M!}, {@code /*+}), nested block comments, {@code --} not followed by a space, MySQL's {@code #};
+ * in MySQL and MariaDB a backslash before a quote in a literal (where it ends depends on the server's sql_mode);
+ * PostgreSQL dollar quotes and {@code E'...'} strings; non-ASCII outside literals. PostgreSQL literals are read with
  * standard_conforming_strings on, its default.
+ *
+ * <p>What it cannot see: the schema. A view, a column default, a built-in operator or function overloaded for a
+ * user-defined type, or a cast to such a type may run user code; see docs/autocommit-reads.md.
  *
  * <p>The answers are cached per SQL string in a bounded map: applications repeat a small set of statements, so the
  * cost is a hash lookup; a map that fills up (SQL built with literals) is emptied and refilled.
@@ -91,10 +102,10 @@ final class ReadOnlyStatementClassifier {
     // ---- classification ----------------------------------------------------------------------------------------
 
     private static final int WORD = 1;      // identifier or keyword, lower-cased
-    private static final int QUOTED = 2;    // quoted identifier
-    private static final int LITERAL = 3;   // string or number
-    private static final int PUNCT = 4;     // one character, or :: or a parameter
-    private static final int SYSVAR = 5;    // MySQL @@name, lower-cased without scope
+    private static final int QUOTED = 2;    // quoted identifier, its text as written
+    private static final int LITERAL = 3;   // string or number; a MySQL "..." string keeps its text (ANSI_QUOTES)
+    private static final int PUNCT = 4;     // one character, or :: or a parameter (?)
+    private static final int OPERATOR = 5;  // PostgreSQL: a run of operator characters, as its lexer cuts it
 
     private record Token(int kind, String text) {
         boolean is(String word) {
@@ -104,7 +115,15 @@ final class ReadOnlyStatementClassifier {
         boolean isPunct(String p) {
             return kind == PUNCT && text.equals(p);
         }
+
+        boolean isName() {
+            return kind == WORD || kind == QUOTED;
+        }
     }
+
+    private static final Token PARAMETER = new Token(PUNCT, "?");
+    private static final Token NUMBER = new Token(LITERAL, "0");
+    private static final Token STRING = new Token(LITERAL, "'");
 
     /** Thrown inside the tokenizer for anything it cannot read with certainty. */
     private static final class Unreadable extends Exception {
@@ -152,12 +171,15 @@ final class ReadOnlyStatementClassifier {
     }
 
     private boolean bodyReadsOnly(List<Token> tokens, int n) {
+        boolean postgres = flavor == Flavor.POSTGRESQL;
+        int depth = 0;
+        long queryDepths = 1; // bit d: the parenthesis at depth d holds a query (depth 0: the statement)
         for (int i = 0; i < n; i++) {
             Token t = tokens.get(i);
             Token next = i + 1 < n ? tokens.get(i + 1) : null;
             switch (t.kind) {
                 case WORD -> {
-                    if (REFUSED_WORDS.contains(t.text)) {
+                    if (REFUSED_WORDS.contains(t.text) || catalogName(t.text, next)) {
                         return false;
                     }
                     if (t.text.equals("for") && next != null && next.kind == WORD && LOCKING_AFTER_FOR.contains(next.text)) {
@@ -166,29 +188,133 @@ final class ReadOnlyStatementClassifier {
                     if ((t.text.equals("next") || t.text.equals("previous")) && next != null && next.is("value")) {
                         return false; // MariaDB: NEXT VALUE FOR seq
                     }
-                    if (next != null && next.isPunct("(") && !KEYWORDS_BEFORE_PARENTHESIS.contains(t.text)) {
-                        boolean qualified = i > 0 && tokens.get(i - 1).isPunct(".");
-                        if (qualified || !READ_ONLY_FUNCTIONS.contains(t.text)) {
-                            return false; // a function not known to read only, or a schema-qualified one
+                    if (next != null && next.isPunct("(")) {
+                        if (i > 0 && tokens.get(i - 1).isPunct(".")) {
+                            return false; // a schema-qualified function: after the dot any word names one (s.values())
+                        }
+                        if (!notACall(tokens, i, n) && !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)) {
+                            return false; // a function not known to read only
                         }
                     }
                 }
-                case QUOTED, LITERAL -> {
+                case QUOTED -> {
+                    if (next != null && next.isPunct("(") || catalogName(t.text, next)) {
+                        return false; // a quoted function name, or a catalog
+                    }
+                }
+                case LITERAL -> {
                     if (next != null && next.isPunct("(")) {
                         return false; // a quoted function name (MySQL reads "name" as a string)
                     }
+                    if (t != STRING && t != NUMBER && catalogName(t.text, next)) {
+                        return false; // "information_schema".x under ANSI_QUOTES
+                    }
                 }
-                case SYSVAR -> {
-                    if (!HARMLESS_SYSTEM_VARIABLES.contains(t.text)) {
-                        return false;
+                case OPERATOR -> {
+                    if (!POSTGRES_OPERATORS.contains(t.text)) {
+                        return false; // a user-defined operator may run any function
                     }
                 }
                 default -> {
-                    // literals and punctuation read nothing
+                    if (t.isPunct("(")) {
+                        if (++depth >= 63) {
+                            return false;
+                        }
+                        boolean query = next != null && (next.is("select") || next.is("with") || next.is("values"));
+                        queryDepths = query ? queryDepths | 1L << depth : queryDepths & ~(1L << depth);
+                    } else if (t.isPunct(")")) {
+                        if (--depth < 0) {
+                            return false;
+                        }
+                    } else if (postgres && t.isPunct(".") && !relationOrWholeRow(tokens, i, n, depth, queryDepths)) {
+                        return false; // o.name or (expr).name: a column, or a call of name(o)
+                    }
                 }
             }
         }
         return true;
+    }
+
+    /** A catalog or statistics relation's schema or name: on a replica it describes the replica. */
+    private boolean catalogName(String name, Token next) {
+        if (flavor == Flavor.POSTGRESQL) {
+            return name.startsWith("pg_") || name.equals("information_schema");
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.equals("information_schema") || lower.equals("performance_schema")
+                || (lower.equals("mysql") || lower.equals("sys")) && next != null && next.isPunct(".");
+    }
+
+    /**
+     * PostgreSQL, at the {@code .} at index {@code dot}: true when it qualifies a relation ({@code FROM s.t},
+     * {@code JOIN s.t}) or selects a whole row ({@code o.*}); false where {@code x.name} may be a call of
+     * {@code name(x)}: PostgreSQL tries a column of {@code x} first, and without the schema that cannot be proven.
+     */
+    private static boolean relationOrWholeRow(List<Token> tokens, int dot, int n, int depth, long queryDepths) {
+        if (dot == 0 || !tokens.get(dot - 1).isName()) {
+            return false; // (expr).name, arr[1].name
+        }
+        Token after = dot + 1 < n ? tokens.get(dot + 1) : null;
+        if (after != null && after.kind == OPERATOR && after.text.equals("*")) {
+            return true;
+        }
+        int start = dot - 1;
+        while (start >= 2 && tokens.get(start - 1).isPunct(".") && tokens.get(start - 2).isName()) {
+            start -= 2;
+        }
+        Token before = start > 0 ? tokens.get(start - 1) : null;
+        if (before == null) {
+            return false;
+        }
+        if (before.is("join")) {
+            return true;
+        }
+        return before.is("from") && (queryDepths & 1L << depth) != 0 && !(start > 1 && tokens.get(start - 2).is("distinct"));
+    }
+
+    /**
+     * True when the word at {@code i}, followed by a parenthesis, is syntax rather than a function call: a word that
+     * cannot name a function in this flavor, a keyword in the one place the grammar puts a parenthesis after it, a
+     * type's modifier ({@code ::varchar(10)}, {@code AS char(10)}), or a subquery ({@code IN (SELECT}).
+     */
+    private boolean notACall(List<Token> tokens, int i, int n) {
+        String word = tokens.get(i).text;
+        Token prev = i > 0 ? tokens.get(i - 1) : null;
+        Token inside = i + 2 < n ? tokens.get(i + 2) : null;
+        if (inside != null && (inside.is("select") || inside.is("with"))) {
+            return true; // f(SELECT ...) is no call in either grammar: a subquery needs its own parentheses
+        }
+        if (prev != null && (prev.isPunct("::") || prev.is("as"))) {
+            return true; // a type's modifier or an alias's column list
+        }
+        boolean postgres = flavor == Flavor.POSTGRESQL;
+        if ((postgres ? POSTGRES_SYNTAX : MYSQL_SYNTAX).contains(word)) {
+            return true;
+        }
+        if (prev == null) {
+            return false;
+        }
+        return switch (word) {
+            case "over", "filter", "against" -> prev.isPunct(")"); // count(*) OVER (, MATCH (a) AGAINST (
+            case "first", "next" -> prev.is("fetch");
+            case "by" -> prev.is("order") || prev.is("group") || prev.is("partition");
+            case "cube", "rollup" -> prev.is("by");
+            case "sets" -> prev.is("grouping");
+            case "of" -> !postgres && prev.is("member");
+            case "columns" -> !postgres && prev.kind == LITERAL; // JSON_TABLE(... PATH '$' COLUMNS (
+            // PostgreSQL lets a user name a function like/join/...: an operator or a join only after an operand
+            case "like", "ilike", "similar", "join" -> postgres && endsOperand(prev);
+            default -> false;
+        };
+    }
+
+    private static boolean endsOperand(Token t) {
+        return switch (t.kind) {
+            case WORD -> !POSTGRES_SYNTAX.contains(t.text);
+            case QUOTED, LITERAL -> true;
+            case PUNCT -> t.text.equals(")") || t.text.equals("]") || t.text.equals("?");
+            default -> false;
+        };
     }
 
     private boolean harmlessShow(List<Token> tokens, int n) {
@@ -202,11 +328,14 @@ final class ReadOnlyStatementClassifier {
         if (what.equals("full") && n >= 3 && tokens.get(2).kind == WORD) {
             what = tokens.get(2).text;
         }
+        for (int i = 2; i < n; i++) {
+            Token t = tokens.get(i);
+            if (t.isName() && catalogName(t.text, i + 1 < n ? tokens.get(i + 1) : null)) {
+                return false; // SHOW TABLES FROM information_schema
+            }
+        }
         if (what.equals("create")) {
             return n >= 3 && (tokens.get(2).is("table") || tokens.get(2).is("view"));
-        }
-        if (what.equals("table")) {
-            return n >= 3 && tokens.get(2).is("status");
         }
         return HARMLESS_MYSQL_SHOW.contains(what);
     }
@@ -238,24 +367,25 @@ final class ReadOnlyStatementClassifier {
                     throw UNREADABLE; // unterminated, or nested (PostgreSQL nests, MySQL does not)
                 }
                 i = end + 2;
-            } else if (c == '#') {
-                if (mysql) {
-                    throw UNREADABLE; // a comment in MySQL only
-                }
-                tokens.add(new Token(PUNCT, "#"));
-                i++;
+            } else if (c == '#' && mysql) {
+                throw UNREADABLE; // a comment in MySQL only
             } else if (c == '\'') {
                 i = quoted(sql, i, '\'', mysql);
-                tokens.add(new Token(LITERAL, "'"));
+                tokens.add(STRING);
             } else if (c == '"') {
-                i = quoted(sql, i, '"', mysql);
-                tokens.add(new Token(mysql ? LITERAL : QUOTED, "\"")); // a string in MySQL's default mode
+                int end = quoted(sql, i, '"', mysql);
+                // a string in MySQL's default mode, an identifier with ANSI_QUOTES: its text is kept for both
+                tokens.add(new Token(mysql ? LITERAL : QUOTED, sql.substring(i + 1, end - 1)));
+                i = end;
             } else if (c == '`') {
                 if (!mysql) {
                     throw UNREADABLE;
                 }
-                i = quoted(sql, i, '`', false);
-                tokens.add(new Token(QUOTED, "`"));
+                int end = quoted(sql, i, '`', false);
+                tokens.add(new Token(QUOTED, sql.substring(i + 1, end - 1)));
+                i = end;
+            } else if (!mysql && OPERATOR_CHARS.indexOf(c) >= 0) {
+                i = operator(sql, i, tokens);
             } else if (c == '$') {
                 int j = i + 1;
                 while (j < len && Character.isDigit(sql.charAt(j))) {
@@ -264,30 +394,10 @@ final class ReadOnlyStatementClassifier {
                 if (mysql || j == i + 1) {
                     throw UNREADABLE; // a dollar quote, or not PostgreSQL
                 }
-                tokens.add(new Token(PUNCT, "?"));
+                tokens.add(PARAMETER);
                 i = j;
             } else if (c == '@') {
-                if (!mysql) {
-                    tokens.add(new Token(PUNCT, "@")); // PostgreSQL: an operator
-                    i++;
-                    continue;
-                }
-                if (i + 1 >= len || sql.charAt(i + 1) != '@') {
-                    throw UNREADABLE; // a user variable: session state
-                }
-                int start = i + 2;
-                int j = start;
-                while (j < len && (isWordChar(sql.charAt(j)) || sql.charAt(j) == '.')) {
-                    j++;
-                }
-                String name = sql.substring(start, j).toLowerCase(Locale.ROOT);
-                if (name.startsWith("session.")) {
-                    name = name.substring(8);
-                } else if (name.startsWith("global.")) {
-                    name = name.substring(7);
-                }
-                tokens.add(new Token(SYSVAR, name));
-                i = j;
+                throw UNREADABLE; // MySQL: a user variable (session state) or a system variable (the node's own)
             } else if (c == ':' && i + 1 < len && sql.charAt(i + 1) == '=') {
                 throw UNREADABLE; // an assignment
             } else if (c == ':' && i + 1 < len && sql.charAt(i + 1) == ':') {
@@ -309,9 +419,12 @@ final class ReadOnlyStatementClassifier {
                 while (j < len && (isWordChar(sql.charAt(j)) || sql.charAt(j) == '.')) {
                     j++;
                 }
-                tokens.add(new Token(LITERAL, "0"));
+                tokens.add(NUMBER);
                 i = j;
-            } else if (c < 128 && c > ' ' && "(),.;=<>!+-*/%|&^~?[]{}:".indexOf(c) >= 0) {
+            } else if (c == '?') {
+                tokens.add(PARAMETER);
+                i++;
+            } else if (c < 128 && c > ' ' && "(),.;=<>!+-*/%|&^~[]{}:".indexOf(c) >= 0) {
                 tokens.add(new Token(PUNCT, String.valueOf(c)));
                 i++;
             } else {
@@ -319,6 +432,34 @@ final class ReadOnlyStatementClassifier {
             }
         }
         return tokens;
+    }
+
+    /** PostgreSQL's operator characters; {@code ?} is left out: the JDBC driver reads it as a parameter. */
+    private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|";
+
+    /**
+     * Adds the PostgreSQL operator starting at {@code start} and answers the index after it, cut as its lexer cuts it:
+     * the longest run of operator characters, ending before a comment, and not ending in {@code +} or {@code -}
+     * unless it holds one of {@code ~ ! @ # % ^ & |} ({@code =-1} is {@code =} then {@code -}).
+     */
+    private static int operator(String sql, int start, List<Token> tokens) {
+        int len = sql.length();
+        int end = start;
+        while (end < len && OPERATOR_CHARS.indexOf(sql.charAt(end)) >= 0
+                && !(end > start && sql.startsWith("--", end)) && !(end > start && sql.startsWith("/*", end))) {
+            end++;
+        }
+        if (end - start > 1) {
+            boolean special = false;
+            for (int k = start; k < end; k++) {
+                special |= "~!@#%^&|".indexOf(sql.charAt(k)) >= 0;
+            }
+            while (!special && end - start > 1 && (sql.charAt(end - 1) == '+' || sql.charAt(end - 1) == '-')) {
+                end--;
+            }
+        }
+        tokens.add(new Token(OPERATOR, sql.substring(start, end)));
+        return end;
     }
 
     /**
@@ -376,95 +517,129 @@ final class ReadOnlyStatementClassifier {
     /** {@code FOR <word>}: a locking read. */
     private static final Set<String> LOCKING_AFTER_FOR = words("update", "share", "no", "key");
 
-    /** Keywords that a parenthesis may follow without a function being called. */
-    private static final Set<String> KEYWORDS_BEFORE_PARENTHESIS = words(
-            "select", "from", "join", "on", "using", "where", "and", "or", "not", "in", "exists", "any", "all", "some",
-            "as", "over", "filter", "within", "values", "lateral", "having", "by", "then", "else", "when", "is",
-            "distinct", "with", "union", "intersect", "except", "between", "like", "ilike", "escape", "case", "limit",
-            "offset", "array", "row", "cube", "rollup", "sets", "recursive", "materialized", "ordinality", "rows",
-            "range", "groups", "preceding", "following", "end", "similar", "to", "fetch", "first", "next", "only",
-            "ties", "asc", "desc", "nulls", "last", "outer", "inner", "left", "right", "full", "cross", "natural",
-            "straight_join", "unique", "tablesample", "repeatable", "interval", "at", "zone", "collate", "of",
-            "partition", "order", "group", "window", "respect", "ignore", "null", "true", "false", "unknown", "div",
-            "mod", "xor", "regexp", "rlike", "sounds", "binary", "escape", "high_priority", "sql_no_cache",
-            "sql_cache", "sql_buffer_result", "sql_small_result", "sql_big_result", "member", "json_table", "columns",
-            "path", "exists");
+    /**
+     * PostgreSQL words that a parenthesis may follow without a function being called: reserved words and the
+     * column-name keywords its grammar reads itself ({@code EXISTS}, {@code VALUES}, {@code ROW}, {@code BETWEEN}),
+     * none of which a user can give a function. Unreserved words ({@code first}, {@code rows}, {@code zone},
+     * {@code partition}, {@code path}...) can name a user's function, so they are calls unless {@link #notACall} sees
+     * the one place the grammar puts a parenthesis after them.
+     */
+    private static final Set<String> POSTGRES_SYNTAX = words(
+            "select", "from", "where", "and", "or", "not", "in", "exists", "any", "all", "some", "as", "on", "using",
+            "having", "then", "else", "when", "case", "distinct", "with", "union", "intersect", "except", "between",
+            "limit", "offset", "array", "row", "values", "lateral", "only", "group", "to", "interval", "cast",
+            "window", "end", "order");
 
     /**
-     * Built-in functions that read only and leave no session state, in PostgreSQL, MySQL or MariaDB. A name that one
-     * family lacks fails there with an error, as it would on the primary. Type names appear because casts call them.
+     * MySQL/MariaDB words that a parenthesis may follow without a function being called: words reserved in both
+     * (MySQL and MariaDB call a stored function with such a name only when it is quoted or schema-qualified).
      */
-    private static final Set<String> READ_ONLY_FUNCTIONS = words(
+    private static final Set<String> MYSQL_SYNTAX = words(
+            "select", "from", "where", "and", "or", "not", "xor", "in", "exists", "all", "as", "on", "using", "having",
+            "then", "else", "when", "case", "distinct", "distinctrow", "union", "between", "like", "regexp", "rlike",
+            "div", "mod", "interval", "values", "with", "limit", "by", "join", "straight_join", "inner", "outer",
+            "cross", "natural", "partition", "index", "key", "binary", "high_priority", "sql_small_result",
+            "sql_big_result", "sql_buffer_result", "match", "recursive", "window");
+
+    /**
+     * PostgreSQL built-ins (schema pg_catalog, or its grammar's own) that read only, leave no session state and answer
+     * alike on every node. Names the grammar reads itself (COALESCE, CAST, EXTRACT, types with a modifier) are here
+     * too. A user's function of the same name with other argument types is not told apart (see the docs' limits).
+     */
+    private static final Set<String> POSTGRES_FUNCTIONS = words(
             // aggregates and windows
             "count", "sum", "avg", "min", "max", "every", "bool_and", "bool_or", "bit_and", "bit_or", "bit_xor",
-            "string_agg", "group_concat", "array_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg",
-            "json_arrayagg", "json_objectagg", "stddev", "stddev_pop", "stddev_samp", "std", "variance", "var_pop",
+            "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg",
+            "json_arrayagg", "json_objectagg", "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop",
             "var_samp", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
             "first_value", "last_value", "nth_value", "grouping", "percentile_cont", "percentile_disc", "mode",
             // conditionals
-            "coalesce", "nullif", "greatest", "least", "ifnull", "if", "isnull", "nvl", "nvl2",
+            "coalesce", "nullif", "greatest", "least",
             // strings
-            "lower", "upper", "lcase", "ucase", "length", "char_length", "character_length", "octet_length",
-            "bit_length", "substring", "substr", "mid", "trim", "ltrim", "rtrim", "btrim", "concat", "concat_ws",
-            "replace", "position", "locate", "instr", "strpos", "left", "right", "lpad", "rpad", "repeat", "reverse",
-            "ascii", "chr", "char", "space", "initcap", "split_part", "substring_index", "field", "find_in_set",
-            "elt", "format", "quote_ident", "quote_literal", "regexp_replace", "regexp_like", "regexp_substr",
-            "regexp_instr", "regexp_match", "regexp_matches", "starts_with", "translate", "md5", "sha1", "sha2",
-            "hex", "unhex", "encode", "decode", "to_hex", "overlay", "soundex", "strcmp", "collation", "charset",
+            "lower", "upper", "length", "char_length", "character_length", "octet_length", "bit_length", "substring",
+            "substr", "trim", "ltrim", "rtrim", "btrim", "concat", "concat_ws", "replace", "position", "strpos",
+            "left", "right", "lpad", "rpad", "repeat", "reverse", "ascii", "chr", "initcap", "split_part", "format",
+            "quote_ident", "quote_literal", "regexp_replace", "regexp_like", "regexp_substr", "regexp_instr",
+            "regexp_match", "regexp_matches", "starts_with", "translate", "md5", "encode", "decode", "to_hex",
+            "overlay",
             // numbers
-            "abs", "ceil", "ceiling", "floor", "round", "trunc", "truncate", "mod", "power", "pow", "sqrt", "cbrt",
-            "exp", "ln", "log", "log10", "log2", "sign", "pi", "sin", "cos", "tan", "cot", "asin", "acos", "atan",
-            "atan2", "degrees", "radians", "random", "rand", "div", "width_bucket", "conv", "bin", "oct",
+            "abs", "ceil", "ceiling", "floor", "round", "trunc", "mod", "power", "sqrt", "cbrt", "exp", "ln", "log",
+            "log10", "sign", "pi", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2", "degrees", "radians",
+            "random", "div", "width_bucket",
             // dates and times
-            "now", "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
-            "clock_timestamp", "statement_timestamp", "transaction_timestamp", "utc_timestamp", "utc_date",
-            "utc_time", "curdate", "curtime", "sysdate", "extract", "date_part", "date_trunc", "date_bin", "age",
-            "make_date", "make_time", "make_timestamp", "make_timestamptz", "make_interval", "to_char", "to_date",
-            "to_timestamp", "to_number", "date", "time", "year", "month", "day", "dayofmonth", "dayofweek",
-            "dayofyear", "dayname", "monthname", "hour", "minute", "second", "microsecond", "week", "weekday",
-            "weekofyear", "yearweek", "quarter", "date_add", "date_sub", "adddate", "subdate", "addtime", "subtime",
-            "datediff", "timediff", "timestampdiff", "timestampadd", "date_format", "time_format", "str_to_date",
-            "unix_timestamp", "from_unixtime", "from_days", "to_days", "to_seconds", "last_day", "makedate",
-            "maketime", "period_add", "period_diff", "sec_to_time", "time_to_sec", "convert_tz", "justify_days",
+            "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "extract", "date_part",
+            "date_trunc", "date_bin", "age", "make_date", "make_time", "make_timestamp", "make_timestamptz",
+            "make_interval", "to_char", "to_date", "to_timestamp", "to_number", "date", "justify_days",
             "justify_hours", "justify_interval", "isfinite",
-            // casts and types
-            "cast", "convert", "varchar", "char", "character", "nchar", "numeric", "decimal", "dec", "float",
-            "double", "real", "time", "timestamp", "timestamptz", "bit", "varbinary", "binary", "int", "integer",
-            "bigint", "smallint", "signed", "unsigned", "datetime", "interval", "varbit",
+            // casts and types (column-name keywords: no user function takes these names)
+            "cast", "varchar", "char", "character", "nchar", "numeric", "decimal", "dec", "float", "real", "time",
+            "timestamp", "timestamptz", "bit", "int", "integer", "bigint", "smallint", "interval", "varbit",
             // JSON, arrays, sets
             "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb",
-            "json_object", "json_array", "json_extract", "json_value", "json_query", "json_unquote", "json_contains",
-            "json_length", "json_keys", "json_type", "jsonb_typeof", "json_typeof", "jsonb_extract_path",
-            "jsonb_extract_path_text", "json_extract_path", "json_extract_path_text", "jsonb_array_length",
-            "json_array_length", "jsonb_array_elements", "json_array_elements", "jsonb_each", "json_each",
-            "jsonb_object_keys", "jsonb_path_exists", "jsonb_path_query", "jsonb_set", "array_length",
+            "json_object", "json_array", "json_value", "json_query", "json_exists", "jsonb_typeof", "json_typeof",
+            "jsonb_extract_path", "jsonb_extract_path_text", "json_extract_path", "json_extract_path_text",
+            "jsonb_array_length", "json_array_length", "jsonb_array_elements", "json_array_elements", "jsonb_each",
+            "json_each", "jsonb_object_keys", "jsonb_path_exists", "jsonb_path_query", "jsonb_set", "array_length",
             "array_position", "array_to_string", "string_to_array", "cardinality", "unnest", "generate_series",
             "array_upper", "array_lower", "array_cat", "array_append", "array_remove",
-            // uuids
-            "gen_random_uuid", "uuid", "uuid_short",
-            // the server and the session's fixed identity
-            "version", "current_database", "current_schema", "current_schemas", "current_user", "session_user",
-            "current_role", "user", "database", "schema", "inet_server_port", "inet_server_addr");
+            // uuids; the session's database and schema (set alike on both sides)
+            "gen_random_uuid", "current_database", "current_schema", "current_schemas");
 
-    /** MySQL/MariaDB system variables whose value is the same whether read on the primary or on a replica's session. */
-    private static final Set<String> HARMLESS_SYSTEM_VARIABLES = words(
-            "port", "hostname", "server_id", "version", "version_comment", "version_compile_os",
-            "version_compile_machine", "innodb_version", "max_allowed_packet", "lower_case_table_names", "time_zone",
-            "system_time_zone", "sql_mode", "character_set_client", "character_set_connection",
-            "character_set_results", "character_set_server", "character_set_database", "collation_connection",
-            "collation_server", "collation_database", "transaction_isolation", "tx_isolation", "auto_increment_increment",
-            "auto_increment_offset", "net_write_timeout", "wait_timeout", "interactive_timeout", "max_execution_time",
-            "div_precision_increment", "default_week_format", "lc_time_names", "group_concat_max_len");
+    /**
+     * MySQL and MariaDB built-ins, present in both (a name only one has would call a stored function in the other),
+     * that read only, leave no session state and answer alike on every node. A stored function cannot take a
+     * built-in's name unless called qualified, which is refused.
+     */
+    private static final Set<String> MYSQL_FUNCTIONS = words(
+            // aggregates and windows
+            "count", "sum", "avg", "min", "max", "bit_and", "bit_or", "bit_xor", "group_concat", "json_arrayagg",
+            "json_objectagg", "stddev", "stddev_pop", "stddev_samp", "std", "variance", "var_pop", "var_samp",
+            "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
+            "last_value", "nth_value",
+            // conditionals
+            "coalesce", "nullif", "greatest", "least", "ifnull", "if", "isnull",
+            // strings
+            "lower", "upper", "lcase", "ucase", "length", "char_length", "character_length", "octet_length",
+            "bit_length", "substring", "substr", "mid", "trim", "ltrim", "rtrim", "concat", "concat_ws", "replace",
+            "position", "locate", "instr", "left", "right", "lpad", "rpad", "repeat", "reverse", "ascii", "char",
+            "space", "substring_index", "field", "find_in_set", "elt", "format", "regexp_replace", "regexp_substr",
+            "regexp_instr", "md5", "sha1", "sha2", "hex", "unhex", "soundex", "strcmp", "collation", "charset",
+            // numbers
+            "abs", "ceil", "ceiling", "floor", "round", "truncate", "mod", "power", "pow", "sqrt", "exp", "ln", "log",
+            "log10", "log2", "sign", "pi", "sin", "cos", "tan", "cot", "asin", "acos", "atan", "atan2", "degrees",
+            "radians", "rand", "conv", "bin", "oct",
+            // dates and times
+            "now", "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
+            "utc_timestamp", "utc_date", "utc_time", "curdate", "curtime", "sysdate", "extract", "date", "time",
+            "year", "month", "day", "dayofmonth", "dayofweek", "dayofyear", "dayname", "monthname", "hour", "minute",
+            "second", "microsecond", "week", "weekday", "weekofyear", "yearweek", "quarter", "date_add", "date_sub",
+            "adddate", "subdate", "addtime", "subtime", "datediff", "timediff", "timestampdiff", "timestampadd",
+            "date_format", "time_format", "str_to_date", "unix_timestamp", "from_unixtime", "from_days", "to_days",
+            "to_seconds", "last_day", "makedate", "maketime", "period_add", "period_diff", "sec_to_time",
+            "time_to_sec", "convert_tz",
+            // casts and types
+            "cast", "convert", "binary", "decimal", "signed", "unsigned", "datetime", "timestamp",
+            // JSON
+            "json_object", "json_array", "json_extract", "json_value", "json_unquote", "json_contains",
+            "json_length", "json_keys", "json_type", "json_table",
+            // uuids; the session's database and account (set alike on both sides)
+            "uuid", "uuid_short", "database", "schema", "user", "current_user", "session_user");
+
+    /** PostgreSQL's built-in operators; any other is user-defined and runs a user's function. */
+    private static final Set<String> POSTGRES_OPERATORS = words(
+            "=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "^", "|/", "||/", "@", "&", "|", "#", "~",
+            "<<", ">>", "||", "~*", "!~", "!~*", "~~", "~~*", "!~~", "!~~*", "->", "->>", "#>", "#>>", "@>", "<@",
+            "#-", "&&", "&<", "&>", "-|-", "<<=", ">>=", "@@", "=>");
 
     /** MySQL/MariaDB {@code SHOW} forms that describe the schema or the server's fixed properties. */
     private static final Set<String> HARMLESS_MYSQL_SHOW = words(
-            "tables", "columns", "fields", "index", "indexes", "keys", "databases", "schemas", "collation",
-            "character", "charset", "engines", "triggers", "events", "plugins");
+            "tables", "columns", "fields", "databases", "schemas", "triggers");
 
-    /** PostgreSQL settings that {@code SHOW} may read on a replica: fixed per server, or set only by SET (which taints). */
+    /**
+     * PostgreSQL settings that {@code SHOW} may read on a replica: the database's own (replicated with it), fixed at
+     * build time, or set by the JDBC driver on every connection. Others come from each node's configuration.
+     */
     private static final Set<String> HARMLESS_POSTGRES_SETTINGS = words(
-            "server_version", "server_version_num", "server_encoding", "client_encoding",
-            "standard_conforming_strings", "integer_datetimes", "max_identifier_length", "timezone", "datestyle",
-            "intervalstyle", "search_path", "lc_collate", "lc_ctype", "lc_messages", "lc_monetary", "lc_numeric",
-            "lc_time", "extra_float_digits", "bytea_output");
+            "server_encoding", "client_encoding", "integer_datetimes", "max_identifier_length", "timezone",
+            "datestyle", "extra_float_digits", "lc_collate", "lc_ctype");
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code routing.autocommitReads: replica} on a real cluster: statements outside transactions on connections that are
- * not read-only. Where each ran is asked of the server: every statement here answers the port of the node that ran it.
+ * not read-only. Where each ran is asked of the server: every statement here answers the port of the node that ran it,
+ * read through a relation ({@link #port()}), since the classifier sends a direct read of the node's port (a system
+ * variable, {@code inet_server_port()}) to the primary.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AutocommitReadRoutingContract {
@@ -30,8 +32,31 @@ abstract class AutocommitReadRoutingContract {
 
     abstract ReplicatedCluster startCluster();
 
-    /** The SQL expression of the serving node's port: {@code inet_server_port()} or {@code @@port}. */
+    /** A scalar subquery answering the serving node's port, through a relation the classifier cannot see into. */
     abstract String port();
+
+    /** Run after replication caught up: whatever {@link #port()} needs on every node, as admin. */
+    void prepareNodes(ReplicatedCluster cluster) throws SQLException {
+    }
+
+    /**
+     * Reads that answer the port (first column) and call a user's function that writes, where the classifier must
+     * see a call: a name the SQL flavor lets a user give a function ({@code first}), PostgreSQL's attribute notation
+     * ({@code p.touch} calls {@code touch(p)}), a user-defined operator. Each writes a row into {@code ac_log}.
+     */
+    abstract List<String> writingFunctionCalls();
+
+    /** Statements run on the primary before the tests, as admin: the functions {@link #writingFunctionCalls} call. */
+    abstract List<String> writingFunctions();
+
+    /** Reads of catalog and statistics relations that answer the port (first column). */
+    abstract List<String> catalogReads();
+
+    /** Takes a lock on the connection and answers its session's id (first column). */
+    abstract String takeALock();
+
+    /** Answers the port (first column) and how many locks the session whose id is the parameter holds (second). */
+    abstract String locksHeldBy();
 
     /** Statements that read and answer the port, but lock, use a sequence or leave session state: for the primary. */
     abstract List<String> portQueriesForThePrimary();
@@ -66,9 +91,16 @@ abstract class AutocommitReadRoutingContract {
             s.execute("CREATE TABLE ac_probe (id INT PRIMARY KEY, note VARCHAR(40))");
             s.execute("INSERT INTO ac_probe VALUES (1, 'one')");
             s.execute("CREATE SEQUENCE ac_seq");
+            s.execute("CREATE TABLE ac_log (note VARCHAR(40))");
             prepare(s);
         }
+        try (Connection c = cluster.connectAdmin(cluster.primary()); Statement s = c.createStatement()) {
+            for (String sql : writingFunctions()) {
+                s.execute(sql);
+            }
+        }
         cluster.waitForReplication(Duration.ofSeconds(30));
+        prepareNodes(cluster);
     }
 
     @AfterAll
@@ -86,7 +118,7 @@ abstract class AutocommitReadRoutingContract {
         List<String> reads = List.of(
                 "SELECT " + port(),
                 "select " + port() + ", note from ac_probe where id = ?",
-                "/* load probe */ SELECT " + port() + " FROM ac_probe p WHERE p.id IN (SELECT id FROM ac_probe WHERE id = ?)",
+                "/* load probe */ SELECT " + port() + " FROM ac_probe WHERE id IN (SELECT id FROM ac_probe WHERE id = ?)",
                 "WITH one AS (SELECT id FROM ac_probe WHERE id = ?) SELECT " + port() + " FROM one",
                 "SELECT count(*), max(note), " + port() + " FROM ac_probe WHERE id >= ? GROUP BY 3");
         for (String sql : reads) {
@@ -123,6 +155,52 @@ abstract class AutocommitReadRoutingContract {
             }
         }
         RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void userFunctionsThatWriteRunOnThePrimary() throws SQLException {
+        for (String sql : writingFunctionCalls()) {
+            long before = logged();
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(servedBy(c, "SELECT " + port())).as("a plain read first").isIn(replicaNames());
+                assertThat(servedBy(c, sql)).as("served: %s", sql).isEqualTo(primaryName());
+            }
+            assertThat(logged()).as("rows the function wrote on the primary: %s", sql).isEqualTo(before + 1);
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void catalogAndStatisticsReadsRunOnThePrimary() throws SQLException {
+        for (String sql : catalogReads()) {
+            try (Connection c = dataSource.getConnection()) {
+                assertThat(servedBy(c, "SELECT " + port())).as("a plain read first").isIn(replicaNames());
+                assertThat(servedBy(c, sql)).as("served: %s", sql).isEqualTo(primaryName());
+            }
+        }
+        try (Connection holder = cluster.connectApp(cluster.primary()); Statement h = holder.createStatement();
+             ResultSet held = h.executeQuery(takeALock())) {
+            assertThat(held.next()).isTrue();
+            long session = held.getLong(1);
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(locksHeldBy())) {
+                s.setLong(1, session);
+                try (ResultSet rs = s.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(portName(rs.getInt(1))).as("served: %s", locksHeldBy()).isEqualTo(primaryName());
+                    assertThat(rs.getLong(2)).as("locks held by session %d on the primary, seen by %s", session,
+                            locksHeldBy()).isEqualTo(1);
+                }
+            }
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    private long logged() throws SQLException {
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM ac_log")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -20,7 +20,12 @@ class MariaDbReadYourWritesTest extends ReadYourWritesContract {
 
     @Override
     String portExpression() {
-        return "@@port";
+        return NodePort.mariaDb(cluster);
+    }
+
+    @Override
+    void prepareNodes(ReplicatedCluster cluster) throws SQLException {
+        NodePort.createMariaDb(cluster);
     }
 
     /** The server's {@code Questions}: statements clients sent, this query's own included. */

@@ -15,24 +15,71 @@ class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
 
     @Override
     String port() {
-        return "inet_server_port()";
+        return NodePort.postgres();
+    }
+
+    @Override
+    void prepareNodes(ReplicatedCluster cluster) throws SQLException {
+        NodePort.createPostgres(cluster);
     }
 
     @Override
     List<String> portQueriesForThePrimary() {
         return List.of(
-                "SELECT inet_server_port() FROM ac_probe WHERE id = 1 FOR UPDATE",
-                "SELECT inet_server_port() FROM ac_probe FOR SHARE",
-                "SELECT inet_server_port(), nextval('ac_seq')",
-                "SELECT inet_server_port(), pg_try_advisory_lock(42)",
-                "SELECT inet_server_port(), set_config('application_name', 'x', false)",
-                "SELECT inet_server_port() --comment",
-                "SELECT inet_server_port(), pg_is_in_recovery()");
+                "SELECT " + port() + " FROM ac_probe WHERE id = 1 FOR UPDATE",
+                "SELECT " + port() + " FROM ac_probe FOR SHARE",
+                "SELECT " + port() + ", nextval('ac_seq')",
+                "SELECT " + port() + ", pg_try_advisory_lock(42)",
+                "SELECT " + port() + ", set_config('application_name', 'x', false)",
+                "SELECT " + port() + " --comment",
+                "SELECT " + port() + ", pg_is_in_recovery()",
+                "SELECT inet_server_port()");
     }
 
     @Override
     void prepare(Statement s) throws SQLException {
         s.execute("CREATE SCHEMA ac_other");
+    }
+
+    @Override
+    List<String> writingFunctions() {
+        // owned by admin, executable by PUBLIC: the app calls them
+        return List.of(
+                "CREATE FUNCTION public.first(note text) RETURNS int LANGUAGE sql"
+                        + " AS $$ INSERT INTO public.ac_log VALUES (note); SELECT 1 $$",
+                "CREATE FUNCTION public.touch(public.ac_probe) RETURNS int LANGUAGE sql"
+                        + " AS $$ INSERT INTO public.ac_log VALUES ('touch ' || $1.id); SELECT 1 $$",
+                "CREATE FUNCTION public.ac_logged_eq(a int, b int) RETURNS boolean LANGUAGE sql"
+                        + " AS $$ INSERT INTO public.ac_log VALUES ('==='); SELECT a = b $$",
+                "CREATE OPERATOR public.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = public.ac_logged_eq)",
+                "GRANT INSERT ON public.ac_log TO PUBLIC");
+    }
+
+    @Override
+    List<String> writingFunctionCalls() {
+        return List.of(
+                "SELECT " + port() + ", first('first')",
+                "SELECT " + port() + ", p.touch FROM ac_probe p WHERE id = 1",
+                "SELECT " + port() + ", 1 === 1");
+    }
+
+    @Override
+    List<String> catalogReads() {
+        return List.of(
+                "SELECT " + port() + ", count(*) FROM pg_locks",
+                "SELECT " + port() + ", count(*) FROM pg_catalog.pg_stat_activity",
+                "SELECT " + port() + ", count(*) FROM pg_stat_replication",
+                "SELECT " + port() + ", count(*) FROM information_schema.tables");
+    }
+
+    @Override
+    String takeALock() {
+        return "SELECT pg_backend_pid(), pg_advisory_lock(4242)";
+    }
+
+    @Override
+    String locksHeldBy() {
+        return "SELECT " + port() + ", count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND pid = ?";
     }
 
     @Override
@@ -47,7 +94,7 @@ class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
 
     @Override
     String stateQuery() {
-        return "SELECT inet_server_port(), current_schema()";
+        return "SELECT " + port() + ", current_schema()";
     }
 
     @Override

@@ -27,7 +27,12 @@ class PostgresReadYourWritesTest extends ReadYourWritesContract {
 
     @Override
     String portExpression() {
-        return "inet_server_port()";
+        return NodePort.postgres();
+    }
+
+    @Override
+    void prepareNodes(ReplicatedCluster cluster) throws SQLException {
+        NodePort.createPostgres(cluster);
     }
 
     /** Transactions committed in the application's database: each autocommit statement is one. */

@@ -44,8 +44,11 @@ abstract class ReadYourWritesContract {
 
     abstract ReplicatedCluster startCluster();
 
-    /** The port of the server that ran it, as a second column of a query. */
+    /** The port of the server that ran it, as a second column of a query ({@link NodePort}). */
     abstract String portExpression();
+
+    /** Run once the table is replicated: whatever {@link #portExpression()} needs on every node. */
+    abstract void prepareNodes(ReplicatedCluster cluster) throws SQLException;
 
     /** How many statements the primary has run, all clients together, from the server's own counter. */
     abstract long statementsOnPrimary(ReplicatedCluster cluster) throws SQLException;
@@ -57,6 +60,7 @@ abstract class ReadYourWritesContract {
             s.execute("CREATE TABLE ryw (id BIGINT PRIMARY KEY, note VARCHAR(20))");
         }
         cluster.waitForReplication(Duration.ofSeconds(30));
+        prepareNodes(cluster);
         delayed = cluster.replicas().get(0);
         caughtUp = cluster.replicas().get(1);
         cluster.applyDelay(delayed, DELAY);
