@@ -1,8 +1,12 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import dev.replicaware.ConsistencyToken;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;
+import dev.replicaware.routing.AutocommitReadRouting;
+import dev.replicaware.routing.CausalReads;
+import dev.replicaware.routing.RoutedConnection;
+import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 
 import java.sql.Array;
@@ -27,6 +31,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import static dev.replicaware.routing.ConnectionErrors.isConnectionError;
+
 /**
  * The connection an application holds. It takes no physical connection until a call needs the database; until then
  * it records the state the caller sets. The first such call asks the {@link Router} for a physical connection, routed by
@@ -38,7 +44,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Used by one thread at a time, as JDBC intends; only {@link #abort} and {@link #isClosed} may come from another.
  */
-final class LogicalConnection implements ReplicaAwareConnection {
+final class LogicalConnection implements ReplicaAwareConnection, RoutedConnection {
     private static final int UNSET = RarelySetState.UNSET;
     private static final String IN_TRANSACTION = "25001";
     // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
@@ -172,7 +178,7 @@ final class LogicalConnection implements ReplicaAwareConnection {
             side.rarelySet.owner = this;
             r.readSide = side;
         }
-        if (side.physical == null && !router.routeAutocommitRead(side, consistency)) {
+        if (side.physical == null && !router.routeAutocommitRead(side, lastCommit, consistency)) {
             return null; // no replica can serve now: this read runs on the primary side, which it leaves unpinned
         }
         return side;
@@ -202,7 +208,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
-    void attach(Node target, Connection connection) throws SQLException {
+    @Override
+    public void attach(Node target, Connection connection) throws SQLException {
         Connection beneath;
         try {
             replay(target, connection);
@@ -352,7 +359,8 @@ final class LogicalConnection implements ReplicaAwareConnection {
     }
 
     /** Where this connection's last write committed, for the router; null before one. */
-    ConsistencyToken lastCommit() {
+    @Override
+    public ConsistencyToken lastCommit() {
         return lastCommit;
     }
 
@@ -425,12 +433,6 @@ final class LogicalConnection implements ReplicaAwareConnection {
             evictOnRelease = true; // what HikariCP's proxy did for the statements it made
         }
         return e;
-    }
-
-    /** SQLState class 08 (connection exception), or a server that is shutting down or starting (57P01-57P03). */
-    static boolean isConnectionError(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
     }
 
     private void checkOpen() throws SQLException {
