@@ -3,29 +3,23 @@ package dev.replicaware.jdbc;
 import dev.replicaware.ConsistencyToken;
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;
-import dev.replicaware.routing.AutocommitReadRouting;
+import dev.replicaware.jdbc.delegate.DelegatingConnection;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.routing.RoutedConnection;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 
-import java.sql.Array;
-import java.sql.Blob;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -42,14 +36,17 @@ import static dev.replicaware.routing.ConnectionErrors.isConnectionError;
  * so the next statement routes afresh; inside a transaction the change is refused. A transaction is active once a
  * statement has run with autocommit off, until commit, rollback or autocommit on.
  *
+ * <p>This class holds the connection's life: routing, attach, release, the read-only flag, autocommit and close. It
+ * delegates the rest, each to a class of its own that works on this one's fields (static methods: no allocation):
+ * the session state and its replay ({@link SessionState}), the statements it makes and tracks ({@link Statements},
+ * {@link OpenStatements}), the commit path ({@link Transactions}), giving the physical connection back ({@link Release})
+ * and the replica side for reads outside transactions ({@link ReadSide}). Pure pass-through is in
+ * {@link DelegatingConnection}.
+ *
  * <p>Used by one thread at a time, as JDBC intends; only {@link #abort} and {@link #isClosed} may come from another.
  */
-final class LogicalConnection implements ReplicaAwareConnection, RoutedConnection {
-    private static final int UNSET = RarelySetState.UNSET;
+final class LogicalConnection extends DelegatingConnection implements ReplicaAwareConnection, RoutedConnection {
     private static final String IN_TRANSACTION = "25001";
-    // how the common statements are made again for a read retry; they capture nothing, so they cost no allocation
-    private static final StatementWrapper.StatementFactory PLAIN = (c, sql) -> c.createStatement();
-    private static final StatementWrapper.StatementFactory PREPARED = Connection::prepareStatement;
     /** {@link #physical}, for the hand-off between {@link #attach} and an {@link #abort} from another thread. */
     private static final VarHandle PHYSICAL;
     /**
@@ -67,41 +64,28 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         }
     }
 
-    private final Router router;
+    final Router router;
     private ReadConsistency consistency;
-    private volatile boolean closed;
+    volatile boolean closed;
 
-    private Connection physical;  // HikariCP's proxy: connection state, transactions and close go through it
-    private Connection driver;    // the driver's connection beneath it: statements are made here (one wrapper, ours)
+    Connection physical;  // HikariCP's proxy: connection state, transactions and close go through it
+    Connection driver;            // the driver's connection beneath it: statements are made here (one wrapper, ours)
     Object openStatements;           // see OpenStatements
-    private boolean evictOnRelease;  // a failure left the physical connection unfit for reuse (BrokenConnection)
-    private Node node;
-    private boolean transactionActive;
+    boolean evictOnRelease;          // a failure left the physical connection unfit for reuse (BrokenConnection)
+    Node node;
+    boolean transactionActive;
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
-    private int executions;   // statements run on the current attachment
-    private ConsistencyToken lastCommit;   // where this connection's last write transaction committed; null before one
-    private boolean autoCommitWritePending; // statements ran in autocommit on a read-write connection since the last position
-    // routing.autocommitReads: replica (see AutocommitReadRouting); the read side and its owner are in RarelySetState
-    private boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
+    int executions;           // statements run on the current attachment
+    ConsistencyToken lastCommit;     // where this connection's last write transaction committed; null before one
+    boolean autoCommitWritePending;  // statements ran in autocommit on a read-write connection since the last position
+    // routing.autocommitReads: replica (see ReadSide); the read side and its owner are in RarelySetState
+    boolean pinnedToPrimary;         // ran something other than a classified read: stays on the primary
 
     // State the caller set; replayed onto each physical connection where it differs from the pool's defaults.
-    private boolean readOnly;
-    private boolean autoCommit;
-    private int isolation = UNSET;
-    private RarelySetState rarelySet; // null until the caller sets one of them
-
-    private ResetOnRelease reset() {
-        return rarelySet().reset();
-    }
-
-    private RarelySetState rarelySet() {
-        RarelySetState r = rarelySet;
-        if (r == null) {
-            r = new RarelySetState();
-            rarelySet = r;
-        }
-        return r;
-    }
+    boolean readOnly;
+    boolean autoCommit;
+    int isolation = RarelySetState.UNSET;
+    RarelySetState rarelySet; // null until the caller sets one of them
 
     LogicalConnection(Router router, ReadConsistency consistency, boolean autoCommit) {
         this.router = router;
@@ -112,7 +96,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
     // ---- routing ---------------------------------------------------------------------------------------------
 
     /** The physical connection, borrowed and routed now if there is none yet. */
-    private Connection physical() throws SQLException {
+    Connection physical() throws SQLException {
         Connection c = physical;
         if (c != null) {
             return c;
@@ -126,85 +110,25 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return c;
     }
 
-    /**
-     * The physical connection for something that may leave state in the session or write (a statement other than a
-     * classified read, the driver's own connection): from now on, statements outside transactions stay on the primary.
-     */
-    private Connection pinned() throws SQLException {
-        pinnedToPrimary = true;
+    @Override
+    protected Connection delegate() throws SQLException {
         return physical();
     }
 
     /** The driver's connection beneath the physical one, borrowed and routed now if there is none yet. */
-    private Connection driver() throws SQLException {
+    Connection driver() throws SQLException {
         physical();
         return driver;
-    }
-
-    /** {@link #driver()}, pinned as {@link #pinned()} is. */
-    private Connection pinnedDriver() throws SQLException {
-        pinnedToPrimary = true;
-        physical();
-        return driver;
-    }
-
-    /** {@code s}, made on the driver's connection, is tracked so that it is closed when the connection is given up. */
-    private <S extends StatementWrapper> S opened(S s) {
-        OpenStatements.add(this, s.delegateStatement());
-        return s;
     }
 
     /**
-     * Where a statement of {@code sql} is made: on this connection, or on its replica side when it is a read outside a
-     * transaction that {@link AutocommitReadRouting} lets go there; null when on this one (which is then pinned).
+     * {@link #driver()} for something that may leave state in the session or write (a statement other than a
+     * classified read): from now on, statements outside transactions stay on the primary.
      */
-    private LogicalConnection readSideFor(String sql) throws SQLException {
-        AutocommitReadRouting routing = router.autocommitReads();
-        if (routing == null || readOnly || pinnedToPrimary || owner() != this) {
-            return null;
-        }
-        if (!autoCommit || !routing.toReplica(sql)) {
-            pinnedToPrimary = true;
-            return null;
-        }
-        checkOpen();
-        RarelySetState r = rarelySet();
-        LogicalConnection side = r.readSide;
-        if (side == null) {
-            side = new LogicalConnection(router, consistency, true);
-            side.readOnly = true;
-            side.isolation = isolation;
-            side.rarelySet = r.copy();
-            side.rarelySet.owner = this;
-            r.readSide = side;
-        }
-        if (side.physical == null && !router.routeAutocommitRead(side, lastCommit, consistency)) {
-            return null; // no replica can serve now: this read runs on the primary side, which it leaves unpinned
-        }
-        return side;
-    }
-
-    /** The connection the application holds: statements made on a read side report it. */
-    LogicalConnection owner() {
-        RarelySetState r = rarelySet;
-        return r == null || r.owner == null ? this : r.owner;
-    }
-
-    /** The replica side of this connection (routing.autocommitReads), once a read went there; else null. */
-    private LogicalConnection readSide() {
-        RarelySetState r = rarelySet;
-        return r == null ? null : r.readSide;
-    }
-
-    /** {@link #readSide()}, forgotten: this connection is closing. */
-    private LogicalConnection takeReadSide() {
-        RarelySetState r = rarelySet;
-        if (r == null) {
-            return null;
-        }
-        LogicalConnection side = r.readSide;
-        r.readSide = null;
-        return side;
+    Connection pinnedDriver() throws SQLException {
+        pinnedToPrimary = true;
+        physical();
+        return driver;
     }
 
     /** Called by the router: replays the recorded state onto {@code connection} and holds it. */
@@ -212,10 +136,10 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
     public void attach(Node target, Connection connection) throws SQLException {
         Connection beneath;
         try {
-            replay(target, connection);
+            SessionState.replay(this, target, connection);
             beneath = connection.unwrap(Connection.class);
         } catch (SQLException e) {
-            if (resetForNextBorrower(target, connection)) { // what the replay changed before it failed
+            if (SessionState.resetForNextBorrower(this, target, connection)) { // what the replay changed before it failed
                 connection.close();
             }
             throw onError(target, e);
@@ -234,102 +158,6 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         }
     }
 
-    private void replay(Node target, Connection c) throws SQLException {
-        if (readOnly != target.defaultReadOnly()) {
-            target.applyReadOnly(c, readOnly); // only where the driver accepts it: routing already decided
-        }
-        if (autoCommit != target.defaultAutoCommit()) {
-            c.setAutoCommit(autoCommit);
-        }
-        if (isolation != UNSET && isolation != target.defaultIsolation()) {
-            c.setTransactionIsolation(isolation);
-        }
-        RarelySetState r = rarelySet;
-        if (r != null) {
-            r.replay(target, c);
-        }
-    }
-
-    /**
-     * Puts back what this connection changed and the pool does not reset, before {@code c} goes back to the pool; a
-     * connection that cannot be put back as it was is evicted instead. True when {@code c} may be returned.
-     */
-    private boolean resetForNextBorrower(Node n, Connection c) {
-        RarelySetState r = rarelySet;
-        if (r == null) {
-            return true;
-        }
-        try {
-            r.restore(c);
-            return true;
-        } catch (SQLException e) {
-            n.evict(c);
-            onError(n, e);
-            return false;
-        }
-    }
-
-    /** Returns the physical connection to its pool; the next call that needs the database routes again. */
-    private void release() throws SQLException {
-        Connection c = physical;
-        Node n = node;
-        if (autoCommitWritePending && c != null) {
-            recordCommit(n, c);
-        }
-        boolean rollback = transactionActive;
-        physical = null;
-        driver = null;
-        node = null;
-        transactionActive = false;
-        if (c != null && closeForRelease(n, c, rollback) && resetForNextBorrower(n, c)) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                // The pool resets state on return; on a server that just died that fails, and HikariCP has already
-                // evicted the connection. The caller's work is done: note the node, do not fail the caller.
-                if (!isConnectionError(e)) {
-                    throw e;
-                }
-                onError(n, e);
-            } catch (RuntimeException e) {
-                // HikariCP fails this way (a NullPointerException resetting the connection's state) when the node's
-                // pool was closed under a connection in use: Node.cutOff after another primary took over. The
-                // connection went with its pool and the caller's work is done; failing close() would say otherwise.
-            }
-        }
-    }
-
-    /**
-     * What HikariCP's proxy did for the statements it made, before {@code c} goes back to its pool: closes the
-     * statements left open, rolls back a transaction left open ({@code rollback}), and evicts {@code c} instead when a
-     * failure left it broken. True when {@code c} may be returned.
-     */
-    private boolean closeForRelease(Node n, Connection c, boolean rollback) throws SQLException {
-        SQLException failure = OpenStatements.closeAll(this);
-        if (failure != null) {
-            onError(n, failure);
-            evictOnRelease = true; // as HikariCP does when a statement fails to close
-        }
-        if (!evictOnRelease && rollback) {
-            try {
-                c.rollback();
-            } catch (SQLException e) {
-                onError(n, e);
-                n.evict(c); // its transaction may still be open: no other borrower gets it
-                if (!isConnectionError(e)) {
-                    throw e;
-                }
-                return false;
-            }
-        }
-        if (evictOnRelease) {
-            evictOnRelease = false;
-            n.evict(c);
-            return false;
-        }
-        return true;
-    }
-
     /** A statement is about to run: with autocommit off, a transaction is now active. */
     void beforeExecute() {
         executions++;
@@ -338,24 +166,6 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         } else if (!readOnly) {
             autoCommitWritePending = true; // its position is read once, when the connection is given up
         }
-    }
-
-    /**
-     * A write transaction (or autocommit statements) committed on {@code c}: read-your-writes reads its position, once.
-     * Read-only connections and replicas have nothing to record.
-     */
-    private void recordCommit(Node n, Connection c) {
-        autoCommitWritePending = false;
-        CausalReads causal = recordingCommitsOf(n);
-        if (causal != null) {
-            lastCommit = causal.committed(n, c, lastCommit);
-        }
-    }
-
-    /** Read-your-writes where it records the commits made on {@code n}: on the primary, unless it is off; else null. */
-    private CausalReads recordingCommitsOf(Node n) {
-        CausalReads causal = router.causalReads();
-        return causal != null && n.status().role() == dev.replicaware.dialect.Role.PRIMARY && causal.tracksCommits() ? causal : null;
     }
 
     /** Where this connection's last write committed, for the router; null before one. */
@@ -373,49 +183,9 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return statementGeneration == generation && executions == 0;
     }
 
-    /** For a statement made on a physical connection given up since: the one it is to be made again on. */
-    Connection current() throws SQLException {
-        return driver();
-    }
-
     /** The node serving now; null when no physical connection is held. */
     Node node() {
         return node;
-    }
-
-    /**
-     * A statement made now could be retried elsewhere if its first run fails: read-only, on a replica, nothing run on
-     * this physical connection yet.
-     */
-    private boolean readRetryable() {
-        Node n = node;
-        return readOnly && n != null && executions == 0 && !transactionActive
-                && n.status().role() == dev.replicaware.dialect.Role.REPLICA;
-    }
-
-    /**
-     * The first statement of a read-only transaction failed on its replica with a connection error: gives up that
-     * physical connection and routes afresh (the failed replica is now backing off), returning the new connection; or
-     * null when a retry would not be safe.
-     */
-    Connection retryRead(int statementGeneration, SQLException failure) throws SQLException {
-        if (!readOnly || statementGeneration != generation || executions != 1 || !isConnectionError(failure) || closed) {
-            return null;
-        }
-        release();
-        return driver();
-    }
-
-    /**
-     * A read-only transaction whose server died at its end: it wrote nothing and its reads were already answered, so
-     * there is nothing to commit or roll back; the connection is given up and the next statement routes afresh.
-     */
-    private boolean endsReadOnlyTransactionAnyway(SQLException failure) throws SQLException {
-        if (!readOnly || !isConnectionError(failure)) {
-            return false;
-        }
-        release();
-        return true;
     }
 
     /** Notes a connection error against the serving node, and returns {@code e} for the caller to throw. */
@@ -424,7 +194,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return n == null ? e : onError(n, e);
     }
 
-    private SQLException onError(Node n, SQLException e) {
+    SQLException onError(Node n, SQLException e) {
         if (isConnectionError(e)) {
             n.markFailed(System.nanoTime(), router.backoffNanos());
             n.evictConnections();
@@ -435,7 +205,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return e;
     }
 
-    private void checkOpen() throws SQLException {
+    void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003");
         }
@@ -452,7 +222,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
                     + router.cluster() + "' is in a transaction on node '" + node.name()
                     + "'; commit or roll back first, then change it", IN_TRANSACTION);
         }
-        release();
+        Release.release(this);
     }
 
     // ---- ReplicaAwareConnection ------------------------------------------------------------------------------
@@ -475,7 +245,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
             rerouteAtBoundary("the read consistency");
         }
         this.consistency = consistency;
-        LogicalConnection side = readSide();
+        LogicalConnection side = ReadSide.of(this);
         if (side != null) {
             side.setReadConsistency(consistency);
         }
@@ -493,7 +263,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return n == null ? Optional.empty() : Optional.of(n.name());
     }
 
-    // ---- recorded state --------------------------------------------------------------------------------------
+    // ---- the flags that decide routing and transactions ------------------------------------------------------
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
@@ -542,368 +312,81 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         return autoCommit;
     }
 
-    @Override
-    public void setTransactionIsolation(int level) throws SQLException {
-        checkOpen();
-        if (physical != null) {
-            physical.setTransactionIsolation(level);
-        }
-        isolation = level;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setTransactionIsolation(level);
-        }
+    // ---- delegated: each JDBC method below is one line into the class that holds its concern ------------------
+
+    // session state, recorded and replayed: SessionState
+    @Override public void setTransactionIsolation(int level) throws SQLException {
+        SessionState.setTransactionIsolation(this, level);
+    }
+    @Override public int getTransactionIsolation() throws SQLException { return SessionState.transactionIsolation(this); }
+    @Override public void setCatalog(String catalog) throws SQLException { SessionState.setCatalog(this, catalog); }
+    @Override public String getCatalog() throws SQLException { return SessionState.catalog(this); }
+    @Override public void setSchema(String schema) throws SQLException { SessionState.setSchema(this, schema); }
+    @Override public String getSchema() throws SQLException { return SessionState.schema(this); }
+    @Override public void setHoldability(int holdability) throws SQLException { SessionState.setHoldability(this, holdability); }
+    @Override public int getHoldability() throws SQLException { return SessionState.holdability(this); }
+    @Override public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        SessionState.setNetworkTimeout(this, executor, milliseconds);
+    }
+    @Override public int getNetworkTimeout() throws SQLException { return SessionState.networkTimeout(this); }
+    @Override public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        SessionState.setClientInfo(this, name, value);
+    }
+    @Override public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        SessionState.setClientInfo(this, properties);
+    }
+    @Override public String getClientInfo(String name) throws SQLException { return SessionState.clientInfo(this, name); }
+    @Override public Properties getClientInfo() throws SQLException { return SessionState.clientInfo(this); }
+    @Override public Map<String, Class<?>> getTypeMap() throws SQLException { return SessionState.typeMap(this); }
+    @Override public void setTypeMap(Map<String, Class<?>> map) throws SQLException { SessionState.setTypeMap(this, map); }
+    @Override public SQLWarning getWarnings() throws SQLException { return SessionState.warnings(this); }
+    @Override public void clearWarnings() throws SQLException { SessionState.clearWarnings(this); }
+
+    // the commit path: Transactions
+    @Override public void commit() throws SQLException { Transactions.commit(this); }
+    @Override public void rollback() throws SQLException { Transactions.rollback(this); }
+    @Override public Savepoint setSavepoint() throws SQLException { return Transactions.setSavepoint(this); }
+    @Override public Savepoint setSavepoint(String name) throws SQLException { return Transactions.setSavepoint(this, name); }
+    @Override public void rollback(Savepoint savepoint) throws SQLException {
+        Transactions.savepointConnection(this).rollback(savepoint);
+    }
+    @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        Transactions.savepointConnection(this).releaseSavepoint(savepoint);
     }
 
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        checkOpen();
-        if (physical == null && isolation != UNSET) {
-            return isolation;
-        }
-        return physical().getTransactionIsolation();
+    // the statements handed out, made and tracked: Statements
+    @Override public Statement createStatement() throws SQLException { return Statements.create(this); }
+    @Override public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        return Statements.create(this, resultSetType, resultSetConcurrency);
     }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
-        if (physical != null) {
-            physical.setCatalog(catalog);
-        }
-        rarelySet().catalog = catalog;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setCatalog(catalog);
-        }
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        checkOpen();
-        if (physical == null && rarelySet != null && rarelySet.catalog != null) {
-            return rarelySet.catalog;
-        }
-        return physical().getCatalog();
-    }
-
-    @Override
-    public void setSchema(String schema) throws SQLException {
-        checkOpen();
-        if (physical != null) {
-            physical.setSchema(schema);
-        }
-        rarelySet().schema = schema;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setSchema(schema);
-        }
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        checkOpen();
-        if (physical == null && rarelySet != null && rarelySet.schema != null) {
-            return rarelySet.schema;
-        }
-        return physical().getSchema();
-    }
-
-    @Override
-    public void setHoldability(int holdability) throws SQLException {
-        checkOpen();
-        if (physical != null) {
-            reset().beforeHoldability(physical);
-            physical.setHoldability(holdability);
-        }
-        rarelySet().holdability = holdability;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setHoldability(holdability);
-        }
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        checkOpen();
-        if (physical == null && rarelySet != null && rarelySet.holdability != UNSET) {
-            return rarelySet.holdability;
-        }
-        return physical().getHoldability();
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        checkOpen();
-        if (milliseconds < 0) {
-            throw new SQLException("Network timeout must not be negative, but was " + milliseconds);
-        }
-        if (physical != null) {
-            physical.setNetworkTimeout(executor, milliseconds);
-        }
-        RarelySetState r = rarelySet();
-        r.networkTimeoutExecutor = executor;
-        r.networkTimeout = milliseconds;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setNetworkTimeout(executor, milliseconds);
-        }
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        checkOpen();
-        if (physical == null && rarelySet != null && rarelySet.networkTimeout != UNSET) {
-            return rarelySet.networkTimeout;
-        }
-        return physical().getNetworkTimeout();
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        if (closed) {
-            throw new SQLClientInfoException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003",
-                    0, Map.of());
-        }
-        if (physical != null) {
-            beforeClientInfo(physical);
-            physical.setClientInfo(name, value);
-        }
-        RarelySetState r = rarelySet();
-        if (r.clientInfo == null) {
-            r.clientInfo = new Properties();
-        }
-        if (value == null) {
-            r.clientInfo.remove(name);
-        } else {
-            r.clientInfo.setProperty(name, value);
-        }
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setClientInfo(name, value);
-        }
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        if (closed) {
-            throw new SQLClientInfoException("This connection of Replicaware cluster '" + router.cluster() + "' is closed", "08003",
-                    0, Map.of());
-        }
-        if (physical != null) {
-            beforeClientInfo(physical);
-            physical.setClientInfo(properties);
-        }
-        Properties copy = new Properties();
-        if (properties != null) {
-            copy.putAll(properties);
-        }
-        rarelySet().clientInfo = copy;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setClientInfo(properties);
-        }
-    }
-
-    private void beforeClientInfo(Connection c) throws SQLClientInfoException {
-        try {
-            reset().beforeClientInfo(c);
-        } catch (SQLException e) {
-            throw new SQLClientInfoException("Could not read the client info of cluster '" + router.cluster()
-                    + "' node '" + node.name() + "' before changing it: " + e.getMessage(), e.getSQLState(), e.getErrorCode(), Map.of(), e);
-        }
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        checkOpen();
-        Properties clientInfo = rarelySet == null ? null : rarelySet.clientInfo;
-        if (physical == null && clientInfo != null && clientInfo.containsKey(name)) {
-            return clientInfo.getProperty(name);
-        }
-        return physical().getClientInfo(name);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        checkOpen();
-        return physical().getClientInfo();
-    }
-
-    // ---- transactions ----------------------------------------------------------------------------------------
-
-    @Override
-    public void commit() throws SQLException {
-        checkOpen();
-        if (physical == null) {
-            return;
-        }
-        boolean wrote = transactionActive && !readOnly;
-        CausalReads causal = wrote ? recordingCommitsOf(node) : null;
-        try {
-            if (causal == null) {
-                physical.commit();
-            } else {
-                lastCommit = causal.commit(node, physical, lastCommit); // the position, with the commit where it can
-            }
-            if (wrote) {
-                autoCommitWritePending = false;
-            }
-        } catch (SQLException e) {
-            SQLException failure = onError(e);
-            if (!endsReadOnlyTransactionAnyway(failure)) {
-                throw failure;
-            }
-        } finally {
-            transactionActive = false;
-        }
-    }
-
-    @Override
-    public void rollback() throws SQLException {
-        checkOpen();
-        if (physical == null) {
-            return;
-        }
-        try {
-            physical.rollback();
-        } catch (SQLException e) {
-            SQLException failure = onError(e);
-            if (!endsReadOnlyTransactionAnyway(failure)) {
-                throw failure;
-            }
-        } finally {
-            transactionActive = false;
-        }
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        Savepoint savepoint = physical().setSavepoint();
-        beforeExecute();
-        return savepoint;
-    }
-
-    @Override
-    public Savepoint setSavepoint(String name) throws SQLException {
-        Savepoint savepoint = physical().setSavepoint(name);
-        beforeExecute();
-        return savepoint;
-    }
-
-    @Override
-    public void rollback(Savepoint savepoint) throws SQLException {
-        requireSavepointConnection().rollback(savepoint);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        requireSavepointConnection().releaseSavepoint(savepoint);
-    }
-
-    private Connection requireSavepointConnection() throws SQLException {
-        checkOpen();
-        if (physical == null) {
-            throw new SQLException("No savepoint exists on this connection of cluster '" + router.cluster()
-                    + "': it holds no physical connection (none taken yet, or released when the read-only flag changed)");
-        }
-        return physical;
-    }
-
-    // ---- statements ------------------------------------------------------------------------------------------
-
-    @Override
-    public Statement createStatement() throws SQLException {
-        Statement s = pinnedDriver().createStatement();
-        return opened(new StatementWrapper(this, s, readRetryable() ? PLAIN : null, null));
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        Statement s = pinnedDriver().createStatement(resultSetType, resultSetConcurrency);
-        return opened(new StatementWrapper(this, s, readRetryable() ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency) : null, null));
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        Statement s = pinnedDriver().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
-        return opened(new StatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability) : null, null));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        LogicalConnection side = readSideFor(sql);
-        if (side != null) {
-            return side.prepareStatement(sql);
-        }
-        PreparedStatement s = driver().prepareStatement(sql);
-        return opened(new PreparedStatementWrapper(this, s, readRetryable() ? PREPARED : null, sql));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        LogicalConnection side = readSideFor(sql);
-        if (side != null) {
-            return side.prepareStatement(sql, resultSetType, resultSetConcurrency);
-        }
-        PreparedStatement s = driver().prepareStatement(sql, resultSetType, resultSetConcurrency);
-        return opened(new PreparedStatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency) : null, sql));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+    @Override public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        LogicalConnection side = readSideFor(sql);
-        if (side != null) {
-            return side.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-        }
-        PreparedStatement s = driver().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-        return opened(new PreparedStatementWrapper(this, s, readRetryable()
-                ? (c, q) -> c.prepareStatement(q, resultSetType, resultSetConcurrency, resultSetHoldability) : null, sql));
+        return Statements.create(this, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        if (autoGeneratedKeys == Statement.NO_GENERATED_KEYS) { // what some frameworks use for every query
-            LogicalConnection side = readSideFor(sql);
-            if (side != null) {
-                return side.prepareStatement(sql);
-            }
-        }
-        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, autoGeneratedKeys)));
+    @Override public PreparedStatement prepareStatement(String sql) throws SQLException { return Statements.prepare(this, sql); }
+    @Override public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return Statements.prepare(this, sql, resultSetType, resultSetConcurrency);
     }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, columnIndexes)));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return opened(new PreparedStatementWrapper(this, pinnedDriver().prepareStatement(sql, columnNames)));
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        return opened(new CallableStatementWrapper(this, pinnedDriver().prepareCall(sql)));
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return opened(new CallableStatementWrapper(this, pinnedDriver().prepareCall(sql, resultSetType, resultSetConcurrency)));
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+    @Override public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        return opened(new CallableStatementWrapper(this,
-                pinnedDriver().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability)));
+        return Statements.prepare(this, sql, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return physical().nativeSQL(sql);
+    @Override public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return Statements.prepare(this, sql, autoGeneratedKeys);
+    }
+    @Override public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return Statements.prepare(this, sql, columnIndexes);
+    }
+    @Override public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return Statements.prepare(this, sql, columnNames);
+    }
+    @Override public CallableStatement prepareCall(String sql) throws SQLException { return Statements.call(this, sql); }
+    @Override public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return Statements.call(this, sql, resultSetType, resultSetConcurrency);
+    }
+    @Override public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return Statements.call(this, sql, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------
@@ -914,9 +397,9 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
             return;
         }
         CLOSED.setRelease(this, true);
-        LogicalConnection side = takeReadSide();
+        LogicalConnection side = ReadSide.take(this);
         try {
-            release();
+            Release.release(this);
         } finally {
             if (side != null) {
                 side.close();
@@ -953,7 +436,7 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
             return;
         }
         closed = true;
-        LogicalConnection side = takeReadSide();
+        LogicalConnection side = ReadSide.take(this);
         Connection c = (Connection) PHYSICAL.getAndSet(this, null); // see attach: the owner may be attaching now
         Node n = node;
         node = null;
@@ -972,81 +455,11 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         }
     }
 
-    // ---- pass-through ----------------------------------------------------------------------------------------
+    // ---- what leads back here ----------------------------------------------------------------------------------
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         return new DatabaseMetaDataWrapper(this, physical().getMetaData());
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        checkOpen();
-        return physical == null ? null : physical.getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        checkOpen();
-        if (physical != null) {
-            physical.clearWarnings();
-        }
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        checkOpen();
-        if (physical == null && rarelySet != null && rarelySet.typeMap != null) {
-            return rarelySet.typeMap;
-        }
-        return physical().getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        checkOpen();
-        if (map == null) {
-            throw new SQLException("The type map must not be null; give an empty map to map no types");
-        }
-        if (physical != null) {
-            reset().beforeTypeMap(physical);
-            physical.setTypeMap(map);
-        }
-        rarelySet().typeMap = map;
-        LogicalConnection side = readSide();
-        if (side != null) {
-            side.setTypeMap(map);
-        }
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return physical().createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return physical().createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return physical().createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return physical().createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return physical().createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return physical().createStruct(typeName, attributes);
     }
 
     /**
@@ -1058,7 +471,8 @@ final class LogicalConnection implements ReplicaAwareConnection, RoutedConnectio
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        Connection c = pinned(); // the application may change the session behind our back
+        pinnedToPrimary = true; // the application may change the session behind our back
+        Connection c = physical();
         if (iface.isInstance(c)) {
             return iface.cast(c);
         }

@@ -109,7 +109,7 @@ class StatementWrapper implements Statement {
 
     /**
      * True while calls must be remembered for a retry; callers test it before building the action. Only a statement's
-     * first run on its connection can be retried ({@link LogicalConnection#retryRead}): once anything has run there,
+     * first run on its connection can be retried ({@link Statements#retryRead}): once anything has run there,
      * what was remembered is dropped, so a statement reused many times does not keep every parameter it was given.
      */
     final boolean remembering() {
@@ -149,7 +149,7 @@ class StatementWrapper implements Statement {
         if (factory == null) {
             return false;
         }
-        Connection fresh = connection.retryRead(generation, failure);
+        Connection fresh = Statements.retryRead(connection, generation, failure);
         if (fresh == null) {
             return false;
         }
@@ -195,7 +195,7 @@ class StatementWrapper implements Statement {
     }
 
     private void remake() throws SQLException {
-        Connection current = connection.current();
+        Connection current = connection.driver();
         Node now = connection.node();
         if (factory == null) {
             throw new SQLException("A statement of cluster '" + madeOn.cluster() + "' was made on node '" + madeOn.name()
@@ -229,7 +229,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final Connection getConnection() {
-        return connection.owner();
+        return ReadSide.owner(connection);
     }
 
     @Override
