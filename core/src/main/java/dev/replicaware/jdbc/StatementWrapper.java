@@ -1,5 +1,7 @@
 package dev.replicaware.jdbc;
 
+import dev.replicaware.jdbc.delegate.DelegatingStatement;
+
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -41,9 +43,8 @@ import dev.replicaware.topology.Node;
  * settings and parameters given to it; anything it cannot replay (a stream, a LOB, a batch) turns the retry off.
  * Writes are never retried.
  */
-class StatementWrapper implements Statement {
+class StatementWrapper extends DelegatingStatement {
     final LogicalConnection connection;
-    private Statement delegate;
     private StatementFactory factory;
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
     private int generation;
@@ -61,8 +62,8 @@ class StatementWrapper implements Statement {
      *                capture nothing and cost no allocation)
      */
     StatementWrapper(LogicalConnection connection, Statement delegate, StatementFactory factory, String sql) {
+        super(delegate);
         this.connection = connection;
-        this.delegate = delegate;
         this.factory = factory;
         this.sql = sql;
         this.generation = connection.generation();
@@ -94,7 +95,7 @@ class StatementWrapper implements Statement {
             return null;
         }
         ResultSetWrapper c = current;
-        if (c == null || c.delegate != rs) {
+        if (c == null || !c.wraps(rs)) {
             c = new ResultSetWrapper(connection, this, rs);
             current = c;
         }
@@ -274,41 +275,11 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public void cancel() throws SQLException {
-        delegate.cancel();
-    }
-
-    @Override
-    public void clearBatch() throws SQLException {
-        delegate.clearBatch();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
     public void closeOnCompletion() throws SQLException {
         delegate.closeOnCompletion();
         if (remembering()) {
             remember(Statement::closeOnCompletion);
         }
-    }
-
-    @Override
-    public String enquoteIdentifier(String identifier, boolean alwaysQuote) throws SQLException {
-        return delegate.enquoteIdentifier(identifier, alwaysQuote);
-    }
-
-    @Override
-    public String enquoteLiteral(String val) throws SQLException {
-        return delegate.enquoteLiteral(val);
-    }
-
-    @Override
-    public String enquoteNCharLiteral(String val) throws SQLException {
-        return delegate.enquoteNCharLiteral(val);
     }
 
     @Override
@@ -484,38 +455,8 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public int getFetchDirection() throws SQLException {
-        return delegate.getFetchDirection();
-    }
-
-    @Override
-    public int getFetchSize() throws SQLException {
-        return delegate.getFetchSize();
-    }
-
-    @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         return wrap(delegate.getGeneratedKeys());
-    }
-
-    @Override
-    public long getLargeMaxRows() throws SQLException {
-        return delegate.getLargeMaxRows();
-    }
-
-    @Override
-    public long getLargeUpdateCount() throws SQLException {
-        return delegate.getLargeUpdateCount();
-    }
-
-    @Override
-    public int getMaxFieldSize() throws SQLException {
-        return delegate.getMaxFieldSize();
-    }
-
-    @Override
-    public int getMaxRows() throws SQLException {
-        return delegate.getMaxRows();
     }
 
     @Override
@@ -537,53 +478,8 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public int getQueryTimeout() throws SQLException {
-        return delegate.getQueryTimeout();
-    }
-
-    @Override
     public ResultSet getResultSet() throws SQLException {
         return wrap(delegate.getResultSet());
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws SQLException {
-        return delegate.getResultSetConcurrency();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException {
-        return delegate.getResultSetHoldability();
-    }
-
-    @Override
-    public int getResultSetType() throws SQLException {
-        return delegate.getResultSetType();
-    }
-
-    @Override
-    public int getUpdateCount() throws SQLException {
-        return delegate.getUpdateCount();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws SQLException {
-        return delegate.isCloseOnCompletion();
-    }
-
-    @Override
-    public boolean isPoolable() throws SQLException {
-        return delegate.isPoolable();
-    }
-
-    @Override
-    public boolean isSimpleIdentifier(String identifier) throws SQLException {
-        return delegate.isSimpleIdentifier(identifier);
     }
 
     @Override
