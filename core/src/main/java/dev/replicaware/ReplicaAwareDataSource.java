@@ -8,6 +8,7 @@ import dev.replicaware.failover.FailoverStats;
 import dev.replicaware.config.Secrets;
 import dev.replicaware.routing.LateReadOnlyListener;
 import dev.replicaware.routing.CausalReads;
+import dev.replicaware.jdbc.Connections;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
@@ -409,7 +410,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
      */
     @Override
     public Connection getConnection() throws SQLException {
-        return router.open(readConsistency);
+        return Connections.open(router, readConsistency);
     }
 
     /** Not supported: every node's pool logs in with the configured credentials. */

@@ -27,6 +27,26 @@ public abstract class Dialect {
     }
 
     /**
+     * The host and port of a JDBC URL ({@code db1:5432} of {@code jdbc:postgresql://user@db1:5432/app?password=...}):
+     * never its user info or parameters, which may hold a password, so it may stand in a log line. Null when the URL
+     * has no {@code //}.
+     */
+    public static String authority(String url) {
+        int slashes = url.indexOf("//");
+        if (slashes < 0) {
+            return null;
+        }
+        int start = slashes + 2;
+        int end = start;
+        while (end < url.length() && "/?;,".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        return at >= 0 ? authority.substring(at + 1) : authority;
+    }
+
+    /**
      * The dialect for the server actually behind a connection: MariaDB answers mysql-connector-j's {@code jdbc:mysql:}
      * URLs too, and speaks a different replication dialect.
      */

@@ -143,10 +143,11 @@ public final class PostgresDialect extends Dialect {
                     throw e;
                 }
                 if (withoutCodeBlocks.add(server)) {
+                    // the host and port, not the URL, whose parameters may hold a password; the server's message holds none
                     LOG.warn("PostgreSQL at {} refuses the read-your-writes wait's code block ({} {}); its replay position is"
                                     + " polled from the client instead, a round trip per check. Expected PL/pgSQL with USAGE granted"
-                                    + " to the application user", dev.replicaware.config.Secrets.maskUrl(server), e.getSQLState(),
-                            dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+                                    + " to the application user", java.util.Objects.requireNonNullElse(authority(server), "the default host"),
+                            e.getSQLState(), e.getMessage());
                 }
             }
         }

@@ -7,6 +7,7 @@ import dev.replicaware.config.NodeConfig;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import dev.replicaware.dialect.Role;
+import dev.replicaware.failover.FailoverSteps.Refused;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.NodeStatus;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every {@link #evaluate() evaluation} (on each monitor event, and once a probe interval) reads the monitor's
  * statuses. When the node last seen as primary is DOWN and none serves in its place:
  * {@code disabled} mode reports it (writes fail fast), {@code external} mode waits for the servers to report a new
- * primary (the monitor follows observed roles), and {@code automatic} mode runs {@link #failover(String)}:
+ * primary (the monitor follows observed roles), and {@code automatic} mode runs {@link #failover(String)}, whose
+ * steps read top-down in {@link #replace}, each a method of its own:
  * <ol>
  *   <li>open admin sessions to every node the monitor can reach;</li>
  *   <li>take the failover lock on a quorum of the nodes ({@link FailoverQuorum}), or follow whoever holds it;</li>
@@ -272,6 +274,50 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     /** One attempt to replace the lost primary; true when a new primary is published (by us or found). */
     private boolean failover(String lost) {
+        announce(lost);
+        try (FailoverSessions sessions = openSessions(lost)) { // admin sessions to every node the monitor can reach
+            return replace(lost, sessions);
+        } catch (SQLException | RuntimeException e) { // closing the sessions released the locks
+            return refuse("the failover sequence failed: " + describe(e));
+        }
+    }
+
+    /**
+     * The sequence, a step a line; each step is a method below (the decisions that need no server are in
+     * {@link FailoverSteps}). A step that refuses throws {@link Refused}: nothing after it runs.
+     */
+    private boolean replace(String lost, FailoverSessions sessions) throws SQLException {
+        try {
+            lock(sessions, lost);                                           // 1. lock a quorum of the nodes
+            if (resolvedMeanwhile(lost)) {
+                return true;                                                //    it came back, or a primary appeared
+            }
+            Map<String, Probe> answers = sessions.probeAll();               // 2. ask the replicas afresh
+            String claimant = FailoverSteps.claimsPrimary(answers);
+            if (claimant != null) {
+                return follow(claimant);                                    //    one says it is primary: follow it
+            }
+            FailoverSteps.refuseIfAlive(lost, answers);                     //    still receiving: the primary lives
+            Dialect dialect = promotingDialect(sessions);
+            Chosen chosen = choose(lost, answers, dialect);                 // 3. choose the candidate
+            Connection c = sessions.connection(chosen.name());
+            drain(dialect, c, chosen.name());                               // 4. let it replay what it received
+            promote(dialect, c, chosen.name(), lost);                       // 5. cut off the old primary, promote, verify
+            List<String> notRepointed = repointOthers(sessions, chosen.name(), null); // 6. re-point the other replicas
+            fenced.fence(lost, "replaced by " + chosen.name());             // 7. fence the old primary
+            awaitPublished(chosen.name());                                  // 8. verify the monitor publishes it
+            lastPrimary = chosen.name();
+            completed(chosen.name(), lost, promotedDetail(lost, chosen, dialect, notRepointed),
+                    Duration.ofNanos(System.nanoTime() - episodeStartNanos));
+            endEpisode();
+            return true;
+        } catch (Refused r) {
+            return refuse(r.getMessage());
+        }
+    }
+
+    /** Counts the episode and fires {@code FAILOVER_STARTED} once; says the failover is in progress. */
+    private void announce(String lost) {
         if (!episodeAnnounced) {
             episodeAnnounced = true;
             synchronized (this) {
@@ -283,90 +329,82 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (lastRefusal == null) {
             situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; failover in progress";
         } // else the last refusal's reason stands until something changes
-        // 1. Admin sessions to every node the monitor can reach.
-        try (Sessions sessions = openSessions(lost)) {
-            // 2. The failover lock on a majority of all configured nodes.
-            List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere());
-            if (noQuorum != null) {
-                return refuse(noQuorum);
-            }
-            NodeStatus lostStatus = monitor.statuses().get(lost);
-            if (lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty()) {
-                return true; // it came back, or a primary appeared: the next evaluation follows it
-            }
-            // 3. Ask the replicas afresh.
-            Map<String, Probe> answers = sessions.probeAll();
-            for (Map.Entry<String, Probe> a : answers.entrySet()) {
-                if (a.getValue().role() == Role.PRIMARY) {
-                    monitor.reprobe(a.getKey());
-                    situation = "node " + a.getKey() + " says it is the primary now; following it";
-                    return true;
-                }
-            }
-            List<String> stillReceiving = answers.entrySet().stream().filter(a -> a.getValue().receiving()).map(Map.Entry::getKey).toList();
-            if (!stillReceiving.isEmpty()) {
-                return refuse("the primary " + lost + " is unreachable from this application, but replicas " + stillReceiving
-                        + " still receive from it: it is alive, so no replica is promoted");
-            }
-            // 4. The candidate.
-            List<Candidates.Replica> reachable = new ArrayList<>();
-            for (Map.Entry<String, Probe> a : answers.entrySet()) {
-                Probe p = a.getValue();
-                if (p.role() == Role.REPLICA) {
-                    long received = Math.max(p.receivedPosition(), p.replayedPosition());
-                    reachable.add(new Candidates.Replica(a.getKey(), received, nodeConfigs.get(a.getKey()).priority()));
-                }
-            }
-            Dialect dialect = sessions.dialect();
-            if (dialect == null || !dialect.supportsFailover()) {
-                return refuse("the " + (dialect == null ? "unknown" : dialect.name()) + " dialect cannot promote a replica");
-            }
-            long maxLag = config.maxLagOnFailover() != null ? config.maxLagOnFailover() : dialect.defaultMaxLagOnFailover();
-            Candidates.Choice choice = Candidates.choose(reachable, monitor.lastPrimaryPosition(), maxLag, dialect.positionUnit());
-            String sampleAge = sampleAge();
-            if (choice.refusal() != null) {
-                return refuse(choice.refusal() + sampleAge);
-            }
-            String candidate = choice.candidate().name();
-            situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; promotion of " + candidate + " in progress";
-            Connection c = sessions.connection(candidate);
-            // 5. Let it replay what it received.
-            Probe replayed = dialect.awaitReplayed(c, config.writeWait());
-            if (replayed.replayedPosition() < replayed.receivedPosition()) {
-                return refuse("candidate " + candidate + " did not replay what it received within " + config.writeWait().toMillis()
-                        + " ms (replayed " + replayed.replayedPosition() + " of " + replayed.receivedPosition() + ")");
-            }
-            // 6. Cut the application off the old primary, then promote and verify the role flipped. Closing its pool
-            //    aborts the connections still in use there: a hung primary that resumes must not acknowledge a write
-            //    in flight once another node takes writes. It gets a new pool: should the promotion fail and the old
-            //    primary come back, it serves as before.
-            cutOff(lost);
-            dialect.promote(c);
-            awaitRole(dialect, c, candidate, Role.PRIMARY);
-            // 7. Re-point every other replica.
-            List<String> notRepointed = repointOthers(sessions, candidate, null);
-            // 8. Fence the old primary.
-            fenced.fence(lost, "replaced by " + candidate);
-            // 9. Publish the new topology.
-            awaitPublished(candidate);
-            lastPrimary = candidate;
-            Duration took = Duration.ofNanos(System.nanoTime() - episodeStartNanos);
-            String detail = "promoted " + candidate + " in place of " + lost + ", " + choice.behind() + " " + dialect.positionUnit()
-                    + " behind the freshest position known" + sampleAge + "; replicas re-pointed to it"
-                    + (notRepointed.isEmpty() ? "" : " except " + notRepointed) + "; " + lost
-                    + " is fenced until it follows " + candidate + " (it needs " + (dialect.name().equals("postgresql")
-                    ? "pg_rewind or a new base backup" : "re-cloning or re-pointing") + ")";
-            completed(candidate, lost, detail, took);
-            endEpisode();
-            return true;
-            // 10. Closing the sessions releases the locks.
-        } catch (SQLException | RuntimeException e) {
-            return refuse("the failover sequence failed: " + describe(e));
+    }
+
+    /** Step 1: the failover lock on a majority of all configured nodes ({@link FailoverQuorum}), or refuse. */
+    private void lock(FailoverSessions sessions, String lost) throws Refused {
+        List<String> locked = sessions.lockInOrder();
+        String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere());
+        if (noQuorum != null) {
+            throw new Refused(noQuorum);
         }
     }
 
-    private List<String> repointOthers(Sessions sessions, String primary, String skip) {
+    /** After the lock: the lost primary came back, or a primary appeared; the next evaluation follows it. */
+    private boolean resolvedMeanwhile(String lost) {
+        NodeStatus lostStatus = monitor.statuses().get(lost);
+        return lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty();
+    }
+
+    /** Step 2: a node says it is the primary now: the monitor re-probes it, and routing follows. */
+    private boolean follow(String claimant) {
+        monitor.reprobe(claimant);
+        situation = "node " + claimant + " says it is the primary now; following it";
+        return true;
+    }
+
+    private static Dialect promotingDialect(FailoverSessions sessions) throws Refused {
+        Dialect dialect = sessions.dialect();
+        if (dialect == null || !dialect.supportsFailover()) {
+            throw new Refused("the " + (dialect == null ? "unknown" : dialect.name()) + " dialect cannot promote a replica");
+        }
+        return dialect;
+    }
+
+    /** The candidate chosen, how far behind the freshest known position, and how old that position's sample was. */
+    private record Chosen(String name, long behind, String sampleAge) {}
+
+    /** Step 3: the candidate ({@link Candidates#choose}); refuses one beyond {@code maxLagOnFailover}. */
+    private Chosen choose(String lost, Map<String, Probe> answers, Dialect dialect) throws Refused {
+        List<Candidates.Replica> reachable = FailoverSteps.candidates(answers, name -> nodeConfigs.get(name).priority());
+        long maxLag = config.maxLagOnFailover() != null ? config.maxLagOnFailover() : dialect.defaultMaxLagOnFailover();
+        Candidates.Choice choice = Candidates.choose(reachable, monitor.lastPrimaryPosition(), maxLag, dialect.positionUnit());
+        String sampleAge = sampleAge();
+        if (choice.refusal() != null) {
+            throw new Refused(choice.refusal() + sampleAge);
+        }
+        String candidate = choice.candidate().name();
+        situation = "the primary " + lost + " is DOWN for " + episodeMillis() + " ms; promotion of " + candidate + " in progress";
+        return new Chosen(candidate, choice.behind(), sampleAge);
+    }
+
+    /** Step 4: waits (bounded by {@code writeWait}) until the candidate replayed what it received, or refuses. */
+    private void drain(Dialect dialect, Connection c, String candidate) throws SQLException, Refused {
+        FailoverSteps.refuseIfNotDrained(candidate, dialect.awaitReplayed(c, config.writeWait()), config.writeWait());
+    }
+
+    /**
+     * Step 5: cuts the application off the old primary, then promotes and verifies the role flipped. Closing its pool
+     * aborts the connections still in use there: a hung primary that resumes must not acknowledge a write in flight
+     * once another node takes writes. It gets a new pool: should the promotion fail and the old primary come back, it
+     * serves as before.
+     */
+    private void promote(Dialect dialect, Connection c, String candidate, String lost) throws SQLException {
+        cutOff(lost);
+        dialect.promote(c);
+        awaitRole(dialect, c, candidate, Role.PRIMARY);
+    }
+
+    private static String promotedDetail(String lost, Chosen chosen, Dialect dialect, List<String> notRepointed) {
+        return "promoted " + chosen.name() + " in place of " + lost + ", " + chosen.behind() + " " + dialect.positionUnit()
+                + " behind the freshest position known" + chosen.sampleAge() + "; replicas re-pointed to it"
+                + (notRepointed.isEmpty() ? "" : " except " + notRepointed) + "; " + lost
+                + " is fenced until it follows " + chosen.name() + " (it needs " + (dialect.name().equals("postgresql")
+                ? "pg_rewind or a new base backup" : "re-cloning or re-pointing") + ")";
+    }
+
+    /** Step 6: re-points every replica but {@code primary} and {@code skip} to {@code primary}; answers those it could not. */
+    private List<String> repointOthers(FailoverSessions sessions, String primary, String skip) {
         String host = replicationHost(primary);
         int port = replicationPort(primary, sessions.dialect());
         List<String> failed = new ArrayList<>();
@@ -415,7 +453,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
     }
 
-    /** Has the monitor re-probe {@code primary} until the published statuses show it serving as the primary. */
+    /** Step 8: has the monitor re-probe {@code primary} until the published statuses show it serving as the primary. */
     private void awaitPublished(String primary) {
         long deadline = System.nanoTime() + VERIFY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -500,7 +538,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (old.equals(target)) {
             throw new SQLException("Node " + target + " of cluster '" + cluster + "' is already the primary");
         }
-        try (Sessions sessions = openSessions(null)) {
+        try (FailoverSessions sessions = openSessions(null)) {
             List<String> locked = sessions.lockInOrder();
             String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere());
             if (noQuorum != null) {
@@ -569,8 +607,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     // Admin sessions.
     // ---------------------------------------------------------------------------------------------------------------
 
-    private Sessions openSessions(String except) {
-        Sessions sessions = new Sessions();
+    private FailoverSessions openSessions(String except) {
+        FailoverSessions sessions = new FailoverSessions(cluster, this::describe);
         Map<String, NodeStatus> statuses = monitor.statuses();
         for (String name : nodeConfigs.keySet()) {
             NodeStatus s = statuses.get(name);
@@ -590,76 +628,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private Connection openAdmin(String name) throws SQLException {
         return AdminSessions.open(name, nodeConfigs.get(name).url(), monitor.dialect(name), config, ADMIN_STATEMENT_TIMEOUT,
                 probeTimeout);
-    }
-
-    /** The admin sessions of one failover or switchover, in configured order; closing them releases the locks. */
-    private final class Sessions implements AutoCloseable {
-        private final Map<String, Connection> connections = new LinkedHashMap<>();
-        private Dialect dialect;
-        private String heldElsewhere;
-
-        void add(String name, Connection c, Dialect d) {
-            connections.put(name, c);
-            dialect = dialect == null ? d : dialect;
-        }
-
-        Set<String> names() {
-            return connections.keySet();
-        }
-
-        Connection connection(String name) {
-            return connections.get(name);
-        }
-
-        Dialect dialect() {
-            return dialect;
-        }
-
-        /** Takes the lock node by node in configured order, stopping at the first held by someone else. */
-        List<String> lockInOrder() {
-            List<String> held = new ArrayList<>();
-            for (Map.Entry<String, Connection> e : connections.entrySet()) {
-                try {
-                    if (!dialect.tryFailoverLock(e.getValue(), cluster)) {
-                        heldElsewhere = e.getKey();
-                        break;
-                    }
-                    held.add(e.getKey());
-                } catch (SQLException | RuntimeException ex) {
-                    LOG.info("{} - could not take the failover lock on {}: {}", cluster, e.getKey(), describe(ex));
-                }
-            }
-            return held;
-        }
-
-        /** The node whose lock {@link #lockInOrder} found held by another instance, or null. */
-        String heldElsewhere() {
-            return heldElsewhere;
-        }
-
-        /** A fresh probe of every session's server; one that fails to answer is left out. */
-        Map<String, Probe> probeAll() {
-            Map<String, Probe> answers = new LinkedHashMap<>();
-            for (Map.Entry<String, Connection> e : connections.entrySet()) {
-                try {
-                    answers.put(e.getKey(), dialect.probe(e.getValue()));
-                } catch (SQLException | RuntimeException ex) {
-                    LOG.info("{} - {} did not answer the failover's probe: {}", cluster, e.getKey(), describe(ex));
-                }
-            }
-            return answers;
-        }
-
-        @Override
-        public void close() {
-            for (Connection c : connections.values()) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // its locks end with the session either way
-                }
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -51,17 +51,10 @@ final class JdbcUrls {
     }
 
     private static String authority(String url) {
-        int slashes = url.indexOf("//");
-        if (slashes < 0) {
+        String authority = dev.replicaware.dialect.Dialect.authority(url);
+        if (authority == null) {
             throw new IllegalArgumentException("Cannot tell the host of a JDBC URL without '//'; set replicationHost on the node");
         }
-        int start = slashes + 2;
-        int end = start;
-        while (end < url.length() && "/?;,".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
-        String authority = url.substring(start, end);
-        int at = authority.lastIndexOf('@');
-        return at >= 0 ? authority.substring(at + 1) : authority;
+        return authority;
     }
 }

@@ -16,7 +16,7 @@ import dev.replicaware.dialect.Dialect;
  * One logical connection holds at most one physical connection per side, so statements that follow one another on the
  * same side cost no borrow, and statements made earlier on the other side stay open.
  */
-final class AutocommitReadRouting {
+public final class AutocommitReadRouting {
     private final ReadOnlyStatementClassifier classifier;
 
     AutocommitReadRouting(ReadOnlyStatementClassifier classifier) {
@@ -33,7 +33,7 @@ final class AutocommitReadRouting {
     }
 
     /** True when {@code sql}, made outside a transaction on a connection that has run nothing else, may go to a replica. */
-    boolean toReplica(String sql) {
+    public boolean toReplica(String sql) {
         return classifier.readsOnly(sql);
     }
 }

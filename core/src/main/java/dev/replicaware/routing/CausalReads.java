@@ -35,7 +35,7 @@ public final class CausalReads {
     private static final Logger LOG = LoggerFactory.getLogger(CausalReads.class);
 
     /** A commit whose position could not be read: reads that must see it go to the primary. */
-    static final ConsistencyToken UNKNOWN = ConsistencyToken.of(Long.MAX_VALUE, "");
+    public static final ConsistencyToken UNKNOWN = ConsistencyToken.of(Long.MAX_VALUE, "");
 
     private final String cluster;
     private final Function<String, Dialect> dialects;
@@ -70,7 +70,7 @@ public final class CausalReads {
      * True when commit positions are read (with the {@code COMMIT} on PostgreSQL, one query after it elsewhere):
      * unless {@code readYourWrites} is off.
      */
-    boolean tracksCommits() {
+    public boolean tracksCommits() {
         return scope != ReadYourWrites.OFF;
     }
 
@@ -79,7 +79,7 @@ public final class CausalReads {
      * it this DataSource's latest when later, and returns it, or {@code previous} when the session committed nothing
      * the dialect can name. A failure to read gives {@link #UNKNOWN}: reads that must see it go to the primary.
      */
-    ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
+    public ConsistencyToken committed(Node node, Connection physical, ConsistencyToken previous) {
         return committed(dialects.apply(node.name()), node, physical, previous);
     }
 
@@ -104,7 +104,7 @@ public final class CausalReads {
      * records its position as {@link #committed} does; where the dialect can, the position comes back with the
      * {@code COMMIT}, in its round trip, so that read-your-writes costs a write nothing more. A failure is the commit's.
      */
-    ConsistencyToken commit(Node node, Connection physical, ConsistencyToken previous) throws SQLException {
+    public ConsistencyToken commit(Node node, Connection physical, ConsistencyToken previous) throws SQLException {
         Dialect dialect = dialects.apply(node.name());
         if (!dialect.readsPositionWithCommit()) {
             physical.commit();
@@ -188,7 +188,7 @@ public final class CausalReads {
      * Attaches a replica that has replayed {@code required} and returns true; false when the primary should serve
      * (none is there, none got there within the timeout, or the position is unknown).
      */
-    boolean routeToReplica(Router router, LogicalConnection connection, List<Node> replicas, ConsistencyToken required,
+    boolean routeToReplica(Router router, RoutedConnection connection, List<Node> replicas, ConsistencyToken required,
                            Duration lagBound) throws SQLException {
         int count = replicas.size();
         if (required == UNKNOWN || count == 0) {
@@ -234,7 +234,7 @@ public final class CausalReads {
     }
 
     /** Waits on {@code replica} for {@code required}, up to the timeout; true when it got there and serves. */
-    private boolean awaitOn(Router router, LogicalConnection connection, Node replica, ConsistencyToken required)
+    private boolean awaitOn(Router router, RoutedConnection connection, Node replica, ConsistencyToken required)
             throws SQLException {
         Connection physical;
         try {
@@ -249,7 +249,7 @@ public final class CausalReads {
             reached = dialects.apply(replica.name()).awaitPosition(physical.unwrap(Connection.class), required, timeout);
         } catch (SQLException e) {
             LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
-            if (LogicalConnection.isConnectionError(e)) {
+            if (ConnectionErrors.isConnectionError(e)) {
                 replica.markFailed(System.nanoTime(), router.backoffNanos());
             }
         } finally {
@@ -264,7 +264,7 @@ public final class CausalReads {
         try {
             connection.attach(replica, physical);
         } catch (SQLException e) {
-            if (!LogicalConnection.isConnectionError(e)) {
+            if (!ConnectionErrors.isConnectionError(e)) {
                 throw e;
             }
             return false;

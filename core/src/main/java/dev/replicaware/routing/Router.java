@@ -4,7 +4,6 @@ import dev.replicaware.ConsistencyToken;
 import dev.replicaware.NoPrimaryAvailableException;
 import dev.replicaware.NoReplicaAvailableException;
 import dev.replicaware.ReadConsistency;
-import dev.replicaware.ReplicaAwareConnection;
 import dev.replicaware.config.RoutingConfig;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.Topology;
@@ -74,10 +73,9 @@ public final class Router {
         this.maxLag = maxLag;
     }
 
-    /** A new logical connection; touches no pool. */
-    public ReplicaAwareConnection open(ReadConsistency consistency) throws SQLException {
-        checkOpen();
-        return new LogicalConnection(this, consistency, topology.current().nodes().get(0).defaultAutoCommit());
+    /** The autocommit a new logical connection starts with: the pools' default. */
+    public boolean defaultAutoCommit() {
+        return topology.current().nodes().get(0).defaultAutoCommit();
     }
 
     /** From now on every request fails with a "closed" SQLException. */
@@ -89,7 +87,7 @@ public final class Router {
         return closed;
     }
 
-    String cluster() {
+    public String cluster() {
         return cluster;
     }
 
@@ -98,7 +96,7 @@ public final class Router {
         this.causalReads = causalReads;
     }
 
-    CausalReads causalReads() {
+    public CausalReads causalReads() {
         return causalReads;
     }
 
@@ -112,7 +110,7 @@ public final class Router {
     }
 
     /** A connection became read-only while holding a physical connection no statement had used; off the hot path. */
-    void lateReadOnly(Node node, boolean rerouted) {
+    public void lateReadOnly(Node node, boolean rerouted) {
         LateReadOnlyListener listener = lateReadOnlyListener;
         if (listener != null) {
             try {
@@ -124,7 +122,7 @@ public final class Router {
     }
 
     /** How reads outside transactions are routed; null when they stay on the primary. */
-    AutocommitReadRouting autocommitReads() {
+    public AutocommitReadRouting autocommitReads() {
         return autocommitReads;
     }
 
@@ -134,23 +132,24 @@ public final class Router {
      * The replica is chosen as for any read, read-your-writes included: it must have replayed the commits the read
      * must see (the owning connection's last one, and with {@code instance} the DataSource's).
      */
-    boolean routeAutocommitRead(LogicalConnection side, ReadConsistency consistency) throws SQLException {
+    public boolean routeAutocommitRead(RoutedConnection side, ConsistencyToken ownerCommit, ReadConsistency consistency)
+            throws SQLException {
         checkOpen();
         if (!consistency.allowsReplicas()) {
             return false;
         }
         try {
-            return routeRead(side, topology.current(), consistency, side.owner().lastCommit());
+            return routeRead(side, topology.current(), consistency, ownerCommit);
         } catch (NoReplicaAvailableException e) {
             return false; // fallback is off: the primary side serves, as it would without this routing
         }
     }
 
-    long backoffNanos() {
+    public long backoffNanos() {
         return backoffNanos;
     }
 
-    void checkOpen() throws SQLException {
+    public void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLNonTransientConnectionException("The Replicaware DataSource of cluster '" + cluster
                     + "' is closed; no new connections or statements", "08003");
@@ -158,7 +157,7 @@ public final class Router {
     }
 
     /** Borrows a physical connection for {@code connection} and attaches it; throws when no node can serve. */
-    void route(LogicalConnection connection, boolean readOnly, ReadConsistency consistency) throws SQLException {
+    public void route(RoutedConnection connection, boolean readOnly, ReadConsistency consistency) throws SQLException {
         checkOpen();
         Topology current = topology.current();
         if (!readOnly || !consistency.allowsReplicas()) {
@@ -183,7 +182,7 @@ public final class Router {
      * could, or none has replayed a commit the read must see: {@code commit}, the connection's own last one, and with
      * {@code routing.readYourWrites: instance} the DataSource's); throws when the primary should and fallback is off.
      */
-    private boolean routeRead(LogicalConnection connection, Topology current, ReadConsistency consistency,
+    private boolean routeRead(RoutedConnection connection, Topology current, ReadConsistency consistency,
                               ConsistencyToken commit) throws SQLException {
         CausalReads causal = causalReads;
         ConsistencyToken required = causal == null ? null : causal.required(consistency, commit, current.primary());
@@ -208,7 +207,7 @@ public final class Router {
      * died, a replica was promoted) the request follows the new one, waiting for one up to the write wait. Only a
      * primary that stays the primary can make a request wait its whole {@code connectionTimeout}.
      */
-    private Node attachPrimary(LogicalConnection connection, Topology current) throws SQLException {
+    private Node attachPrimary(RoutedConnection connection, Topology current) throws SQLException {
         Node primary = primaryOf(current);
         long deadline = 0;
         boolean timed = false; // the clock is read from the first failed borrow on: see firstDeadline
@@ -219,7 +218,7 @@ public final class Router {
             } catch (SQLException e) {
                 long failedAt = System.nanoTime();
                 primary.markFailed(failedAt, 0); // re-probe now: is it gone?
-                if (!(e instanceof java.sql.SQLTransientConnectionException || LogicalConnection.isConnectionError(e))) {
+                if (!(e instanceof java.sql.SQLTransientConnectionException || ConnectionErrors.isConnectionError(e))) {
                     throw e;
                 }
                 if (!timed) {
@@ -313,7 +312,7 @@ public final class Router {
      * else goes on in {@link #routeToOtherReplicas}; kept apart so that this method stays small enough for the JIT to
      * inline into the caller.
      */
-    private boolean routeToReplica(LogicalConnection connection, List<Node> replicas, Duration lagBound) throws SQLException {
+    private boolean routeToReplica(RoutedConnection connection, List<Node> replicas, Duration lagBound) throws SQLException {
         int count = replicas.size();
         if (count == 0) {
             if (fallbackToPrimary) {
@@ -349,7 +348,7 @@ public final class Router {
      * eligible ones. The first pass skips replicas backing off; with no fallback, a second pass tries them rather than
      * fail untried.
      */
-    private boolean routeToOtherReplicas(LogicalConnection connection, List<Node> replicas, Duration lagBound, long refused,
+    private boolean routeToOtherReplicas(RoutedConnection connection, List<Node> replicas, Duration lagBound, long refused,
                                          long backingOff, long tried, SQLException failure) throws SQLException {
         for (int pass = 0; pass < 2; pass++) {
             long excluded = refused | tried | (pass == 0 ? backingOff : 0);
@@ -387,7 +386,7 @@ public final class Router {
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
      * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure that another replica would not cure.
      */
-    SQLException attachReplica(LogicalConnection connection, Node replica) throws SQLException {
+    SQLException attachReplica(RoutedConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
@@ -402,7 +401,7 @@ public final class Router {
         try {
             connection.attach(replica, physical); // replays state: the first round trip on a pooled connection
         } catch (SQLException e) {
-            if (!LogicalConnection.isConnectionError(e)) {
+            if (!ConnectionErrors.isConnectionError(e)) {
                 throw e;
             }
             return e; // a pooled connection to a replica that just died: try the next one, as for a failed borrow

@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;

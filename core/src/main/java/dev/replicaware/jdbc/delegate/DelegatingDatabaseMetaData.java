@@ -1,34 +1,21 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc.delegate;
 
-import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.RowIdLifetime;
 import java.sql.SQLException;
 
 /**
- * The metadata of a logical connection: {@link #getConnection()} answers the logical connection, and the result sets
- * are wrapped so that theirs does too; otherwise it delegates to the driver's metadata of the physical connection.
+ * The methods of {@link DatabaseMetaData} that only pass through to {@link #delegate}. The subclass holds every method
+ * with behaviour (result sets wrapped so they lead back to the logical connection, {@code getConnection}).
  */
-final class DatabaseMetaDataWrapper implements DatabaseMetaData {
-    private final LogicalConnection connection;
-    private final DatabaseMetaData delegate;
+public abstract class DelegatingDatabaseMetaData implements DatabaseMetaData {
+    protected final DatabaseMetaData delegate;
 
-    DatabaseMetaDataWrapper(LogicalConnection connection, DatabaseMetaData delegate) {
-        this.connection = connection;
+    protected DelegatingDatabaseMetaData(DatabaseMetaData delegate) {
         this.delegate = delegate;
     }
 
-    private ResultSet wrap(ResultSet rs) {
-        return rs == null ? null : new ResultSetWrapper(connection, null, rs);
-    }
-
     @Override
-    public String toString() {
-        return "DatabaseMetaDataWrapper[" + delegate + "]";
-    }
-
-@Override
     public boolean allProceduresAreCallable() throws SQLException {
         return delegate.allProceduresAreCallable();
     }
@@ -69,16 +56,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getAttributes(String catalog, String schemaPattern, String typeNamePattern, String attributeNamePattern) throws SQLException {
-        return wrap(delegate.getAttributes(catalog, schemaPattern, typeNamePattern, attributeNamePattern));
-    }
-
-    @Override
-    public ResultSet getBestRowIdentifier(String catalog, String schema, String table, int scope, boolean nullable) throws SQLException {
-        return wrap(delegate.getBestRowIdentifier(catalog, schema, table, scope, nullable));
-    }
-
-    @Override
     public String getCatalogSeparator() throws SQLException {
         return delegate.getCatalogSeparator();
     }
@@ -86,37 +63,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     @Override
     public String getCatalogTerm() throws SQLException {
         return delegate.getCatalogTerm();
-    }
-
-    @Override
-    public ResultSet getCatalogs() throws SQLException {
-        return wrap(delegate.getCatalogs());
-    }
-
-    @Override
-    public ResultSet getClientInfoProperties() throws SQLException {
-        return wrap(delegate.getClientInfoProperties());
-    }
-
-    @Override
-    public ResultSet getColumnPrivileges(String catalog, String schema, String table, String columnNamePattern) throws SQLException {
-        return wrap(delegate.getColumnPrivileges(catalog, schema, table, columnNamePattern));
-    }
-
-    @Override
-    public ResultSet getColumns(String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern) throws SQLException {
-        return wrap(delegate.getColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern));
-    }
-
-    /** The logical connection, never the physical one. */
-    @Override
-    public Connection getConnection() {
-        return connection;
-    }
-
-    @Override
-    public ResultSet getCrossReference(String parentCatalog, String parentSchema, String parentTable, String foreignCatalog, String foreignSchema, String foreignTable) throws SQLException {
-        return wrap(delegate.getCrossReference(parentCatalog, parentSchema, parentTable, foreignCatalog, foreignSchema, foreignTable));
     }
 
     @Override
@@ -165,38 +111,13 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getExportedKeys(String catalog, String schema, String table) throws SQLException {
-        return wrap(delegate.getExportedKeys(catalog, schema, table));
-    }
-
-    @Override
     public String getExtraNameCharacters() throws SQLException {
         return delegate.getExtraNameCharacters();
     }
 
     @Override
-    public ResultSet getFunctionColumns(String catalog, String schemaPattern, String functionNamePattern, String columnNamePattern) throws SQLException {
-        return wrap(delegate.getFunctionColumns(catalog, schemaPattern, functionNamePattern, columnNamePattern));
-    }
-
-    @Override
-    public ResultSet getFunctions(String catalog, String schemaPattern, String functionNamePattern) throws SQLException {
-        return wrap(delegate.getFunctions(catalog, schemaPattern, functionNamePattern));
-    }
-
-    @Override
     public String getIdentifierQuoteString() throws SQLException {
         return delegate.getIdentifierQuoteString();
-    }
-
-    @Override
-    public ResultSet getImportedKeys(String catalog, String schema, String table) throws SQLException {
-        return wrap(delegate.getImportedKeys(catalog, schema, table));
-    }
-
-    @Override
-    public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate) throws SQLException {
-        return wrap(delegate.getIndexInfo(catalog, schema, table, unique, approximate));
     }
 
     @Override
@@ -320,28 +241,8 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getPrimaryKeys(String catalog, String schema, String table) throws SQLException {
-        return wrap(delegate.getPrimaryKeys(catalog, schema, table));
-    }
-
-    @Override
-    public ResultSet getProcedureColumns(String catalog, String schemaPattern, String procedureNamePattern, String columnNamePattern) throws SQLException {
-        return wrap(delegate.getProcedureColumns(catalog, schemaPattern, procedureNamePattern, columnNamePattern));
-    }
-
-    @Override
     public String getProcedureTerm() throws SQLException {
         return delegate.getProcedureTerm();
-    }
-
-    @Override
-    public ResultSet getProcedures(String catalog, String schemaPattern, String procedureNamePattern) throws SQLException {
-        return wrap(delegate.getProcedures(catalog, schemaPattern, procedureNamePattern));
-    }
-
-    @Override
-    public ResultSet getPseudoColumns(String catalog, String schemaPattern, String tableNamePattern, String columnNamePattern) throws SQLException {
-        return wrap(delegate.getPseudoColumns(catalog, schemaPattern, tableNamePattern, columnNamePattern));
     }
 
     @Override
@@ -370,16 +271,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getSchemas() throws SQLException {
-        return wrap(delegate.getSchemas());
-    }
-
-    @Override
-    public ResultSet getSchemas(String catalog, String schemaPattern) throws SQLException {
-        return wrap(delegate.getSchemas(catalog, schemaPattern));
-    }
-
-    @Override
     public String getSearchStringEscape() throws SQLException {
         return delegate.getSearchStringEscape();
     }
@@ -390,48 +281,13 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     }
 
     @Override
-    public ResultSet getSuperTables(String catalog, String schemaPattern, String tableNamePattern) throws SQLException {
-        return wrap(delegate.getSuperTables(catalog, schemaPattern, tableNamePattern));
-    }
-
-    @Override
-    public ResultSet getSuperTypes(String catalog, String schemaPattern, String typeNamePattern) throws SQLException {
-        return wrap(delegate.getSuperTypes(catalog, schemaPattern, typeNamePattern));
-    }
-
-    @Override
     public String getSystemFunctions() throws SQLException {
         return delegate.getSystemFunctions();
     }
 
     @Override
-    public ResultSet getTablePrivileges(String catalog, String schemaPattern, String tableNamePattern) throws SQLException {
-        return wrap(delegate.getTablePrivileges(catalog, schemaPattern, tableNamePattern));
-    }
-
-    @Override
-    public ResultSet getTableTypes() throws SQLException {
-        return wrap(delegate.getTableTypes());
-    }
-
-    @Override
-    public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types) throws SQLException {
-        return wrap(delegate.getTables(catalog, schemaPattern, tableNamePattern, types));
-    }
-
-    @Override
     public String getTimeDateFunctions() throws SQLException {
         return delegate.getTimeDateFunctions();
-    }
-
-    @Override
-    public ResultSet getTypeInfo() throws SQLException {
-        return wrap(delegate.getTypeInfo());
-    }
-
-    @Override
-    public ResultSet getUDTs(String catalog, String schemaPattern, String typeNamePattern, int[] types) throws SQLException {
-        return wrap(delegate.getUDTs(catalog, schemaPattern, typeNamePattern, types));
     }
 
     @Override
@@ -442,11 +298,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     @Override
     public String getUserName() throws SQLException {
         return delegate.getUserName();
-    }
-
-    @Override
-    public ResultSet getVersionColumns(String catalog, String schema, String table) throws SQLException {
-        return wrap(delegate.getVersionColumns(catalog, schema, table));
     }
 
     @Override
@@ -462,11 +313,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     @Override
     public boolean isReadOnly() throws SQLException {
         return delegate.isReadOnly();
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
     }
 
     @Override
@@ -902,11 +748,6 @@ final class DatabaseMetaDataWrapper implements DatabaseMetaData {
     @Override
     public boolean supportsUnionAll() throws SQLException {
         return delegate.supportsUnionAll();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import dev.replicaware.topology.Node;
 
@@ -29,6 +29,16 @@ final class RarelySetState {
     // routing.autocommitReads: replica (see AutocommitReadRouting)
     LogicalConnection readSide; // the replica side of the connection, once a read went there
     LogicalConnection owner;    // on a read side: the connection the application holds
+
+    /** {@code c}'s rarely set state, made on the first call that sets some. */
+    static RarelySetState of(LogicalConnection c) {
+        RarelySetState r = c.rarelySet;
+        if (r == null) {
+            r = new RarelySetState();
+            c.rarelySet = r;
+        }
+        return r;
+    }
 
     /**
      * The state to carry to a second logical connection (the replica side); not what one physical connection saw,

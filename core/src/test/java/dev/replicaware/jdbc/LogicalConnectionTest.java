@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.ReplicaAwareConnection;

@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import dev.replicaware.support.StubCluster;
 import org.junit.jupiter.api.AfterEach;

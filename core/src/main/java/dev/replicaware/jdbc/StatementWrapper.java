@@ -1,4 +1,6 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
+
+import dev.replicaware.jdbc.delegate.DelegatingStatement;
 
 import java.io.InputStream;
 import java.io.Reader;
@@ -41,9 +43,8 @@ import dev.replicaware.topology.Node;
  * settings and parameters given to it; anything it cannot replay (a stream, a LOB, a batch) turns the retry off.
  * Writes are never retried.
  */
-class StatementWrapper implements Statement {
+class StatementWrapper extends DelegatingStatement {
     final LogicalConnection connection;
-    private Statement delegate;
     private StatementFactory factory;
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
     private int generation;
@@ -61,8 +62,8 @@ class StatementWrapper implements Statement {
      *                capture nothing and cost no allocation)
      */
     StatementWrapper(LogicalConnection connection, Statement delegate, StatementFactory factory, String sql) {
+        super(delegate);
         this.connection = connection;
-        this.delegate = delegate;
         this.factory = factory;
         this.sql = sql;
         this.generation = connection.generation();
@@ -94,7 +95,7 @@ class StatementWrapper implements Statement {
             return null;
         }
         ResultSetWrapper c = current;
-        if (c == null || c.delegate != rs) {
+        if (c == null || !c.wraps(rs)) {
             c = new ResultSetWrapper(connection, this, rs);
             current = c;
         }
@@ -109,7 +110,7 @@ class StatementWrapper implements Statement {
 
     /**
      * True while calls must be remembered for a retry; callers test it before building the action. Only a statement's
-     * first run on its connection can be retried ({@link LogicalConnection#retryRead}): once anything has run there,
+     * first run on its connection can be retried ({@link Statements#retryRead}): once anything has run there,
      * what was remembered is dropped, so a statement reused many times does not keep every parameter it was given.
      */
     final boolean remembering() {
@@ -149,7 +150,7 @@ class StatementWrapper implements Statement {
         if (factory == null) {
             return false;
         }
-        Connection fresh = connection.retryRead(generation, failure);
+        Connection fresh = Statements.retryRead(connection, generation, failure);
         if (fresh == null) {
             return false;
         }
@@ -195,7 +196,7 @@ class StatementWrapper implements Statement {
     }
 
     private void remake() throws SQLException {
-        Connection current = connection.current();
+        Connection current = connection.driver();
         Node now = connection.node();
         if (factory == null) {
             throw new SQLException("A statement of cluster '" + madeOn.cluster() + "' was made on node '" + madeOn.name()
@@ -229,7 +230,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public final Connection getConnection() {
-        return connection.owner();
+        return ReadSide.owner(connection);
     }
 
     @Override
@@ -274,41 +275,11 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public void cancel() throws SQLException {
-        delegate.cancel();
-    }
-
-    @Override
-    public void clearBatch() throws SQLException {
-        delegate.clearBatch();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
     public void closeOnCompletion() throws SQLException {
         delegate.closeOnCompletion();
         if (remembering()) {
             remember(Statement::closeOnCompletion);
         }
-    }
-
-    @Override
-    public String enquoteIdentifier(String identifier, boolean alwaysQuote) throws SQLException {
-        return delegate.enquoteIdentifier(identifier, alwaysQuote);
-    }
-
-    @Override
-    public String enquoteLiteral(String val) throws SQLException {
-        return delegate.enquoteLiteral(val);
-    }
-
-    @Override
-    public String enquoteNCharLiteral(String val) throws SQLException {
-        return delegate.enquoteNCharLiteral(val);
     }
 
     @Override
@@ -484,38 +455,8 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public int getFetchDirection() throws SQLException {
-        return delegate.getFetchDirection();
-    }
-
-    @Override
-    public int getFetchSize() throws SQLException {
-        return delegate.getFetchSize();
-    }
-
-    @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         return wrap(delegate.getGeneratedKeys());
-    }
-
-    @Override
-    public long getLargeMaxRows() throws SQLException {
-        return delegate.getLargeMaxRows();
-    }
-
-    @Override
-    public long getLargeUpdateCount() throws SQLException {
-        return delegate.getLargeUpdateCount();
-    }
-
-    @Override
-    public int getMaxFieldSize() throws SQLException {
-        return delegate.getMaxFieldSize();
-    }
-
-    @Override
-    public int getMaxRows() throws SQLException {
-        return delegate.getMaxRows();
     }
 
     @Override
@@ -537,53 +478,8 @@ class StatementWrapper implements Statement {
     }
 
     @Override
-    public int getQueryTimeout() throws SQLException {
-        return delegate.getQueryTimeout();
-    }
-
-    @Override
     public ResultSet getResultSet() throws SQLException {
         return wrap(delegate.getResultSet());
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws SQLException {
-        return delegate.getResultSetConcurrency();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException {
-        return delegate.getResultSetHoldability();
-    }
-
-    @Override
-    public int getResultSetType() throws SQLException {
-        return delegate.getResultSetType();
-    }
-
-    @Override
-    public int getUpdateCount() throws SQLException {
-        return delegate.getUpdateCount();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws SQLException {
-        return delegate.isCloseOnCompletion();
-    }
-
-    @Override
-    public boolean isPoolable() throws SQLException {
-        return delegate.isPoolable();
-    }
-
-    @Override
-    public boolean isSimpleIdentifier(String identifier) throws SQLException {
-        return delegate.isSimpleIdentifier(identifier);
     }
 
     @Override

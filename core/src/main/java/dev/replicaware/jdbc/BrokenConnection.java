@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;

@@ -1,4 +1,4 @@
-package dev.replicaware.routing;
+package dev.replicaware.jdbc;
 
 import java.sql.SQLException;
 import java.sql.Statement;
