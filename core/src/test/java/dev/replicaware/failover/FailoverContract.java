@@ -135,7 +135,9 @@ abstract class FailoverContract {
                     .containsSubsequence(TopologyEvent.Type.FAILOVER_STARTED, TopologyEvent.Type.FAILOVER_COMPLETED);
             assertThat(windowMs).isLessThan(WRITE_WAIT.toMillis());
             assertThat(registry.get("replicaware.failovers").tags("outcome", "completed").counter().count()).isEqualTo(1);
-            assertThat(registry.get("replicaware.failover.duration").timer().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "failover").timer().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "switchover").timer().count()).isZero();
+            assertThat(registry.get("replicaware.role.changes").tags("node", newPrimary).counter().count()).isPositive();
             assertThat(registry.get("replicaware.node.up").tags("node", newPrimary, "role", "primary").gauge().value()).isEqualTo(1);
         }
     }
