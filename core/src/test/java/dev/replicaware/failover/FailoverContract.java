@@ -320,6 +320,8 @@ abstract class FailoverContract {
     void switchoverUnderWriteLoadLosesNoWrite() throws Exception {
         ReplicatedCluster c = cluster(true);
         ReplicaAwareDataSource ds = automatic(c);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new dev.replicaware.metrics.ReplicawareMetrics(ds).bindTo(registry);
         createTable(ds);
         ClusterNode target = c.replicas().get(0);
         try (Workload w = new Workload(ds, 4, 4)) {
@@ -339,6 +341,11 @@ abstract class FailoverContract {
             assertThat(ds.routingTopology().primary().name()).isEqualTo(target.name());
             assertAllAckedOn(c, target, w.acked);
             assertFollows(c, c.replicas().get(1), target);
+            // a planned switchover is told apart from a failover (the dashboard and the ReplicawareFailover alert)
+            await("the switchover's duration recorded", Duration.ofSeconds(10),
+                    () -> registry.get("replicaware.failover.duration").tags("kind", "switchover").timer().count() == 1,
+                    () -> registry.find("replicaware.failover.duration").timers().stream().map(t -> t.getId().getTags() + "=" + t.count()).toList());
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "failover").timer().count()).isZero();
         }
     }
 
