@@ -9,6 +9,7 @@ import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +55,7 @@ public final class ReplicawareMetrics implements MeterBinder {
         String cluster = dataSource.config().name();
         Map<String, Meter> upGauges = new ConcurrentHashMap<>();
         Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
-        Map<String, io.micrometer.core.instrument.Counter> roleChanges = new ConcurrentHashMap<>();
+        Map<String, Counter> roleChanges = new ConcurrentHashMap<>();
         for (Node node : dataSource.routingTopology().nodes()) {
             Tags tags = Tags.of("cluster", cluster, "node", node.name());
             Gauge.builder("replicaware.replica.lag", node, n -> n.status().lagSeconds())
@@ -73,7 +75,7 @@ public final class ReplicawareMetrics implements MeterBinder {
                                 + " a fenced former primary needs a rewind or re-clone to rejoin")
                         .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
             }
-            roleChanges.put(node.name(), io.micrometer.core.instrument.Counter.builder("replicaware.role.changes")
+            roleChanges.put(node.name(), Counter.builder("replicaware.role.changes")
                     .description("Times the node's server reported another role than before (a promotion, or a demotion)")
                     .tags(tags).register(registry));
             routed(registry, tags, node, "read", Node::reads);
@@ -101,9 +103,9 @@ public final class ReplicawareMetrics implements MeterBinder {
                 .description("Replicas that may serve a read now: reachable, not fenced, within routing.maxLag")
                 .tags(clusterTag).strongReference(true).register(registry);
         bindCausalReads(registry, clusterTag, dataSource.causalReads());
-        Map<String, io.micrometer.core.instrument.Counter> failovers = new ConcurrentHashMap<>();
+        Map<String, Counter> failovers = new ConcurrentHashMap<>();
         for (String outcome : new String[] {"started", "completed", "refused"}) {
-            failovers.put(outcome, io.micrometer.core.instrument.Counter.builder("replicaware.failovers")
+            failovers.put(outcome, Counter.builder("replicaware.failovers")
                     .description("Failover episodes this instance began, promotions it completed (failovers and switchovers), "
                             + "and times it decided not to promote")
                     .tags(clusterTag).tag("outcome", outcome).register(registry));
@@ -139,7 +141,7 @@ public final class ReplicawareMetrics implements MeterBinder {
             if (event.type() != TopologyEvent.Type.ROLE_CHANGED) {
                 return;
             }
-            io.micrometer.core.instrument.Counter changes = roleChanges.get(event.node());
+            Counter changes = roleChanges.get(event.node());
             if (changes != null) {
                 changes.increment();
             }
@@ -198,12 +200,12 @@ public final class ReplicawareMetrics implements MeterBinder {
     }
 
     private static double maxLagSeconds(ReplicaAwareDataSource dataSource) {
-        java.time.Duration maxLag = dataSource.config().routing().maxLag();
+        Duration maxLag = dataSource.config().routing().maxLag();
         return maxLag == null ? Double.NaN : maxLag.toNanos() / 1e9;
     }
 
     private static double servingReplicas(ReplicaAwareDataSource dataSource) {
-        java.time.Duration maxLag = dataSource.config().routing().maxLag();
+        Duration maxLag = dataSource.config().routing().maxLag();
         int serving = 0;
         for (Node n : dataSource.routingTopology().replicas()) {
             if (n.status().servesReadsWithin(maxLag)) {
