@@ -61,6 +61,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     /** Socket timeout of admin sessions: longer than {@code pg_promote}'s own 30 s wait. */
     private static final Duration ADMIN_STATEMENT_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(10);
+    /** How a switchover's FAILOVER_COMPLETED detail begins: the metrics binder tells switchovers from failovers by it. */
+    private static final String SWITCHOVER_DETAIL = "switchover from ";
 
     private final String cluster;
     // replaced whole by reconfigure(); read on the failover thread
@@ -493,6 +495,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         fire(primary, TopologyEvent.Type.FAILOVER_COMPLETED, old, primary, detail, took);
     }
 
+    /** A {@code FAILOVER_COMPLETED} event of a planned switchover rather than of a lost primary; for the metrics binder. */
+    public static boolean isSwitchover(TopologyEvent event) {
+        return event.detail() != null && event.detail().startsWith(SWITCHOVER_DETAIL);
+    }
+
     private void fire(String node, TopologyEvent.Type type, String from, String to, String detail, Duration took) {
         monitor.publishEvent(new TopologyEvent(cluster, node, type, from, to, clock.instant(), detail, took));
     }
@@ -597,7 +604,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             if (nodes.get(old) != null) {
                 nodes.get(old).evictConnections();
             }
-            completed(target, old, "switchover from " + old + " to " + target + "; writes held for " + pause.toMillis() + " ms",
+            completed(target, old, SWITCHOVER_DETAIL + old + " to " + target + "; writes held for " + pause.toMillis() + " ms",
                     Duration.ofNanos(System.nanoTime() - t0));
             return pause;
         }

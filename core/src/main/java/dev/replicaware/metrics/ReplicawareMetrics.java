@@ -3,10 +3,13 @@ package dev.replicaware.metrics;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.dialect.Role;
+import dev.replicaware.failover.FailoverCoordinator;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.topology.Node;
+import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * Binds a {@link ReplicaAwareDataSource}'s figures to a Micrometer registry: replica lag in time and in position,
  * node health, routed requests, probe timings, and each node's HikariCP pool meters (pool name {@code <cluster>-<node>}).
  * Every meter carries {@code cluster} and, where it applies, {@code node}; tag values are bounded (no URL, no SQL).
+ * Meters that count events (failovers, role changes) are registered at 0 from the start, so that a dashboard shows
+ * them and {@code increase()} sees the first one. {@code ops/} holds a Grafana dashboard and Prometheus alert rules
+ * built on these meters (docs/operations.md).
  *
  * <pre>{@code
  * new ReplicawareMetrics(dataSource).bindTo(meterRegistry);
@@ -48,6 +55,7 @@ public final class ReplicawareMetrics implements MeterBinder {
         String cluster = dataSource.config().name();
         Map<String, Meter> upGauges = new ConcurrentHashMap<>();
         Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
+        Map<String, Counter> roleChanges = new ConcurrentHashMap<>();
         for (Node node : dataSource.routingTopology().nodes()) {
             Tags tags = Tags.of("cluster", cluster, "node", node.name());
             Gauge.builder("replicaware.replica.lag", node, n -> n.status().lagSeconds())
@@ -61,6 +69,15 @@ public final class ReplicawareMetrics implements MeterBinder {
                         .baseUnit(unit).tags(tags).strongReference(true).register(registry);
             }
             upGauges.put(node.name(), registerUp(registry, tags, node));
+            for (NodeState state : NodeState.values()) {
+                Gauge.builder("replicaware.node.state", node, n -> n.status().state() == state ? 1 : 0)
+                        .description("1 for the node's current health (up, lagging, down, fenced), 0 for the others;"
+                                + " a fenced former primary needs a rewind or re-clone to rejoin")
+                        .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
+            }
+            roleChanges.put(node.name(), Counter.builder("replicaware.role.changes")
+                    .description("Times the node's server reported another role than before (a promotion, or a demotion)")
+                    .tags(tags).register(registry));
             routed(registry, tags, node, "read", Node::reads);
             routed(registry, tags, node, "write", Node::writes);
             routed(registry, tags, node, "fallback", Node::fallbacks);
@@ -79,17 +96,27 @@ public final class ReplicawareMetrics implements MeterBinder {
             }
         });
         Tags clusterTag = Tags.of("cluster", cluster);
+        Gauge.builder("replicaware.routing.max.lag", dataSource, ReplicawareMetrics::maxLagSeconds)
+                .description("routing.maxLag: replicas further behind serve no reads (NaN when unbounded)")
+                .baseUnit("seconds").tags(clusterTag).strongReference(true).register(registry);
+        Gauge.builder("replicaware.replicas.serving", dataSource, ReplicawareMetrics::servingReplicas)
+                .description("Replicas that may serve a read now: reachable, not fenced, within routing.maxLag")
+                .tags(clusterTag).strongReference(true).register(registry);
         bindCausalReads(registry, clusterTag, dataSource.causalReads());
-        Map<String, io.micrometer.core.instrument.Counter> failovers = new ConcurrentHashMap<>();
+        Map<String, Counter> failovers = new ConcurrentHashMap<>();
         for (String outcome : new String[] {"started", "completed", "refused"}) {
-            failovers.put(outcome, io.micrometer.core.instrument.Counter.builder("replicaware.failovers")
+            failovers.put(outcome, Counter.builder("replicaware.failovers")
                     .description("Failover episodes this instance began, promotions it completed (failovers and switchovers), "
                             + "and times it decided not to promote")
                     .tags(clusterTag).tag("outcome", outcome).register(registry));
         }
-        Timer failoverDuration = Timer.builder("replicaware.failover.duration")
-                .description("From losing the primary (or starting a switchover) to the new primary published")
-                .tags(clusterTag).register(registry);
+        Map<Boolean, Timer> promotionDurations = new ConcurrentHashMap<>();
+        for (boolean switchover : new boolean[] {false, true}) {
+            promotionDurations.put(switchover, Timer.builder("replicaware.failover.duration")
+                    .description("From losing the primary (kind failover) or starting a switchover (kind switchover) to the"
+                            + " new primary published")
+                    .tags(clusterTag).tag("kind", switchover ? "switchover" : "failover").register(registry));
+        }
         dev.replicaware.failover.Rejoin rejoin = dataSource.rejoin();
         if (rejoin != null) {
             for (dev.replicaware.failover.Rejoin.Outcome outcome : dev.replicaware.failover.Rejoin.Outcome.values()) {
@@ -106,13 +133,17 @@ public final class ReplicawareMetrics implements MeterBinder {
                 case FAILOVER_COMPLETED -> {
                     failovers.get("completed").increment();
                     if (event.duration() != null) {
-                        failoverDuration.record(event.duration());
+                        promotionDurations.get(FailoverCoordinator.isSwitchover(event)).record(event.duration());
                     }
                 }
                 default -> { }
             }
             if (event.type() != TopologyEvent.Type.ROLE_CHANGED) {
                 return;
+            }
+            Counter changes = roleChanges.get(event.node());
+            if (changes != null) {
+                changes.increment();
             }
             dataSource.routingTopology().node(event.node()).ifPresent(node -> {
                 Meter old = upGauges.get(node.name());
@@ -166,6 +197,22 @@ public final class ReplicawareMetrics implements MeterBinder {
         } catch (RuntimeException e) {
             LOG.warn("{} - HikariCP meters of node {} not bound: {}", node.cluster(), node.name(), e.getMessage());
         }
+    }
+
+    private static double maxLagSeconds(ReplicaAwareDataSource dataSource) {
+        Duration maxLag = dataSource.config().routing().maxLag();
+        return maxLag == null ? Double.NaN : maxLag.toNanos() / 1e9;
+    }
+
+    private static double servingReplicas(ReplicaAwareDataSource dataSource) {
+        Duration maxLag = dataSource.config().routing().maxLag();
+        int serving = 0;
+        for (Node n : dataSource.routingTopology().replicas()) {
+            if (n.status().servesReadsWithin(maxLag)) {
+                serving++;
+            }
+        }
+        return serving;
     }
 
     private static double positions(NodeStatus s) {

@@ -135,7 +135,9 @@ abstract class FailoverContract {
                     .containsSubsequence(TopologyEvent.Type.FAILOVER_STARTED, TopologyEvent.Type.FAILOVER_COMPLETED);
             assertThat(windowMs).isLessThan(WRITE_WAIT.toMillis());
             assertThat(registry.get("replicaware.failovers").tags("outcome", "completed").counter().count()).isEqualTo(1);
-            assertThat(registry.get("replicaware.failover.duration").timer().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "failover").timer().count()).isEqualTo(1);
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "switchover").timer().count()).isZero();
+            assertThat(registry.get("replicaware.role.changes").tags("node", newPrimary).counter().count()).isPositive();
             assertThat(registry.get("replicaware.node.up").tags("node", newPrimary, "role", "primary").gauge().value()).isEqualTo(1);
         }
     }
@@ -318,6 +320,8 @@ abstract class FailoverContract {
     void switchoverUnderWriteLoadLosesNoWrite() throws Exception {
         ReplicatedCluster c = cluster(true);
         ReplicaAwareDataSource ds = automatic(c);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new dev.replicaware.metrics.ReplicawareMetrics(ds).bindTo(registry);
         createTable(ds);
         ClusterNode target = c.replicas().get(0);
         try (Workload w = new Workload(ds, 4, 4)) {
@@ -337,6 +341,11 @@ abstract class FailoverContract {
             assertThat(ds.routingTopology().primary().name()).isEqualTo(target.name());
             assertAllAckedOn(c, target, w.acked);
             assertFollows(c, c.replicas().get(1), target);
+            // a planned switchover is told apart from a failover (the dashboard and the ReplicawareFailover alert)
+            await("the switchover's duration recorded", Duration.ofSeconds(10),
+                    () -> registry.get("replicaware.failover.duration").tags("kind", "switchover").timer().count() == 1,
+                    () -> registry.find("replicaware.failover.duration").timers().stream().map(t -> t.getId().getTags() + "=" + t.count()).toList());
+            assertThat(registry.get("replicaware.failover.duration").tags("kind", "failover").timer().count()).isZero();
         }
     }
 

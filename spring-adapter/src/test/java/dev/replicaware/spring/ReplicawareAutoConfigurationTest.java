@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.Advisor;
@@ -22,7 +23,10 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -243,6 +247,23 @@ class ReplicawareAutoConfigurationTest {
             assertThat(registry.find("hikaricp.connections").tags("pool", "shop-primary").gauge()).isNotNull();
             assertThat(registry.find("hikaricp.connections").tags("pool", "shop-replica1").gauge()).isNotNull();
         });
+    }
+
+    @Test
+    void withMicrometerRegistryPrometheusTheScrapeEndpointShowsReplicawareMeters() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ReplicawareAutoConfiguration.class, ReplicawareMetricsAutoConfiguration.class,
+                        DataSourceAutoConfiguration.class, EndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+                        PrometheusMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+                .withPropertyValues(cluster("management.endpoints.web.exposure.include=prometheus"))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PrometheusScrapeEndpoint.class).hasBean("replicawareMetrics");
+                    String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+                    assertThat(scrape).contains("replicaware_node_up{cluster=\"shop\",node=\"primary\"")
+                            .contains("replicaware_routing_max_lag_seconds{cluster=\"shop\"}")
+                            .contains("hikaricp_connections_max{pool=\"shop-replica1\"}")
+                            .doesNotContain("s3cret-pw");
+                });
     }
 
     @Test

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * proven by {@code inet_server_port()}, Actuator over HTTP, a killed replica reported as degraded, no password anywhere.
  */
 @SpringBootTest(classes = ShopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.endpoints.web.exposure.include=health,replicaware,configprops,env",
+        "management.endpoints.web.exposure.include=health,replicaware,configprops,env,prometheus",
         "management.endpoint.health.show-details=always",
         "management.endpoint.configprops.show-values=always",
         "management.endpoint.env.show-values=always"})
@@ -110,6 +110,28 @@ class PostgresExampleTest extends ExampleApplicationContract {
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(one.body()).contains("\"role\":\"replica\"");
         assertThat(get("/actuator/replicaware/no-such-node").statusCode()).isEqualTo(404);
+    }
+
+    /** What a user gets by adding micrometer-registry-prometheus: Replicaware's meters and every node pool's on /actuator/prometheus. */
+    @Test
+    void prometheusScrapeOverHttpHasReplicawareAndNodePoolMeters() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(get("/read-port").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> scrape = get("/actuator/prometheus");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        String body = scrape.body();
+        for (ClusterNode node : CLUSTER.nodes()) {
+            assertThat(body).contains("replicaware_node_up{cluster=\"shop\",node=\"" + node.name() + "\"")
+                    .contains("hikaricp_connections_active{pool=\"shop-" + node.name() + "\"");
+        }
+        assertThat(body).contains("replicaware_replica_lag_seconds{").contains("replicaware_routing_max_lag_seconds{cluster=\"shop\"}")
+                .contains("replicaware_failovers_total{cluster=\"shop\",outcome=\"refused\"} 0")
+                .contains("replicaware_routed_requests_total{cluster=\"shop\",kind=\"read\"")
+                .doesNotContain(PASSWORD);
+        double reads = body.lines().filter(l -> l.startsWith("replicaware_routed_requests_total{") && l.contains("kind=\"read\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(reads).as("reads routed to replicas, summed over the scrape's series").isGreaterThanOrEqualTo(3);
     }
 
     @Test
