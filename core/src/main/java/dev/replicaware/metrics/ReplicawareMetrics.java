@@ -61,6 +61,10 @@ public final class ReplicawareMetrics implements MeterBinder {
                         .baseUnit(unit).tags(tags).strongReference(true).register(registry);
             }
             upGauges.put(node.name(), registerUp(registry, tags, node));
+            Gauge.builder("replicaware.node.in.rotation", node, n -> n.status().outOfRotation() == null ? 1 : 0)
+                    .description("1 while the node may serve reads as far as rotation goes; 0 while a replica is held out of"
+                            + " read rotation (a backup runs on it, or its replay is paused)")
+                    .tags(tags).strongReference(true).register(registry);
             routed(registry, tags, node, "read", Node::reads);
             routed(registry, tags, node, "write", Node::writes);
             routed(registry, tags, node, "fallback", Node::fallbacks);
