@@ -94,7 +94,12 @@ abstract class BackupContract {
         for (ClusterNode r : c.replicas()) {
             b.replica(r.name(), r.jdbcUrl());
         }
-        return new ReplicaAwareDataSource(b.build());
+        ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+        // a loaded machine can fail a first probe: start from every replica UP, as a backup in production would
+        awaitTrue(Duration.ofSeconds(30), () -> ds.topology().replicas().stream()
+                        .allMatch(s -> s.state() == dev.replicaware.topology.NodeState.UP),
+                () -> "replicas not UP: " + ds.topology().replicas());
+        return ds;
     }
 
     /** Read-only transactions on {@code ds} in a loop; each records when it began and the port that served it. */
