@@ -314,6 +314,41 @@ abstract class BackupContract {
         }
     }
 
+    /** What the CLI's shutdown hook (Ctrl-C) does: abort from another thread, which waits for the clean-up. */
+    @Test
+    void anAbortedBackupResumesReplayBeforeAbortReturns(@TempDir Path tmp) throws Exception {
+        ReplicatedCluster c = cluster();
+        try (ReplicaAwareDataSource ds = dataSource(c)) {
+            AtomicReference<String> held = new AtomicReference<>();
+            AtomicReference<ReplicaBackup> self = new AtomicReference<>();
+            AtomicReference<Thread> aborter = new AtomicReference<>();
+            AtomicBoolean abortedInTime = new AtomicBoolean();
+            ReplicaBackup backup = ReplicaBackup.builder(ds).to(tmp.resolve("aborted")).toolDirectory(tools()).onProgress(p -> {
+                if (p.phase() == BackupProgress.Phase.HOLD) {
+                    held.set(p.node());
+                }
+                if (p.phase() == BackupProgress.Phase.CHECKSUM && aborter.get() == null) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            abortedInTime.set(self.get().abort(Duration.ofSeconds(30)));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "aborter");
+                    aborter.set(t);
+                    t.start();
+                }
+            }).build();
+            self.set(backup);
+            assertThatThrownBy(backup::run).isInstanceOf(BackupException.class).hasMessageContaining("aborted");
+            aborter.get().join(30_000);
+            assertThat(abortedInTime).as("abort() returned after the clean-up").isTrue();
+            try (Connection admin = c.connectAdmin(c.node(held.get()))) {
+                assertThat(engine().isPaused(admin)).as("replay paused on " + held.get() + " after abort").isFalse();
+            }
+        }
+    }
+
     static void awaitTrue(Duration timeout, BooleanSupplier condition, Supplier<String> lastSeen) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
