@@ -261,7 +261,7 @@ public final class ReplicaBackup {
             report(BackupProgress.Phase.HOLD, name, null, -1);
             if (replica) {
                 try (Connection admin = connect(nodeUrl, adminUser, adminPassword)) {
-                    paused = true; // from here on, resume whatever happens: a pause that failed half-way may have taken
+                    paused = true; // resume whatever happens from here: a pause that failed half-way may have taken effect
                     engine.pause(admin, PAUSE_TIMEOUT);
                 } catch (SQLException e) {
                     throw new BackupException(where + ": could not pause replay as user '" + adminUser + "': "
@@ -364,24 +364,29 @@ public final class ReplicaBackup {
     /** Resumes replay; retried on fresh connections for a while. Null when resumed, else the last failure. */
     private String resume(Engine engine, String url, String user, String password) {
         long deadline = System.nanoTime() + RESUME_PERSISTENCE.toNanos();
-        String last;
-        while (true) {
-            try (Connection admin = connect(url, user, password)) {
-                engine.resume(admin);
-                return null;
-            } catch (SQLException e) {
-                last = describe(e, password);
-                LOG.warn("Could not resume replay on {}: {}; retrying", Secrets.maskUrl(url), last);
+        boolean interrupted = Thread.interrupted(); // an interrupt must not stop the resume: it is restored after
+        try {
+            while (true) {
+                String last;
+                try (Connection admin = connect(url, user, password)) {
+                    engine.resume(admin);
+                    return null;
+                } catch (SQLException e) {
+                    last = describe(e, password);
+                    LOG.warn("Could not resume replay on {}: {}; retrying", Secrets.maskUrl(url), last);
+                }
+                if (System.nanoTime() > deadline) {
+                    return last;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            if (System.nanoTime() > deadline) {
-                return last;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                // resuming matters more than the interrupt: keep trying, restore the flag after
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                Thread.interrupted();
             }
         }
     }
