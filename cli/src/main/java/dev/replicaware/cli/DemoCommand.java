@@ -228,6 +228,8 @@ final class DemoCommand implements Callable<Integer> {
             case LAG_OVER_THRESHOLD -> "is LAGGING beyond maxLag " + MAX_LAG.toSeconds() + " s: reads skip it";
             case LAG_UNDER_THRESHOLD -> "caught up: it serves reads again";
             case NODE_FENCED -> "is FENCED: never routed to again";
+            case OUT_OF_ROTATION -> "is out of read rotation: " + e.detail();
+            case BACK_IN_ROTATION -> "is back in read rotation";
             case FAILOVER_STARTED -> "lost: failover started";
             case FAILOVER_COMPLETED -> "promoted" + (e.duration() == null ? "" : " in " + e.duration().toMillis() + " ms");
             case FAILOVER_REFUSED -> "not promoted: " + e.detail();

@@ -10,11 +10,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code replicaware} executable jar: {@code demo} (the default) starts a real cluster and fails it over under load;
- * {@code status --config cluster.yml} probes a user's cluster read-only and says whether it has one primary.
+ * {@code status --config cluster.yml} probes a user's cluster read-only and says whether it has one primary;
+ * {@code backup --config cluster.yml --out DIR} backs it up from a replica, and {@code restore --verify DIR} proves a backup restores.
  */
 @Command(name = "replicaware", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Replicaware: a DataSource that splits reads from writes across a replicated database.",
-        subcommands = {DemoCommand.class, StatusCommand.class})
+        subcommands = {DemoCommand.class, StatusCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
     /** Where the library's own log goes, so that it never scrolls through the live table. */
     static final String LOG_FILE_PROPERTY = "org.slf4j.simpleLogger.logFile";
@@ -53,7 +54,7 @@ public final class Main implements Runnable {
     /** No subcommand but options (e.g. {@code --engine mariadb}) is not a demo: say what there is. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: demo or status");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: demo, status, backup or restore");
     }
 
     /**

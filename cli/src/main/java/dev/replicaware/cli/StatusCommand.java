@@ -113,10 +113,10 @@ final class StatusCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         lines.add("Cluster '" + cluster.name() + "' (" + config + "), probed read-only at " + java.time.LocalTime.now()
                 .withNano(0) + ":");
-        Table t = new Table("node", "role", "state", "lag (s)", "behind", "probe (ms)", "last error");
+        Table t = new Table("node", "role", "state", "lag (s)", "behind", "probe (ms)", "reads", "last error");
         for (NodeStatus s : snapshot.nodes()) {
             t.row(s.name(), s.role().name(), s.state().name(), lag(s), behind(s),
-                    s.lastProbe() == null ? "-" : Long.toString(s.lastProbeTime().toMillis()), error(s.lastError()));
+                    s.lastProbe() == null ? "-" : Long.toString(s.lastProbeTime().toMillis()), rotation(s), error(s.lastError()));
         }
         t.lines().forEach(l -> lines.add("  " + l));
         List<NodeStatus> primaries = snapshot.primaries();
@@ -156,6 +156,14 @@ final class StatusCommand implements Callable<Integer> {
             return "-";
         }
         return String.format(Locale.ROOT, "%.3f", s.lagSeconds());
+    }
+
+    /** Whether a replica is in read rotation: out while its replay is paused (a backup holds it). */
+    private static String rotation(NodeStatus s) {
+        if (s.role() != Role.REPLICA) {
+            return "-";
+        }
+        return s.outOfRotation() == null ? "in rotation" : "out: " + s.outOfRotation();
     }
 
     private static String behind(NodeStatus s) {

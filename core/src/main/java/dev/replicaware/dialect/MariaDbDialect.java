@@ -39,7 +39,8 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
             }
             long received = status == null ? applied : Math.max(applied, Gtids.mariaDbCount(status.get("Gtid_IO_Pos")));
             return new Probe(Role.REPLICA, binlog, received, applied,
-                    status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind());
+                    status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind(),
+                    status != null && status.sqlStopped());
         }
     }
 

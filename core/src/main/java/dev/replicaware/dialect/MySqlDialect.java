@@ -49,7 +49,8 @@ public final class MySqlDialect extends MySqlFamilyDialect {
             }
             long received = status == null ? applied : Gtids.mySqlUnionCount(executed, status.get("Retrieved_Gtid_Set"));
             return new Probe(Role.REPLICA, applied, received, applied,
-                    status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind());
+                    status != null && status.ioRunning(), status == null ? Double.NaN : status.secondsBehind(),
+                    status != null && status.sqlStopped());
         }
     }
 

@@ -19,7 +19,8 @@ public final class PostgresDialect extends Dialect {
                    (pg_last_wal_receive_lsn() - '0/0')::bigint,
                    (pg_last_wal_replay_lsn() - '0/0')::bigint,
                    coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false),
-                   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
+                   extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
+                   CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r""";
 
     private static final String COMMIT_POSITION = """
@@ -51,6 +52,7 @@ public final class PostgresDialect extends Dialect {
             boolean streaming = rs.getBoolean(5);
             double reported = rs.getDouble(6);
             boolean noTimestamp = rs.wasNull();
+            boolean paused = replica && rs.getBoolean(7);
             if (!replica) {
                 reported = Double.NaN;
             } else if (streaming && received != Probe.NO_POSITION && replayed >= received) {
@@ -58,7 +60,7 @@ public final class PostgresDialect extends Dialect {
             } else if (noTimestamp) {
                 reported = Double.NaN;
             }
-            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported);
+            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported, paused);
         }
     }
 

@@ -15,10 +15,18 @@ package dev.replicaware.dialect;
  * @param replayedPosition how far a replica has applied them (what a read there sees)
  * @param receiving        a replica's stream from its primary is up (PostgreSQL walreceiver streaming, MySQL IO thread running)
  * @param reportedLagSeconds the replica's own idea of its lag, NaN when it has none; used only when positions cannot be compared
+ * @param replayPaused     a replica whose replay is stopped on purpose (PostgreSQL {@code pg_wal_replay_pause()}, the
+ *                         MySQL/MariaDB SQL thread stopped): a backup holds it still, and it leaves read rotation
  */
 public record Probe(Role role, long writePosition, long receivedPosition, long replayedPosition, boolean receiving,
-                    double reportedLagSeconds) {
+                    double reportedLagSeconds, boolean replayPaused) {
     public static final long NO_POSITION = -1;
+
+    /** A probe of a server whose replay is not paused. */
+    public Probe(Role role, long writePosition, long receivedPosition, long replayedPosition, boolean receiving,
+                 double reportedLagSeconds) {
+        this(role, writePosition, receivedPosition, replayedPosition, receiving, reportedLagSeconds, false);
+    }
 
     /** Where a read on this server stands: a primary's write position, a replica's replayed one. */
     public long readPosition() {

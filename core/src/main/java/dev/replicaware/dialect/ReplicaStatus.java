@@ -59,6 +59,12 @@ final class ReplicaStatus {
         return "Yes".equalsIgnoreCase(get("Replica_IO_Running", "Slave_IO_Running"));
     }
 
+    /** The SQL (applier) thread is stopped: replay is paused (a backup holds it still) or broken. */
+    boolean sqlStopped() {
+        String v = get("Replica_SQL_Running", "Slave_SQL_Running");
+        return v != null && !"Yes".equalsIgnoreCase(v);
+    }
+
     double secondsBehind() {
         String v = get("Seconds_Behind_Source", "Seconds_Behind_Master");
         return v == null ? Double.NaN : Double.parseDouble(v);

@@ -78,6 +78,10 @@ public final class ReplicawareMetrics implements MeterBinder {
             roleChanges.put(node.name(), Counter.builder("replicaware.role.changes")
                     .description("Times the node's server reported another role than before (a promotion, or a demotion)")
                     .tags(tags).register(registry));
+            Gauge.builder("replicaware.node.in.rotation", node, n -> n.status().outOfRotation() == null ? 1 : 0)
+                    .description("1 while the node may serve reads as far as rotation goes; 0 while a replica is held out of"
+                            + " read rotation (a backup runs on it, or its replay is paused)")
+                    .tags(tags).strongReference(true).register(registry);
             routed(registry, tags, node, "read", Node::reads);
             routed(registry, tags, node, "write", Node::writes);
             routed(registry, tags, node, "fallback", Node::fallbacks);

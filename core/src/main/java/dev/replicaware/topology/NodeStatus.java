@@ -19,9 +19,19 @@ import java.time.Instant;
  * @param lastError       why the last probe failed (secrets masked); null after a success
  * @param readPosition    where a read on this node stood at the last answered probe (a primary's write position, a
  *                        replica's replayed one), in {@code positionUnit}; -1 when unknown
+ * @param outOfRotation   why this replica serves no reads although it may be up ("backup in progress", "replay
+ *                        paused"); null while it is in read rotation
  */
 public record NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
-                         boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError, long readPosition) {
+                         boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError, long readPosition,
+                         String outOfRotation) {
+
+    /** A status in read rotation. */
+    public NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
+                      boolean receiving, Instant lastProbe, Duration lastProbeTime, String lastError, long readPosition) {
+        this(name, role, state, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError,
+                readPosition, null);
+    }
 
     /** A status whose read position is unknown. */
     public NodeStatus(String name, Role role, NodeState state, double lagSeconds, long lagPositions, String positionUnit,
@@ -35,7 +45,7 @@ public record NodeStatus(String name, Role role, NodeState state, double lagSeco
      */
     public boolean servesReadsWithin(Duration maxLag) {
         // the request path: decide without building refusal()'s message
-        if (role != Role.REPLICA || !state.serves()) {
+        if (role != Role.REPLICA || !state.serves() || outOfRotation != null) {
             return false;
         }
         if (maxLag == null || "none".equals(positionUnit)) {
@@ -52,6 +62,9 @@ public record NodeStatus(String name, Role role, NodeState state, double lagSeco
         if (!state.serves()) {
             return state + (lastError == null ? "" : " (" + lastError + ")");
         }
+        if (outOfRotation != null) {
+            return "out of read rotation: " + outOfRotation;
+        }
         if (maxLag == null || "none".equals(positionUnit)) {
             return null;
         }
@@ -66,12 +79,18 @@ public record NodeStatus(String name, Role role, NodeState state, double lagSeco
 
     NodeStatus withState(NodeState newState) {
         return new NodeStatus(name, role, newState, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError,
-                readPosition);
+                readPosition, outOfRotation);
+    }
+
+    NodeStatus withOutOfRotation(String reason) {
+        return new NodeStatus(name, role, state, lagSeconds, lagPositions, positionUnit, receiving, lastProbe, lastProbeTime, lastError,
+                readPosition, reason);
     }
 
     @Override
     public String toString() {
         return name + "[" + role + " " + state + (Double.isNaN(lagSeconds) ? "" : String.format(" lag=%.3fs", lagSeconds))
+                + (outOfRotation == null ? "" : " out of rotation: " + outOfRotation)
                 + (lastError == null ? "" : " error=" + lastError) + "]";
     }
 }

@@ -12,7 +12,8 @@ import java.time.Instant;
  * @param from    the state or role before, as text
  * @param to      the state or role after, as text
  * @param at      when it was seen
- * @param detail  why, for failover events (the refusal's reason, what was promoted); null otherwise
+ * @param detail  why, for failover and rotation events (the refusal's reason, what was promoted, why a replica left
+ *                read rotation); null otherwise
  * @param duration how long a failover took, from detection to the new primary published; null otherwise
  */
 public record TopologyEvent(String cluster, String node, Type type, String from, String to, Instant at, String detail,
@@ -36,6 +37,13 @@ public record TopologyEvent(String cluster, String node, Type type, String from,
         LAG_UNDER_THRESHOLD,
         /** A node was fenced: never routed to again. */
         NODE_FENCED,
+        /**
+         * A replica left read rotation although it may be up; {@code detail} says why ("backup in progress" held by this
+         * instance, "replay paused" seen by the probe, as another instance's backup pauses it).
+         */
+        OUT_OF_ROTATION,
+        /** A replica that was out of read rotation serves reads again (lag permitting). */
+        BACK_IN_ROTATION,
         /** The primary was lost and this instance began a failover; {@code node} is the lost primary. */
         FAILOVER_STARTED,
         /** A replica was promoted and published; {@code node} is the new primary, {@code from} the old, with duration. */

@@ -51,6 +51,7 @@ public final class TopologyMonitor implements AutoCloseable {
     /** Filled by the constructor, then only ever replaced whole (copy on write) by {@link #addTarget}/{@link #removeTarget}. */
     private volatile Map<String, Tracked> nodes = new LinkedHashMap<>();
     private final Object reconfiguring = new Object();
+    private final Object publishing = new Object();
     private volatile java.util.concurrent.ScheduledFuture<?> silenceWatch;
     private volatile boolean started;
     private final PrimaryHistory history = new PrimaryHistory(1024);
@@ -285,7 +286,8 @@ public final class TopologyMonitor implements AutoCloseable {
                     String error = "no answer for " + silent / 1_000_000 + " ms";
                     LOG.warn("{} - node {} is silent: {}", cluster, t.target.name(), error);
                     t.last = new NodeStatus(t.last.name(), t.last.role(), NodeState.DOWN, t.last.lagSeconds(), t.last.lagPositions(),
-                            t.last.positionUnit(), false, clock.instant(), t.last.lastProbeTime(), error, t.last.readPosition());
+                            t.last.positionUnit(), false, clock.instant(), t.last.lastProbeTime(), error, t.last.readPosition(),
+                            t.last.outOfRotation());
                     publish(t, t.last);
                     fire(t.target.name(), TopologyEvent.Type.NODE_DOWN, before.name(), NodeState.DOWN.name());
                 }
@@ -357,6 +359,62 @@ public final class TopologyMonitor implements AutoCloseable {
             fire(node, TopologyEvent.Type.NODE_DOWN, NodeState.FENCED.name(), NodeState.DOWN.name());
         }
         reprobe(node);
+    }
+
+    /** Why a replica whose replay is paused serves no reads: another instance (or an operator) holds it for a backup. */
+    public static final String REPLAY_PAUSED = "replay paused";
+
+    /**
+     * Takes a replica out of read rotation at once, for {@code reason} (a backup on it): published before this returns,
+     * so that no read routed after it goes there, and kept across probes until {@link #returnToRotation}. Routing reads
+     * the reason from the status it already reads, so this costs the request path nothing.
+     */
+    public void holdOutOfRotation(String node, String reason) {
+        java.util.Objects.requireNonNull(reason, "reason");
+        Tracked t = tracked(node);
+        synchronized (t) {
+            t.heldOut = reason;
+            rotate(t, reason);
+        }
+    }
+
+    /**
+     * Ends {@link #holdOutOfRotation}; the node serves reads again at once unless its last probe saw its replay paused
+     * (then after the probe that sees it resumed: probed now). No-op for a node not held.
+     */
+    public void returnToRotation(String node) {
+        Tracked t = tracked(node);
+        synchronized (t) {
+            if (t.heldOut == null) {
+                return;
+            }
+            t.heldOut = null;
+            rotate(t, t.replayPaused ? REPLAY_PAUSED : null);
+        }
+        reprobe(node);
+    }
+
+    private Tracked tracked(String node) {
+        Tracked t = nodes.get(node);
+        if (t == null) {
+            throw new IllegalArgumentException("Cluster '" + cluster + "' has no node '" + node + "'; it has " + nodes.keySet());
+        }
+        return t;
+    }
+
+    /** Publishes {@code t} with {@code reason} (null: in rotation), and the event when it entered or left rotation. */
+    private void rotate(Tracked t, String reason) {
+        String before = t.last.outOfRotation();
+        if (java.util.Objects.equals(before, reason)) {
+            return;
+        }
+        t.last = t.last.withOutOfRotation(reason);
+        publish(t, t.last);
+        if (before == null) {
+            fire(t.target.name(), TopologyEvent.Type.OUT_OF_ROTATION, "IN_ROTATION", "OUT_OF_ROTATION", reason);
+        } else if (reason == null) {
+            fire(t.target.name(), TopologyEvent.Type.BACK_IN_ROTATION, "OUT_OF_ROTATION", "IN_ROTATION", before);
+        }
     }
 
     /**
@@ -469,12 +527,22 @@ public final class TopologyMonitor implements AutoCloseable {
                 LOG.warn("{} - probe of node {} failed ({} in a row): {}", cluster, name, t.failures, error);
             }
         }
+        if (probe != null) {
+            t.replayPaused = t.role == Role.REPLICA && probe.replayPaused();
+        }
+        String rotationBefore = t.last.outOfRotation();
+        String rotation = t.heldOut != null ? t.heldOut : t.replayPaused ? REPLAY_PAUSED : null;
         NodeStatus status = new NodeStatus(name, t.role, t.state, lagSeconds, lagPositions, dialect.positionUnit(), receiving,
-                clock.instant(), took, error, probe != null ? probe.readPosition() : t.last.readPosition());
+                clock.instant(), took, error, probe != null ? probe.readPosition() : t.last.readPosition(), rotation);
         t.last = status;
         publish(t, status);
         if (first) {
             return; // the first round establishes the topology; nothing changed
+        }
+        if (rotationBefore == null && rotation != null) {
+            fire(name, TopologyEvent.Type.OUT_OF_ROTATION, "IN_ROTATION", "OUT_OF_ROTATION", rotation);
+        } else if (rotationBefore != null && rotation == null) {
+            fire(name, TopologyEvent.Type.BACK_IN_ROTATION, "OUT_OF_ROTATION", "IN_ROTATION", rotationBefore);
         }
         if (roleBefore != t.role) {
             fire(name, TopologyEvent.Type.ROLE_CHANGED, roleBefore.name(), t.role.name());
@@ -509,20 +577,29 @@ public final class TopologyMonitor implements AutoCloseable {
         if (!current.containsKey(t.target.name())) {
             return; // removed by a reload while its last probe ran
         }
-        Map<String, NodeStatus> next = statuses.updateAndGet(old -> {
-            Map<String, NodeStatus> m = new LinkedHashMap<>(old.size());
-            for (String n : current.keySet()) {
-                m.put(n, n.equals(t.target.name()) ? status : old.getOrDefault(n, current.get(n).last));
+        // One publication at a time, in the order of the updates: two nodes' probes publishing at once could otherwise
+        // hand over their maps in the opposite order, and the older map undo the newer status until the next probe
+        // (seen as a read routed to a replica a backup had just taken out of rotation).
+        synchronized (publishing) {
+            Map<String, NodeStatus> next = statuses.updateAndGet(old -> {
+                Map<String, NodeStatus> m = new LinkedHashMap<>(old.size());
+                for (String n : current.keySet()) {
+                    m.put(n, n.equals(t.target.name()) ? status : old.getOrDefault(n, current.get(n).last));
+                }
+                return java.util.Collections.unmodifiableMap(m);
+            });
+            if (onPublish != null) {
+                onPublish.accept(next);
             }
-            return java.util.Collections.unmodifiableMap(m);
-        });
-        if (onPublish != null) {
-            onPublish.accept(next);
         }
     }
 
     private void fire(String node, TopologyEvent.Type type, String from, String to) {
-        TopologyEvent event = new TopologyEvent(cluster, node, type, from, to, clock.instant());
+        fire(node, type, from, to, null);
+    }
+
+    private void fire(String node, TopologyEvent.Type type, String from, String to, String detail) {
+        TopologyEvent event = new TopologyEvent(cluster, node, type, from, to, clock.instant(), detail, null);
         if (type == TopologyEvent.Type.NODE_DOWN || type == TopologyEvent.Type.ROLE_CHANGED || type == TopologyEvent.Type.NODE_FENCED) {
             LOG.warn("{} - {}", cluster, event);
         } else {
@@ -569,6 +646,10 @@ public final class TopologyMonitor implements AutoCloseable {
         long lastAnswerNanos;
         boolean answered;
         NodeStatus last;
+        /** Why this instance holds the node out of read rotation (a backup); null when it does not. */
+        String heldOut;
+        /** The last answered probe saw the replica's replay paused. */
+        boolean replayPaused;
 
         Tracked(Target target, NodeProbe probe) {
             this.target = target;

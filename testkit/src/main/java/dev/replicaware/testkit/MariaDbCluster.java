@@ -54,6 +54,14 @@ public final class MariaDbCluster extends AbstractCluster {
     }
 
     /** A builder with working defaults: two asynchronous replicas, database {@code app}, users root, app and repl. */
+    /**
+     * The {@code bin} directory of the MariaDB install the servers run from, whose client tools ({@code mariadb},
+     * {@code mariadb-dump}) match the servers' version.
+     */
+    public Path binDirectory() {
+        return home.resolve("bin");
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -45,6 +45,54 @@ public final class PostgresCluster extends AbstractCluster {
         this.extraSettings = Map.copyOf(b.settings);
     }
 
+    /**
+     * The {@code bin} directory of the PostgreSQL install the servers run from. The testkit's own binaries have no
+     * client tools ({@code pg_dump}, {@code pg_restore}); an install chosen with {@link Builder#fromLocalInstall} has them.
+     */
+    public Path binDirectory() {
+        return binDir.resolve("bin");
+    }
+
+    /**
+     * The system property naming a local PostgreSQL install ({@code /usr/lib/postgresql/15}) that builders use when
+     * {@link Builder#fromLocalInstall} is not called.
+     */
+    public static final String LOCAL_INSTALL_PROPERTY = "replicaware.testkit.postgres.home";
+
+    /**
+     * The first local PostgreSQL install with server and client tools ({@code bin/postgres}, {@code bin/initdb},
+     * {@code bin/pg_dump}): {@value #LOCAL_INSTALL_PROPERTY} if set, else the newest {@code /usr/lib/postgresql/N}
+     * (Debian's and Ubuntu's layout). Empty when there is none.
+     */
+    public static java.util.Optional<Path> findLocalInstall() {
+        String configured = System.getProperty(LOCAL_INSTALL_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            Path p = Path.of(configured);
+            return isInstall(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(debian)) {
+            return java.util.Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(debian)) {
+            return versions.filter(PostgresCluster::isInstall)
+                    .max(java.util.Comparator.comparingInt(p -> {
+                        try {
+                            return Integer.parseInt(p.getFileName().toString());
+                        } catch (NumberFormatException e) {
+                            return -1;
+                        }
+                    }));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean isInstall(Path home) {
+        return Files.isExecutable(home.resolve("bin/postgres")) && Files.isExecutable(home.resolve("bin/initdb"))
+                && Files.isExecutable(home.resolve("bin/pg_dump"));
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -182,6 +230,22 @@ public final class PostgresCluster extends AbstractCluster {
     /** How to build a {@link PostgresCluster}; every setting has a working default. */
     public static final class Builder extends ClusterBuilder<Builder> {
         private int synchronousReplicas = 0;
+        private Path localInstall;
+
+        /**
+         * Runs the servers from a PostgreSQL installed on this machine ({@code /usr/lib/postgresql/15}, the directory
+         * holding {@code bin/postgres}, {@code bin/initdb}) instead of the testkit's own PostgreSQL 18: for tests that
+         * need its client tools ({@code pg_dump}, {@code pg_restore}). See {@link #findLocalInstall()}.
+         */
+        public Builder fromLocalInstall(Path home) {
+            if (!Files.isExecutable(home.resolve("bin/postgres")) || !Files.isExecutable(home.resolve("bin/initdb"))) {
+                throw new IllegalArgumentException("fromLocalInstall needs a PostgreSQL install with bin/postgres and"
+                        + " bin/initdb, but " + home + " has none (Debian: apt-get install postgresql-15, then"
+                        + " /usr/lib/postgresql/15)");
+            }
+            this.localInstall = home;
+            return this;
+        }
 
         private Builder() {
             super("postgres");
@@ -211,7 +275,7 @@ public final class PostgresCluster extends AbstractCluster {
                 throw new IllegalArgumentException("synchronousReplicas (" + synchronousReplicas
                         + ") cannot exceed replicas (" + replicas + ")");
             }
-            Path bin = Binaries.postgres();
+            Path bin = localInstall != null ? localInstall : Binaries.postgres();
             Path base;
             try {
                 base = Files.createTempDirectory("replicaware-pg-");
