@@ -4,6 +4,7 @@ import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.FailoverConfig.Mode;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.dialect.AdminErrors;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import dev.replicaware.dialect.Role;
@@ -287,7 +288,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         try (Sessions sessions = openSessions(lost)) {
             // 2. The failover lock on a majority of all configured nodes.
             List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere());
+            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere(),
+                    sessions.failures);
             if (noQuorum != null) {
                 return refuse(noQuorum);
             }
@@ -476,6 +478,10 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         try {
             return executor.submit(() -> doSwitchover(target)).get(config.writeWait().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s && AdminErrors.isAccessDenied(s)) { // the dialect's names no cluster
+                throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " failed: " + describe(s),
+                        s.getSQLState(), s.getErrorCode(), s);
+            }
             throw e.getCause() instanceof SQLException s ? s : new SQLException("Switchover to " + target + " failed: " + describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new SQLException("Switchover to " + target + " did not finish in time", e);
@@ -502,7 +508,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         try (Sessions sessions = openSessions(null)) {
             List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere());
+            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere(),
+                    sessions.failures);
             if (noQuorum != null) {
                 throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " refused: " + noQuorum);
             }
@@ -581,7 +588,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 Connection c = openAdmin(name);
                 sessions.add(name, c, monitor.dialect(name).confirm(c.getMetaData()));
             } catch (SQLException | RuntimeException e) {
-                LOG.info("{} - no admin session to {}: {}", cluster, name, describe(e));
+                sessions.failures.put(name, describe(e));
+                (AdminErrors.isAccessDenied(e) ? LOG.atWarn() : LOG.atInfo()).log("{} - no admin session to {}: {}", cluster, name, describe(e));
             }
         }
         return sessions;
@@ -597,6 +605,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         private final Map<String, Connection> connections = new LinkedHashMap<>();
         private Dialect dialect;
         private String heldElsewhere;
+        /** What each node that has no session, or whose lock could not be taken, answered: not all are unreachable. */
+        final Map<String, String> failures = new LinkedHashMap<>();
 
         void add(String name, Connection c, Dialect d) {
             connections.put(name, c);
@@ -626,7 +636,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                     }
                     held.add(e.getKey());
                 } catch (SQLException | RuntimeException ex) {
-                    LOG.info("{} - could not take the failover lock on {}: {}", cluster, e.getKey(), describe(ex));
+                    failures.put(e.getKey(), describe(ex));
+                    (AdminErrors.isAccessDenied(ex) ? LOG.atWarn() : LOG.atInfo()).log("{} - could not take the failover lock on {}: {}",
+                            cluster, e.getKey(), describe(ex));
                 }
             }
             return held;
