@@ -74,7 +74,7 @@ public final class Failover {
                     .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
                     .username(c.app().username()).password(c.app().password())
                     .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, FailoverConfig.DEFAULT_WRITE_WAIT,
-                            c.admin().username(), c.admin().password()));
+                            c.failoverAdmin().username(), c.failoverAdmin().password()));
             for (ClusterNode r : c.replicas()) {
                 b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
             }

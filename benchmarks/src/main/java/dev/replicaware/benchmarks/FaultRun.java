@@ -277,7 +277,7 @@ public final class FaultRun {
                 .primary(NodeConfig.of(cluster.primary().name(), cluster.primary().jdbcUrl()))
                 .username(cluster.app().username()).password(cluster.app().password())
                 .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, FailoverConfig.DEFAULT_WRITE_WAIT,
-                        cluster.admin().username(), cluster.admin().password()));
+                        cluster.failoverAdmin().username(), cluster.failoverAdmin().password()));
         for (ClusterNode r : cluster.replicas()) {
             b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
         }

@@ -111,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
                 .pool(Map.of("maximumPoolSize", "8", "minimumIdle", "2", "connectionTimeout", "2000"))
                 .maxLag(MAX_LAG)
                 .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, WRITE_WAIT,
-                        cluster.admin().username(), cluster.admin().password()));
+                        cluster.failoverAdmin().username(), cluster.failoverAdmin().password()));
         for (ClusterNode r : cluster.replicas()) {
             b.replica(r.name(), r.jdbcUrl());
         }

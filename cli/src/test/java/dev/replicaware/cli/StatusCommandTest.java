@@ -44,8 +44,8 @@ class StatusCommandTest {
         for (ClusterNode r : c.replicas()) {
             y.append("  - { name: ").append(r.name()).append(", url: \"").append(r.jdbcUrl()).append("\" }\n");
         }
-        y.append("failover: { mode: automatic, adminUsername: ").append(c.admin().username())
-                .append(", adminPassword: \"").append(c.admin().password()).append("\" }\n");
+        y.append("failover: { mode: automatic, adminUsername: ").append(c.failoverAdmin().username())
+                .append(", adminPassword: \"").append(c.failoverAdmin().password()).append("\" }\n");
         return Files.writeString(dir.resolve("cluster.yml"), y);
     }
 
@@ -126,6 +126,6 @@ class StatusCommandTest {
     }
 
     private void assertNoSecret(Run run) {
-        assertThat(run.out() + run.err()).doesNotContain(cluster.app().password(), cluster.admin().password());
+        assertThat(run.out() + run.err()).doesNotContain(cluster.app().password(), cluster.failoverAdmin().password());
     }
 }

@@ -117,12 +117,55 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         return s.getResultSet();
     }
 
+    /**
+     * Replication stops, its configuration is removed (so that a restart never resumes replicating from the old
+     * primary) and the node takes writes. {@code read_only} is set ON first, which it is already: that proves the
+     * privilege to turn it OFF before anything changes. A step after {@code STOP SLAVE} that fails starts again the
+     * replication threads that ran, so the candidate stays the replica it was.
+     */
     @Override
     public void promote(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP SLAVE");
-            s.execute("RESET SLAVE ALL");
-            s.execute("SET GLOBAL read_only = OFF");
+            AdminErrors.execute(s, "SET GLOBAL read_only = ON", "SET GLOBAL read_only", "promote", READ_ONLY_ADMIN);
+            String running = runningThreads(s);
+            AdminErrors.execute(s, "STOP SLAVE", "STOP SLAVE", "promote", REPLICATION_SLAVE_ADMIN);
+            try {
+                AdminErrors.execute(s, "RESET SLAVE ALL", "RESET SLAVE ALL", "promote", "RELOAD");
+            } catch (SQLException e) {
+                restart(s, running, e);
+                throw e;
+            }
+            AdminErrors.execute(s, "SET GLOBAL read_only = OFF", "SET GLOBAL read_only", "promote", READ_ONLY_ADMIN);
+        }
+    }
+
+    private static final String READ_ONLY_ADMIN = "READ_ONLY ADMIN";
+    private static final String REPLICATION_SLAVE_ADMIN = "REPLICATION SLAVE ADMIN";
+
+    /** The {@code START SLAVE} that restarts the threads running now, or null when none runs. */
+    private static String runningThreads(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                return null;
+            }
+            boolean io = !"No".equalsIgnoreCase(rs.getString("Slave_IO_Running")); // Connecting counts: it retries
+            boolean sql = "Yes".equalsIgnoreCase(rs.getString("Slave_SQL_Running"));
+            return io && sql ? "START SLAVE" : io ? "START SLAVE IO_THREAD" : sql ? "START SLAVE SQL_THREAD" : null;
+        } catch (SQLException e) {
+            throw AdminErrors.explain(e, s.getConnection(), "SHOW SLAVE STATUS", "promote", "SLAVE MONITOR");
+        }
+    }
+
+    /** Starts replication again as it ran before a failed step; a failure to do so is added to {@code failure}. */
+    private static void restart(Statement s, String start, SQLException failure) {
+        if (start == null) {
+            return;
+        }
+        try {
+            s.execute(start);
+        } catch (SQLException e) {
+            failure.addSuppressed(new SQLException("and " + start + " failed, so the node does not replicate: " + e.getMessage(),
+                    e.getSQLState(), e.getErrorCode(), e));
         }
     }
 
@@ -130,9 +173,16 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     @Override
     public void repoint(Connection admin, String host, int port) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP SLAVE");
-            s.execute("CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USE_GTID = slave_pos");
-            s.execute("START SLAVE");
+            String running = runningThreads(s);
+            AdminErrors.execute(s, "STOP SLAVE", "STOP SLAVE", "re-point a replica", REPLICATION_SLAVE_ADMIN);
+            try {
+                AdminErrors.execute(s, "CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port
+                        + ", MASTER_USE_GTID = slave_pos", "CHANGE MASTER", "re-point a replica", REPLICATION_SLAVE_ADMIN);
+            } catch (SQLException e) {
+                restart(s, running, e);
+                throw e;
+            }
+            AdminErrors.execute(s, "START SLAVE", "START SLAVE", "re-point a replica", REPLICATION_SLAVE_ADMIN);
         }
     }
 
@@ -142,16 +192,20 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
      */
     @Override
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
+        String step = "rejoin a former primary as a replica";
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP SLAVE");
-            s.execute("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos");
+            AdminErrors.execute(s, "STOP SLAVE", "STOP SLAVE", step, REPLICATION_SLAVE_ADMIN);
+            AdminErrors.execute(s, "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", "SET GLOBAL gtid_slave_pos", step,
+                    REPLICATION_SLAVE_ADMIN);
             // MariaDB 11.4 replicates over TLS unless told otherwise; a server without TLS assumes its peers have none
             boolean tls;
             try (ResultSet rs = s.executeQuery("SELECT @@have_ssl = 'YES'")) {
                 tls = rs.next() && rs.getBoolean(1);
             }
-            s.execute("CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = " + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos, MASTER_SSL = " + (tls ? 1 : 0));
-            s.execute("START SLAVE");
+            AdminErrors.execute(s, "CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = "
+                    + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos, MASTER_SSL = "
+                    + (tls ? 1 : 0), "CHANGE MASTER", step, REPLICATION_SLAVE_ADMIN);
+            AdminErrors.execute(s, "START SLAVE", "START SLAVE", step, REPLICATION_SLAVE_ADMIN);
         }
     }
 
@@ -164,7 +218,12 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     @Override
     public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            boolean results = s.execute(FENCE_RESUMED_PRIMARY);
+            boolean results;
+            try {
+                results = s.execute(FENCE_RESUMED_PRIMARY);
+            } catch (SQLException e) {
+                throw AdminErrors.explain(e, admin, "SET GLOBAL read_only", "fence a resumed former primary", READ_ONLY_ADMIN);
+            }
             while (!results && s.getUpdateCount() != -1) {
                 results = s.getMoreResults();
             }
@@ -217,7 +276,7 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     @Override
     public void fence(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("SET GLOBAL read_only = ON");
+            AdminErrors.execute(s, "SET GLOBAL read_only = ON", "SET GLOBAL read_only", "fence", READ_ONLY_ADMIN);
         }
     }
 }

@@ -73,23 +73,52 @@ public final class MySqlDialect extends MySqlFamilyDialect {
         return serverWait(connection, "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)", position.serverPosition(), seconds) == 0;
     }
 
+    /**
+     * As MariaDB's: {@code super_read_only} set ON first (it is already) proves the privilege to turn it OFF before
+     * anything changes; a failed {@code RESET REPLICA ALL} starts replication again.
+     */
     @Override
     public void promote(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP REPLICA");
-            s.execute("RESET REPLICA ALL");
-            s.execute("SET GLOBAL super_read_only = OFF");
-            s.execute("SET GLOBAL read_only = OFF");
+            AdminErrors.execute(s, "SET GLOBAL super_read_only = ON", "SET GLOBAL super_read_only", "promote", SYSTEM_VARIABLES_ADMIN);
+            AdminErrors.execute(s, "STOP REPLICA", "STOP REPLICA", "promote", REPLICATION_SLAVE_ADMIN);
+            try {
+                AdminErrors.execute(s, "RESET REPLICA ALL", "RESET REPLICA ALL", "promote", "RELOAD");
+            } catch (SQLException e) {
+                startAgain(s, e);
+                throw e;
+            }
+            AdminErrors.execute(s, "SET GLOBAL super_read_only = OFF", "SET GLOBAL super_read_only", "promote", SYSTEM_VARIABLES_ADMIN);
+            AdminErrors.execute(s, "SET GLOBAL read_only = OFF", "SET GLOBAL read_only", "promote", SYSTEM_VARIABLES_ADMIN);
+        }
+    }
+
+    private static final String SYSTEM_VARIABLES_ADMIN = "SYSTEM_VARIABLES_ADMIN";
+    private static final String REPLICATION_SLAVE_ADMIN = "REPLICATION_SLAVE_ADMIN";
+
+    private static void startAgain(Statement s, SQLException failure) {
+        try {
+            s.execute("START REPLICA");
+        } catch (SQLException e) {
+            failure.addSuppressed(new SQLException("and START REPLICA failed, so the node does not replicate: " + e.getMessage(),
+                    e.getSQLState(), e.getErrorCode(), e));
         }
     }
 
     /** Keeps the replication user and password (unnamed options of the change statement are kept). */
     @Override
     public void repoint(Connection admin, String host, int port) throws SQLException {
+        String step = "re-point a replica";
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP REPLICA");
-            s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port + ", SOURCE_AUTO_POSITION = 1");
-            s.execute("START REPLICA");
+            AdminErrors.execute(s, "STOP REPLICA", "STOP REPLICA", step, REPLICATION_SLAVE_ADMIN);
+            try {
+                AdminErrors.execute(s, "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port
+                        + ", SOURCE_AUTO_POSITION = 1", "CHANGE REPLICATION SOURCE", step, REPLICATION_SLAVE_ADMIN);
+            } catch (SQLException e) {
+                startAgain(s, e);
+                throw e;
+            }
+            AdminErrors.execute(s, "START REPLICA", "START REPLICA", step, REPLICATION_SLAVE_ADMIN);
         }
     }
 
@@ -99,17 +128,20 @@ public final class MySqlDialect extends MySqlFamilyDialect {
      */
     @Override
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
+        String step = "rejoin a former primary as a replica";
         try (Statement s = admin.createStatement()) {
-            s.execute("STOP REPLICA");
-            s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1");
-            s.execute("START REPLICA");
+            AdminErrors.execute(s, "STOP REPLICA", "STOP REPLICA", step, REPLICATION_SLAVE_ADMIN);
+            AdminErrors.execute(s, "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port
+                    + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1",
+                    "CHANGE REPLICATION SOURCE", step, REPLICATION_SLAVE_ADMIN);
+            AdminErrors.execute(s, "START REPLICA", "START REPLICA", step, REPLICATION_SLAVE_ADMIN);
         }
     }
 
     @Override
     public void fence(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("SET GLOBAL super_read_only = ON");
+            AdminErrors.execute(s, "SET GLOBAL super_read_only = ON", "SET GLOBAL super_read_only", "fence", SYSTEM_VARIABLES_ADMIN);
         }
     }
 }

@@ -273,34 +273,59 @@ public final class PostgresDialect extends Dialect {
         }
     }
 
-    /** {@code pg_promote}, waiting up to 30 s; it replays everything received before it opens for writes. */
+    /**
+     * {@code pg_promote}, waiting up to 30 s; it replays everything received before it opens for writes. A fence
+     * lifted for it is put back when the promotion fails, so the candidate stays the read-only replica it was.
+     */
     @Override
     public void promote(Connection admin) throws SQLException {
-        resetFence(admin); // allowed on a standby, and in force before the first write can arrive
-        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote(true, 30)")) {
-            rs.next();
-            if (!rs.getBoolean(1)) {
+        boolean lifted = resetFence(admin, "promote"); // allowed on a standby, and in force before the first write can arrive
+        try (Statement s = admin.createStatement()) {
+            boolean done;
+            try (ResultSet rs = s.executeQuery("SELECT pg_promote(true, 30)")) {
+                done = rs.next() && rs.getBoolean(1);
+            } catch (SQLException e) {
+                throw AdminErrors.explain(e, admin, "pg_promote", "promote", "EXECUTE on pg_promote(boolean, integer)");
+            }
+            if (!done) {
                 throw new SQLException("pg_promote did not finish within 30 s");
             }
+        } catch (SQLException | RuntimeException e) {
+            if (lifted) {
+                try {
+                    fence(admin);
+                } catch (SQLException f) {
+                    e.addSuppressed(f);
+                }
+            }
+            throw e;
         }
     }
 
     /**
      * Undoes {@link #fence}'s {@code default_transaction_read_only}, which {@code postgresql.auto.conf} keeps through a
      * rewind or restart: a node fenced once and promoted (or re-pointed) later must take writes. Only where it is on,
-     * so that a node never fenced needs no {@code ALTER SYSTEM} privilege for it.
+     * so that a node never fenced needs no {@code ALTER SYSTEM} privilege for it. True when it was on.
      */
-    private static void resetFence(Connection admin) throws SQLException {
+    private static boolean resetFence(Connection admin, String step) throws SQLException {
         try (Statement s = admin.createStatement()) {
             boolean on;
             try (ResultSet rs = s.executeQuery("SELECT current_setting('default_transaction_read_only')::boolean")) {
                 on = rs.next() && rs.getBoolean(1);
             }
             if (on) {
-                s.execute("ALTER SYSTEM RESET default_transaction_read_only");
-                s.execute("SELECT pg_reload_conf()");
+                AdminErrors.execute(s, "ALTER SYSTEM RESET default_transaction_read_only",
+                        "ALTER SYSTEM RESET default_transaction_read_only", step, ALTER_FENCE);
+                reload(s, step);
             }
+            return on;
         }
+    }
+
+    private static final String ALTER_FENCE = "ALTER SYSTEM ON PARAMETER default_transaction_read_only";
+
+    private static void reload(Statement s, String step) throws SQLException {
+        AdminErrors.execute(s, "SELECT pg_reload_conf()", "pg_reload_conf", step, "EXECUTE on pg_reload_conf()");
     }
 
     /**
@@ -310,20 +335,24 @@ public final class PostgresDialect extends Dialect {
      */
     @Override
     public void repoint(Connection admin, String host, int port) throws SQLException {
+        String step = "re-point a replica";
         String current;
         try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW primary_conninfo")) {
             rs.next();
             current = rs.getString(1);
+        } catch (SQLException e) {
+            throw AdminErrors.explain(e, admin, "SHOW primary_conninfo", step, "pg_read_all_settings (part of pg_monitor)");
         }
         java.util.Map<String, String> conninfo = parseConninfo(current);
         conninfo.remove("hostaddr");
         conninfo.put("host", host);
         conninfo.put("port", Integer.toString(port));
         try (Statement s = admin.createStatement()) {
-            s.execute("ALTER SYSTEM SET primary_conninfo = '" + formatConninfo(conninfo).replace("'", "''") + "'");
-            s.execute("SELECT pg_reload_conf()");
+            AdminErrors.execute(s, "ALTER SYSTEM SET primary_conninfo = '" + formatConninfo(conninfo).replace("'", "''") + "'",
+                    "ALTER SYSTEM SET primary_conninfo", step, "ALTER SYSTEM ON PARAMETER primary_conninfo");
+            reload(s, step);
         }
-        resetFence(admin);
+        resetFence(admin, step);
     }
 
     /**
@@ -350,8 +379,9 @@ public final class PostgresDialect extends Dialect {
     @Override
     public void fence(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
-            s.execute("SELECT pg_reload_conf()");
+            AdminErrors.execute(s, "ALTER SYSTEM SET default_transaction_read_only = on",
+                    "ALTER SYSTEM SET default_transaction_read_only", "fence", ALTER_FENCE);
+            reload(s, "fence");
         }
     }
 
@@ -363,8 +393,14 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String endWritesInFlight(Connection admin, java.time.Duration timeout) throws SQLException {
         try (Statement s = admin.createStatement()) {
-            s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'").close();
+            // Only a superuser may end a superuser's session, or one with no role yet (still authenticating: a connect
+            // queued during a pause is one); asking for another would fail the whole statement. Such a session that
+            // opens a write transaction is waited for below.
+            s.executeQuery("SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid"
+                    + " WHERE a.pid <> pg_backend_pid() AND a.backend_type = 'client backend'"
+                    + " AND (coalesce(NOT r.rolsuper, false) OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))").close();
+        } catch (SQLException e) {
+            throw AdminErrors.explain(e, admin, "pg_terminate_backend", "end the sessions of the old primary", "pg_signal_backend");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -375,7 +411,7 @@ public final class PostgresDialect extends Dialect {
                 rs.next();
                 remaining = rs.getInt(1) == 0 ? null : rs.getInt(1) + " sessions with a write transaction, pids "
                         + rs.getString(2) + ", still there " + timeout.toMillis() + " ms after pg_terminate_backend;"
-                        + " the admin user needs pg_signal_backend";
+                        + " the admin user needs pg_signal_backend, and only a superuser may end a superuser's sessions";
             }
             if (remaining == null || System.nanoTime() > deadline) {
                 return remaining;

@@ -67,7 +67,12 @@ final class AdminSessions {
         if (interruptible) {
             InterruptibleSocketFactory.use(driver, p);
         }
-        Connection c = driver.connect(url, p);
+        Connection c;
+        try {
+            c = driver.connect(url, p);
+        } catch (SQLException e) {
+            throw dev.replicaware.dialect.AdminErrors.connectRefused(e, name, config.adminUsername());
+        }
         if (c == null) {
             throw new SQLException("The driver " + driver.getClass().getName() + " does not accept the URL of " + name, "08001");
         }

@@ -4,6 +4,7 @@ import dev.replicaware.config.ClusterConfig;
 import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.FailoverConfig.Mode;
 import dev.replicaware.config.NodeConfig;
+import dev.replicaware.dialect.AdminErrors;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import dev.replicaware.dialect.Role;
@@ -336,7 +337,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     /** Step 1: the failover lock on a majority of all configured nodes ({@link FailoverQuorum}), or refuse. */
     private void lock(FailoverSessions sessions, String lost) throws Refused {
         List<String> locked = sessions.lockInOrder();
-        String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere());
+        String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), lost), locked, sessions.heldElsewhere(),
+                sessions.failures);
         if (noQuorum != null) {
             throw new Refused(noQuorum);
         }
@@ -521,6 +523,10 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         try {
             return executor.submit(() -> doSwitchover(target)).get(config.writeWait().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s && AdminErrors.isAccessDenied(s)) { // the dialect's names no cluster
+                throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " failed: " + describe(s),
+                        s.getSQLState(), s.getErrorCode(), s);
+            }
             throw e.getCause() instanceof SQLException s ? s : new SQLException("Switchover to " + target + " failed: " + describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new SQLException("Switchover to " + target + " did not finish in time", e);
@@ -547,7 +553,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
         try (FailoverSessions sessions = openSessions(null)) {
             List<String> locked = sessions.lockInOrder();
-            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere());
+            String noQuorum = FailoverQuorum.refusal(FailoverQuorum.voters(nodeConfigs.keySet(), null), locked, sessions.heldElsewhere(),
+                    sessions.failures);
             if (noQuorum != null) {
                 throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " refused: " + noQuorum);
             }
@@ -626,7 +633,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 Connection c = openAdmin(name);
                 sessions.add(name, c, monitor.dialect(name).confirm(c.getMetaData()));
             } catch (SQLException | RuntimeException e) {
-                LOG.info("{} - no admin session to {}: {}", cluster, name, describe(e));
+                sessions.failures.put(name, describe(e));
+                (AdminErrors.isAccessDenied(e) ? LOG.atWarn() : LOG.atInfo()).log("{} - no admin session to {}: {}", cluster, name, describe(e));
             }
         }
         return sessions;

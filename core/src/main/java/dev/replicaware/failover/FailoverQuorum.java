@@ -32,6 +32,14 @@ final class FailoverQuorum {
      * @return null when this instance may act, else what really happened, for the refusal
      */
     static String refusal(List<String> voters, List<String> locked, String heldElsewhere) {
+        return refusal(voters, locked, heldElsewhere, java.util.Map.of());
+    }
+
+    /**
+     * As above; {@code failures} says what the nodes that could not be locked answered (an access error is not
+     * unreachability), by node.
+     */
+    static String refusal(List<String> voters, List<String> locked, String heldElsewhere, java.util.Map<String, String> failures) {
         if (voters.isEmpty()) {
             return "no node can vote";
         }
@@ -51,9 +59,20 @@ final class FailoverQuorum {
             why.append("another Replicaware instance holds the failover lock on ").append(heldElsewhere).append(" (it acts; this one follows its result); ");
         }
         why.append("this instance holds the lock on ").append(locked).append(" of the voting nodes ").append(voters);
-        if (!unreachable.isEmpty()) {
-            why.append(heldElsewhere == null ? ", could not lock " : ", did not try ").append(unreachable)
-                    .append(heldElsewhere == null ? " (unreachable)" : "");
+        if (!unreachable.isEmpty() && heldElsewhere != null) {
+            why.append(", did not try ").append(unreachable);
+        } else if (!unreachable.isEmpty()) {
+            List<String> silent = new ArrayList<>();
+            for (String node : unreachable) {
+                if (failures.containsKey(node)) {
+                    why.append(", could not lock ").append(node).append(" (").append(failures.get(node)).append(")");
+                } else {
+                    silent.add(node);
+                }
+            }
+            if (!silent.isEmpty()) {
+                why.append(", could not lock ").append(silent).append(" (unreachable)");
+            }
         }
         why.append("; the quorum is a majority of them (").append(voters.size() / 2 + 1).append(")");
         if (voters.size() % 2 == 0) {

@@ -1,5 +1,6 @@
 package dev.replicaware.failover;
 
+import dev.replicaware.dialect.AdminErrors;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import java.sql.Connection;
@@ -21,6 +22,8 @@ final class FailoverSessions implements AutoCloseable {
     private final Map<String, Connection> connections = new LinkedHashMap<>();
     private Dialect dialect;
     private String heldElsewhere;
+    /** What each node that has no session, or whose lock could not be taken, answered: not all are unreachable. */
+    final Map<String, String> failures = new LinkedHashMap<>();
 
     FailoverSessions(String cluster, Function<Throwable, String> describe) {
         this.cluster = cluster;
@@ -55,7 +58,9 @@ final class FailoverSessions implements AutoCloseable {
                 }
                 held.add(e.getKey());
             } catch (SQLException | RuntimeException ex) {
-                LOG.info("{} - could not take the failover lock on {}: {}", cluster, e.getKey(), describe.apply(ex));
+                failures.put(e.getKey(), describe.apply(ex));
+                (AdminErrors.isAccessDenied(ex) ? LOG.atWarn() : LOG.atInfo())
+                        .log("{} - could not take the failover lock on {}: {}", cluster, e.getKey(), describe.apply(ex));
             }
         }
         return held;

@@ -1,5 +1,6 @@
 package dev.replicaware.failover;
 
+import dev.replicaware.dialect.AdminErrors;
 import dev.replicaware.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -107,8 +108,13 @@ final class FenceWatch {
                 if (stopped) {
                     return;
                 }
-                LOG.info("{} - the admin session held on former primary {} failed ({}); connecting anew to set it read-only",
-                        cluster, node, describe.apply(e));
+                if (AdminErrors.isAccessDenied(e)) {
+                    LOG.error("{} - former primary {} answers, but fencing it on the admin session held there failed ({});"
+                            + " trying again on a new one", cluster, node, describe.apply(e));
+                } else {
+                    LOG.info("{} - the admin session held on former primary {} failed ({}); connecting anew to set it read-only",
+                            cluster, node, describe.apply(e));
+                }
             }
         }
         long retryNanos = 0;
@@ -124,7 +130,11 @@ final class FenceWatch {
                 }
                 String message = describe.apply(e);
                 if (reported.add(message)) { // once per distinct message: attempts repeat every 50-500 ms
-                    LOG.info("{} - former primary {} not set read-only yet, retrying until it answers: {}", cluster, node, message);
+                    if (AdminErrors.isAccessDenied(e)) { // it answered: no retry makes the grant appear
+                        LOG.error("{} - former primary {} answers, but fencing it failed; retrying: {}", cluster, node, message);
+                    } else {
+                        LOG.info("{} - former primary {} not set read-only yet, retrying until it answers: {}", cluster, node, message);
+                    }
                 }
             }
             // an attempt that waited long (timed out on a server still paused) is followed at once by the next

@@ -128,7 +128,7 @@ final class FencedNodes implements AutoCloseable {
             nextHoldNanos = now + HOLD_RETRY_NANOS;
             String message = describe.apply(e);
             if (!message.equals(lastHoldFailure)) { // tried every 10 s: said once until it changes
-                LOG.info("{} - could not hold an admin session on the primary {} for fencing it should it be replaced ({});"
+                (dev.replicaware.dialect.AdminErrors.isAccessDenied(e) ? LOG.atWarn() : LOG.atInfo()).log("{} - could not hold an admin session on the primary {} for fencing it should it be replaced ({});"
                         + " trying again every {} s", cluster, primary, message, TimeUnit.NANOSECONDS.toSeconds(HOLD_RETRY_NANOS));
             }
             lastHoldFailure = message;

@@ -84,7 +84,7 @@ abstract class FailoverContract {
                 .primary(NodeConfig.of(c.primary().name(), urlOverrides.getOrDefault(c.primary().name(), c.primary().jdbcUrl())))
                 .username(c.app().username()).password(c.app().password())
                 .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1")) // HikariCP's default 30 s connectionTimeout
-                .failover(new FailoverConfig(mode, maxLag, writeWait, c.admin().username(), c.admin().password()));
+                .failover(new FailoverConfig(mode, maxLag, writeWait, c.failoverAdmin().username(), c.failoverAdmin().password()));
         for (ClusterNode r : c.replicas()) {
             b.replica(NodeConfig.of(r.name(), urlOverrides.getOrDefault(r.name(), r.jdbcUrl())));
         }

@@ -22,6 +22,16 @@ class FailoverQuorumTest {
                 .doesNotContain("another Replicaware instance");
     }
 
+    /** Issue 23: a node that refused the admin user answered; it is not reported unreachable. */
+    @Test
+    void aNodeThatAnsweredWithAnErrorIsReportedWithWhatItSaid() {
+        List<String> voters = List.of("replica1", "replica2", "replica3");
+        String refusal = FailoverQuorum.refusal(voters, List.of("replica3"), null,
+                java.util.Map.of("replica1", "Access denied for user 'replicaware_admin'@'%' to database 'app'"));
+        assertThat(refusal).contains("could not lock replica1 (Access denied for user 'replicaware_admin'@'%' to database 'app')",
+                "could not lock [replica2] (unreachable)").doesNotContain("[replica1, replica2]");
+    }
+
     @Test
     void aLockHeldByAnotherInstanceIsNamedAsTheReason() {
         assertThat(FailoverQuorum.refusal(List.of("replica1", "replica2", "replica3"), List.of(), "replica1"))

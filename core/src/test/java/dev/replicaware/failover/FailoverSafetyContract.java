@@ -10,6 +10,7 @@ import dev.replicaware.config.FailoverConfig;
 import dev.replicaware.config.HealthConfig;
 import dev.replicaware.config.NodeConfig;
 import dev.replicaware.testkit.ClusterNode;
+import dev.replicaware.testkit.DocumentedGrants;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.topology.NodeState;
 import dev.replicaware.topology.TopologyEvent;
@@ -100,7 +101,7 @@ abstract class FailoverSafetyContract {
     }
 
     ReplicaAwareDataSource automatic(ReplicatedCluster c, Duration writeWait) {
-        return dataSource(config(c, FailoverConfig.Mode.AUTOMATIC, writeWait, c.admin().username(), c.admin().password()));
+        return dataSource(config(c, FailoverConfig.Mode.AUTOMATIC, writeWait, c.failoverAdmin().username(), c.failoverAdmin().password()));
     }
 
     static void createTable(ReplicaAwareDataSource ds) throws SQLException {
@@ -237,6 +238,60 @@ abstract class FailoverSafetyContract {
         assertThat(isPrimary(c, c.primary())).isTrue();
         assertThat(ids(c, c.primary())).contains(1L, 2L);
         assertThat(ds.failoverStats().completed()).isZero();
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Issue 23: a promotion the admin user lacks one documented privilege for names it and leaves the candidate replicating.
+
+    /** A part of the one documented admin grant line without which a promotion fails. */
+    abstract String promotionGrant();
+
+    /** How the refusal names that privilege and the statement that needed it. */
+    abstract String missingPromotionPrivilege();
+
+    /**
+     * Fails unless {@code node} is a read-only replica whose replication is configured and applying, and, when
+     * {@code streaming}, receiving from the primary.
+     */
+    abstract void assertReplicating(ReplicatedCluster c, ClusterNode node, boolean streaming) throws SQLException;
+
+    /** Creates {@code user} (password "weak") with docs/failover.md's admin grants except the line holding {@code without}. */
+    void createDocumentedAdminWithout(ReplicatedCluster c, String user, String without) throws SQLException {
+        String block = c.engine() == ReplicatedCluster.Engine.POSTGRESQL ? DocumentedGrants.POSTGRES_ADMIN : DocumentedGrants.MARIADB_ADMIN;
+        List<String> all = DocumentedGrants.statements(block, user, "weak", c.database());
+        List<String> kept = all.stream().filter(sql -> !sql.contains(without)).toList();
+        assertThat(all.size() - kept.size()).as("documented grant lines holding '%s'", without).isEqualTo(1);
+        try (Connection conn = c.connectAdmin(c.primary()); Statement s = conn.createStatement()) {
+            for (String sql : kept) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    @Test
+    void promotionWithoutOneDocumentedPrivilegeNamesItAndLeavesTheCandidateReplicating() throws Exception {
+        ReplicatedCluster c = cluster(1, false);
+        createDocumentedAdminWithout(c, "no_promote", promotionGrant());
+        c.waitForReplication(Duration.ofSeconds(10));
+        ClusterNode old = c.primary();
+        ClusterNode candidate = c.replicas().get(0);
+        ReplicaAwareDataSource ds = dataSource(config(c, FailoverConfig.Mode.AUTOMATIC, Duration.ofSeconds(3), "no_promote", "weak"));
+        createTable(ds);
+        assertThat(write(ds, 1)).isTrue();
+        c.waitForReplication(Duration.ofSeconds(10));
+        c.kill(old);
+        await("a refused promotion naming " + missingPromotionPrivilege(), Duration.ofSeconds(40), () -> events.stream().anyMatch(e ->
+                e.type() == TopologyEvent.Type.FAILOVER_REFUSED && e.detail().contains(missingPromotionPrivilege())), () -> events);
+        ds.close(); // no further attempt
+        assertThat(ds.failoverStats().completed()).isZero();
+        assertReplicating(c, candidate, false);
+        c.start(old);
+        try (Connection conn = c.connectAdmin(old); Statement s = conn.createStatement()) {
+            s.executeUpdate("INSERT INTO fs_writes VALUES (2, 'after the refused promotion')");
+        }
+        c.waitForReplication(Duration.ofSeconds(30));
+        assertThat(ids(c, candidate)).contains(1L, 2L);
+        assertReplicating(c, candidate, true);
     }
 
     // -----------------------------------------------------------------------------------------------------------------
@@ -384,7 +439,7 @@ abstract class FailoverSafetyContract {
     /** How many sessions of the admin user other than the caller's are open on {@code node}. */
     int adminSessions(ReplicatedCluster c, ClusterNode node) throws SQLException {
         try (Connection conn = c.connectAdmin(node); java.sql.PreparedStatement ps = conn.prepareStatement(sessionsOfUserSql())) {
-            ps.setString(1, c.admin().username());
+            ps.setString(1, c.failoverAdmin().username());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -431,7 +486,7 @@ abstract class FailoverSafetyContract {
                 .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
                 .username(c.app().username()).password(c.app().password())
                 .pool(Map.of("maximumPoolSize", "10", "minimumIdle", "1"))
-                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, WRITE_WAIT, c.admin().username(), c.admin().password()))
+                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, WRITE_WAIT, c.failoverAdmin().username(), c.failoverAdmin().password()))
                 .health(health);
         for (ClusterNode r : c.replicas()) {
             b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
@@ -486,7 +541,7 @@ abstract class FailoverSafetyContract {
     void reloadRemovingTheLastSeenPrimaryLeavesFailoverWorking() throws Exception {
         assumeTrue(runsEngineIndependentTests(), "the coordinator's bookkeeping does not depend on the engine");
         ReplicatedCluster c = cluster(2, false);
-        ClusterConfig initial = config(c, FailoverConfig.Mode.EXTERNAL, Duration.ofSeconds(2), c.admin().username(), c.admin().password());
+        ClusterConfig initial = config(c, FailoverConfig.Mode.EXTERNAL, Duration.ofSeconds(2), c.failoverAdmin().username(), c.failoverAdmin().password());
         ReplicaAwareDataSource ds = dataSource(initial);
         createTable(ds);
         ClusterNode promoted = c.replicas().get(0);

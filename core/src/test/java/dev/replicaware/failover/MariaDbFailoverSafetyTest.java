@@ -3,6 +3,8 @@ package dev.replicaware.failover;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.MariaDbCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,5 +73,32 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     @Override
     boolean runsEngineIndependentTests() {
         return false;
+    }
+
+    @Override
+    String promotionGrant() {
+        return "GRANT RELOAD";
+    }
+
+    @Override
+    String missingPromotionPrivilege() {
+        return "lacks RELOAD (needed by RESET SLAVE ALL, to promote) on node ";
+    }
+
+    @Override
+    void assertReplicating(ReplicatedCluster c, ClusterNode node, boolean streaming) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT @@read_only")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("read_only of %s", node).isTrue();
+            }
+            try (ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                assertThat(rs.next()).as("%s is configured as a replica", node).isTrue();
+                assertThat(rs.getString("Slave_SQL_Running")).as("Slave_SQL_Running of %s (Last_SQL_Error %s)", node,
+                        rs.getString("Last_SQL_Error")).isEqualTo("Yes");
+                assertThat(rs.getString("Slave_IO_Running")).as("Slave_IO_Running of %s (Last_IO_Error %s)", node,
+                        rs.getString("Last_IO_Error")).isIn(streaming ? java.util.List.of("Yes") : java.util.List.of("Yes", "Connecting"));
+            }
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.replicaware.failover;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.PostgresCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,5 +79,28 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
     @Override
     boolean runsEngineIndependentTests() {
         return true;
+    }
+
+    @Override
+    String promotionGrant() {
+        return "pg_promote";
+    }
+
+    @Override
+    String missingPromotionPrivilege() {
+        return "lacks EXECUTE on pg_promote(boolean, integer) (needed by pg_promote, to promote) on node ";
+    }
+
+    @Override
+    void assertReplicating(ReplicatedCluster c, ClusterNode node, boolean streaming) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'),"
+                     + " (SELECT status FROM pg_stat_wal_receiver)")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("%s is in recovery", node).isTrue();
+            if (streaming) {
+                assertThat(rs.getString(3)).as("the WAL receiver of %s", node).isEqualTo("streaming");
+            }
+        }
     }
 }

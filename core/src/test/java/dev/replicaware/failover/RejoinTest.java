@@ -59,8 +59,8 @@ class RejoinTest {
                 .primary(NodeConfig.of(c.primary().name(), c.primary().jdbcUrl()))
                 .username(c.app().username()).password(c.app().password())
                 .pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1", "connectionTimeout", "3000"))
-                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, Duration.ofSeconds(15), c.admin().username(),
-                        c.admin().password(), true, null));
+                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, Duration.ofSeconds(15),
+                        c.failoverAdmin().username(), c.failoverAdmin().password(), true, null));
         for (ClusterNode r : c.replicas()) {
             b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
         }

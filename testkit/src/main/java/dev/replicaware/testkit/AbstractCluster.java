@@ -24,16 +24,18 @@ abstract class AbstractCluster implements ReplicatedCluster {
 
     final String database;
     final Credentials admin;
+    final Credentials failoverAdmin;
     final Credentials app;
     final Credentials replication;
 
     AbstractCluster(Path baseDir, List<ClusterNode> nodes, Duration startTimeout, String database, Credentials admin,
-                    Credentials app, Credentials replication) {
+                    Credentials failoverAdmin, Credentials app, Credentials replication) {
         this.baseDir = baseDir;
         this.nodes = List.copyOf(nodes);
         this.startTimeout = startTimeout;
         this.database = database;
         this.admin = admin;
+        this.failoverAdmin = failoverAdmin;
         this.app = app;
         this.replication = replication;
         this.cleanupHook = new Thread(this::closeQuietly, "replicaware-testkit-cleanup");
@@ -107,6 +109,11 @@ abstract class AbstractCluster implements ReplicatedCluster {
     @Override
     public Credentials admin() {
         return admin;
+    }
+
+    @Override
+    public Credentials failoverAdmin() {
+        return failoverAdmin;
     }
 
     @Override

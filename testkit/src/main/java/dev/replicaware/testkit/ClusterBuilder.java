@@ -12,6 +12,7 @@ abstract class ClusterBuilder<B extends ClusterBuilder<B>> {
     int replicas = 2;
     String database = "app";
     Credentials admin;
+    Credentials failoverAdmin = new Credentials(DocumentedGrants.ADMIN_USER, "failover-secret");
     Credentials app = new Credentials("app", "app-secret");
     Credentials replication = new Credentials("repl", "repl-secret");
     final Map<String, String> settings = new LinkedHashMap<>();
@@ -44,6 +45,16 @@ abstract class ClusterBuilder<B extends ClusterBuilder<B>> {
     /** The superuser, allowed from any host; default {@code postgres} on PostgreSQL, {@code root} on MariaDB. */
     public B admin(String username, String password) {
         this.admin = new Credentials(AbstractCluster.requireIdentifier("admin username", username),
+                AbstractCluster.requirePassword(password));
+        return self();
+    }
+
+    /**
+     * The admin user Replicaware fails over as, created with exactly the grants of docs/failover.md
+     * ({@link DocumentedGrants}); default {@code replicaware_admin}.
+     */
+    public B failoverAdmin(String username, String password) {
+        this.failoverAdmin = new Credentials(AbstractCluster.requireIdentifier("failover admin username", username),
                 AbstractCluster.requirePassword(password));
         return self();
     }

@@ -30,6 +30,7 @@ abstract class ContainerCluster implements ReplicatedCluster {
     final List<GenericContainer<?>> containers = new ArrayList<>();
     private final String image;
     private final Credentials admin;
+    private final Credentials failoverAdmin = new Credentials(DocumentedGrants.ADMIN_USER, "failover-secret");
     private final Credentials app;
     private final Credentials replication;
     private volatile boolean closed;
@@ -78,6 +79,11 @@ abstract class ContainerCluster implements ReplicatedCluster {
     @Override
     public Credentials admin() {
         return admin;
+    }
+
+    @Override
+    public Credentials failoverAdmin() {
+        return failoverAdmin;
     }
 
     @Override

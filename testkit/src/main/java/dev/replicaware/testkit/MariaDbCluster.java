@@ -47,7 +47,7 @@ public final class MariaDbCluster extends AbstractCluster {
     private final Map<String, String> extraSettings;
 
     private MariaDbCluster(Builder b, Path baseDir, Path home, List<ClusterNode> nodes) {
-        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.app, b.replication);
+        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.failoverAdmin, b.app, b.replication);
         this.home = home;
         this.semiSynchronous = b.semiSynchronous;
         this.extraSettings = Map.copyOf(b.settings);
@@ -359,7 +359,7 @@ public final class MariaDbCluster extends AbstractCluster {
         ClusterNode primary = primary();
         Path sql = baseDir.resolve("users.sql");
         try {
-            Files.writeString(sql, String.join("\n",
+            List<String> statements = new ArrayList<>(List.of(
                     // Only our users: install-db's passwordless root@localhost/127.0.0.1/::1 (and any anonymous user)
                     // would shadow 'root'@'%' and friends for connections from 127.0.0.1.
                     "DELETE FROM mysql.global_priv WHERE User <> 'mariadb.sys';",
@@ -370,11 +370,17 @@ public final class MariaDbCluster extends AbstractCluster {
                     "CREATE DATABASE " + database + ";",
                     "CREATE USER '" + app.username() + "'@'%' IDENTIFIED BY '" + app.password() + "';",
                     "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + app.username() + "'@'%';",
-                    // what Replicaware's monitor needs to read SHOW REPLICA STATUS, as a real deployment grants it
-                    "GRANT SLAVE MONITOR ON *.* TO '" + app.username() + "'@'%';",
+                    // what Replicaware's monitor needs to read SHOW REPLICA STATUS: the README's grant
+                    DocumentedGrants.appGrant(DocumentedGrants.MARIADB_APP, app.username()) + ";",
                     "CREATE USER '" + replication.username() + "'@'%' IDENTIFIED BY '" + replication.password() + "';",
-                    "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';",
-                    ""));
+                    "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';"));
+            // the failover admin: exactly docs/failover.md's grants
+            for (String statement : DocumentedGrants.statements(DocumentedGrants.MARIADB_ADMIN, failoverAdmin.username(),
+                    failoverAdmin.password(), database)) {
+                statements.add(statement + ";");
+            }
+            statements.add("");
+            Files.writeString(sql, String.join("\n", statements));
             List<String> cmd = new ArrayList<>(OsUser.serverPrefix(false));
             cmd.addAll(List.of(home.resolve("scripts/mariadb-install-db").toString(), "--no-defaults",
                     "--basedir=" + home, "--datadir=" + dataDir(primary), "--auth-root-authentication-method=normal",
@@ -480,7 +486,7 @@ public final class MariaDbCluster extends AbstractCluster {
     /** Masks every password of the cluster in text that may echo SQL or a server's output. */
     private String redact(String text) {
         String s = text == null ? "" : text;
-        for (Credentials c : List.of(admin, app, replication)) {
+        for (Credentials c : List.of(admin, failoverAdmin, app, replication)) {
             s = s.replace(c.password(), "****");
         }
         return s;

@@ -64,13 +64,17 @@ final class MySqlContainerCluster extends ContainerCluster {
     private void setUpPrimary() {
         String app = "'" + app().username() + "'@'%'";
         String repl = "'" + replication().username() + "'@'%'";
-        execute(primary(), "Creating the database and users",
+        List<String> statements = new java.util.ArrayList<>(List.of(
                 "RESET BINARY LOGS AND GTIDS",
                 "CREATE DATABASE " + DATABASE,
                 "CREATE USER " + app + " IDENTIFIED BY '" + app().password() + "'",
                 "GRANT ALL ON " + DATABASE + ".* TO " + app,
+                DocumentedGrants.appGrant(DocumentedGrants.MYSQL_APP, app().username()),
                 "CREATE USER " + repl + " IDENTIFIED BY '" + replication().password() + "'",
-                "GRANT REPLICATION SLAVE ON *.* TO " + repl);
+                "GRANT REPLICATION SLAVE ON *.* TO " + repl));
+        statements.addAll(DocumentedGrants.statements(DocumentedGrants.MYSQL_ADMIN, failoverAdmin().username(),
+                failoverAdmin().password(), DATABASE));
+        execute(primary(), "Creating the database and users", statements.toArray(String[]::new));
     }
 
     private void setUpReplica(ClusterNode replica) {

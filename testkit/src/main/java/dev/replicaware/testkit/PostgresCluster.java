@@ -39,7 +39,7 @@ public final class PostgresCluster extends AbstractCluster {
     private final Map<String, String> extraSettings;
 
     private PostgresCluster(Builder b, Path baseDir, Path binDir, List<ClusterNode> nodes) {
-        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.app, b.replication);
+        super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.failoverAdmin, b.app, b.replication);
         this.binDir = binDir;
         this.synchronousReplicas = b.synchronousReplicas;
         this.extraSettings = Map.copyOf(b.settings);
@@ -325,23 +325,20 @@ public final class PostgresCluster extends AbstractCluster {
 
             appendConf(dataDir(primary).resolve("postgresql.conf"), baseSettings(extraSettings));
 
-            Path sql = baseDir.resolve("init.sql");
-            Files.writeString(sql, String.join("\n",
+            List<String> statements = new ArrayList<>(List.of(
                     "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
-                    // lets the monitor read pg_stat_wal_receiver, as a real deployment grants it
-                    "GRANT pg_monitor TO " + app.username() + ";",
+                    // lets the monitor read pg_stat_wal_receiver: the README's grant
+                    DocumentedGrants.appGrant(DocumentedGrants.POSTGRES_APP, app.username()) + ";",
                     "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
-                    "CREATE DATABASE " + database + " OWNER " + app.username() + ";",
-                    ""));
-            OsUser.handOver(sql, true);
-            List<String> single = new ArrayList<>(OsUser.serverPrefix(true));
-            single.addAll(List.of(binDir.resolve("bin/postgres").toString(), "--single", "-D", dataDir(primary).toString(), "postgres"));
-            String out = ServerProcess.run("single-user setup of " + primary, single, Map.of("LC_ALL", "C"), baseDir, sql,
-                    Duration.ofSeconds(60));
-            Files.delete(sql);
-            if (out.contains("ERROR")) {
-                throw new TestkitException("Setting up roles on " + primary + " failed:\n" + out);
+                    "CREATE DATABASE " + database + " OWNER " + app.username() + ";"));
+            singleUser(primary, "postgres", statements);
+            // the failover admin: exactly docs/failover.md's grants, in the URLs' database (EXECUTE grants are per database)
+            List<String> admin = new ArrayList<>();
+            for (String statement : DocumentedGrants.statements(DocumentedGrants.POSTGRES_ADMIN, failoverAdmin.username(),
+                    failoverAdmin.password(), database)) {
+                admin.add(statement + ";");
             }
+            singleUser(primary, database, admin);
             for (ClusterNode replica : replicas()) {
                 copyTree(dataDir(primary), dataDir(replica));
                 Files.createFile(dataDir(replica).resolve("standby.signal"));
@@ -357,6 +354,21 @@ public final class PostgresCluster extends AbstractCluster {
             }
         } catch (IOException e) {
             throw new TestkitException("Could not prepare the PostgreSQL data directories under " + baseDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code statements} in single-user mode, in {@code db}; a statement ends at each newline there. */
+    private void singleUser(ClusterNode primary, String db, List<String> statements) throws IOException {
+        Path sql = baseDir.resolve("init.sql");
+        Files.writeString(sql, String.join("\n", statements) + "\n");
+        OsUser.handOver(sql, true);
+        List<String> single = new ArrayList<>(OsUser.serverPrefix(true));
+        single.addAll(List.of(binDir.resolve("bin/postgres").toString(), "--single", "-D", dataDir(primary).toString(), db));
+        String out = ServerProcess.run("single-user setup of " + primary, single, Map.of("LC_ALL", "C"), baseDir, sql,
+                Duration.ofSeconds(60));
+        Files.delete(sql);
+        if (out.contains("ERROR")) {
+            throw new TestkitException("Setting up roles on " + primary + " in database " + db + " failed:\n" + out);
         }
     }
 

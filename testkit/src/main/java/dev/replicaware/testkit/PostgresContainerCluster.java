@@ -28,7 +28,7 @@ final class PostgresContainerCluster extends ContainerCluster {
         GenericContainer<?> pc = containers.get(0)
                 .withEnv("POSTGRES_USER", admin().username())
                 .withEnv("POSTGRES_PASSWORD", admin().password())
-                .withCopyToContainer(Transferable.of(initScript(app(), replication()), 0755),
+                .withCopyToContainer(Transferable.of(initScript(app(), failoverAdmin(), replication()), 0755),
                         "/docker-entrypoint-initdb.d/10-replicaware.sh");
         pc.setCommand(serverCommand(primary.name()).toArray(String[]::new));
         for (ClusterNode replica : replicas()) {
@@ -71,14 +71,21 @@ final class PostgresContainerCluster extends ContainerCluster {
     }
 
     /** Run once by the primary's entrypoint after initdb: roles, the database, and replication access. */
-    static String initScript(Credentials app, Credentials replication) {
-        return String.join("\n",
+    static String initScript(Credentials app, Credentials failoverAdmin, Credentials replication) {
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "#!/usr/bin/env bash",
                 "set -euo pipefail",
                 "psql -v ON_ERROR_STOP=1 --username \"$POSTGRES_USER\" --dbname postgres <<'SQL'",
                 "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
+                DocumentedGrants.appGrant(DocumentedGrants.POSTGRES_APP, app.username()) + ";",
                 "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
                 "CREATE DATABASE " + DATABASE + " OWNER " + app.username() + ";",
+                "\\connect " + DATABASE)); // EXECUTE grants are per database
+        for (String statement : DocumentedGrants.statements(DocumentedGrants.POSTGRES_ADMIN, failoverAdmin.username(),
+                failoverAdmin.password(), DATABASE)) {
+            lines.add(statement + ";");
+        }
+        return String.join("\n", lines) + "\n" + String.join("\n",
                 "SQL",
                 // the image's own pg_hba line ('host all all all') does not match replication connections
                 "echo 'host replication " + replication.username() + " all scram-sha-256' >> \"$PGDATA/pg_hba.conf\"",

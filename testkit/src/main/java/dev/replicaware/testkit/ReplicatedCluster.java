@@ -42,8 +42,14 @@ public interface ReplicatedCluster extends AutoCloseable {
     /** The database the application uses. */
     String database();
 
-    /** Superuser credentials, for promotion and fault injection. */
+    /** Superuser credentials, for setting up data and fault injection; never for what Replicaware does as admin. */
     Credentials admin();
+
+    /**
+     * The user Replicaware's failover, switchover, fence and rejoin run as ({@code failover.adminUsername}): created
+     * with exactly the grants docs/failover.md lists ({@link DocumentedGrants}), not a superuser.
+     */
+    Credentials failoverAdmin();
 
     /** The application's credentials: an ordinary user that owns {@link #database()}. */
     Credentials app();

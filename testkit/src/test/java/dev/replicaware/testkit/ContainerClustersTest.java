@@ -116,11 +116,13 @@ class ContainerClustersTest {
 
     @Test
     void postgresInitScriptIsValidBash() throws Exception {
-        String script = PostgresContainerCluster.initScript(new Credentials("app", "a"), new Credentials("repl", "r"));
+        String script = PostgresContainerCluster.initScript(new Credentials("app", "a"), new Credentials("adm", "f"),
+                new Credentials("repl", "r"));
         Process p = new ProcessBuilder("bash", "-n", "-c", script).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("bash -n says: %s", out).isZero();
-        assertThat(script).contains("CREATE ROLE repl LOGIN REPLICATION PASSWORD 'r';", "host replication repl all scram-sha-256");
+        assertThat(script).contains("CREATE ROLE repl LOGIN REPLICATION PASSWORD 'r';", "host replication repl all scram-sha-256",
+                "CREATE ROLE adm LOGIN PASSWORD 'f';", "GRANT pg_signal_backend TO adm;");
     }
 
     private static void stub(Path bin, String name, String body) throws IOException {
