@@ -31,6 +31,7 @@ public final class FaultExplorer {
     final Duration convergeTimeout;
     final int acknowledgedLossAllowed;
     final Duration twoWritableTolerance;
+    final Duration restartGrace;
     final int writers;
     final int longWriters;
     final int readers;
@@ -46,6 +47,7 @@ public final class FaultExplorer {
         this.convergeTimeout = b.convergeTimeout;
         this.acknowledgedLossAllowed = b.acknowledgedLossAllowed;
         this.twoWritableTolerance = b.twoWritableTolerance;
+        this.restartGrace = b.restartGrace;
         this.writers = b.writers;
         this.longWriters = b.longWriters;
         this.readers = b.readers;
@@ -82,6 +84,7 @@ public final class FaultExplorer {
         private Duration convergeTimeout = Duration.ofSeconds(60);
         private int acknowledgedLossAllowed;
         private Duration twoWritableTolerance = Duration.ZERO;
+        private Duration restartGrace = Duration.ZERO;
         private int writers = 1;
         private int longWriters = 1;
         private int readers = 1;
@@ -161,6 +164,19 @@ public final class FaultExplorer {
                 throw new IllegalArgumentException("twoWritableTolerance must be zero or positive, but was " + tolerance);
             }
             this.twoWritableTolerance = tolerance;
+            return this;
+        }
+
+        /**
+         * A node the schedule has just started again (a killed primary, say) may take writes beside the primary for
+         * less than this from its restart without a violation: PostgreSQL and MariaDB restart a former primary
+         * writable, and only the application's fence can make it read-only once it answers. Default 0: no grace.
+         */
+        public Builder restartGrace(Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("restartGrace must be zero or positive, but was " + grace);
+            }
+            this.restartGrace = grace;
             return this;
         }
 

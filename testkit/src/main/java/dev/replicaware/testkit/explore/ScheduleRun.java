@@ -44,6 +44,8 @@ final class ScheduleRun {
     private final List<Map<String, TcpProxy>> appProxies = new ArrayList<>();
     private final Map<TcpProxy, Integer> partitions = new HashMap<>();
     private final Set<ClusterNode> delayed = new HashSet<>();
+    /** System.nanoTime() when the schedule last started each node again. */
+    private final Map<String, Long> restartedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final ExecutorService hooks = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "replicaware-explorer-hook");
@@ -324,6 +326,7 @@ final class ScheduleRun {
             case CRASH_RESTART -> {
                 if (!n.isRunning()) {
                     cluster.start(n);
+                    restartedAt.put(n.name(), System.nanoTime());
                     log("   " + n.name() + " accepts connections again");
                 }
             }
@@ -377,7 +380,7 @@ final class ScheduleRun {
                 }
                 log("   " + f.kind() + " of instance " + i + " done");
             } catch (Exception e) {
-                log("   " + f.kind() + " of instance " + i + " failed: " + shape(e));
+                log("   " + f.kind() + " of instance " + i + " failed: " + e);
             }
         });
     }
@@ -418,6 +421,7 @@ final class ScheduleRun {
                     cluster.resume(n);
                 } else if (!n.isRunning()) {
                     cluster.start(n);
+                    restartedAt.put(n.name(), System.nanoTime());
                     log("   " + n.name() + " started again");
                 }
             } catch (RuntimeException e) {
@@ -460,11 +464,29 @@ final class ScheduleRun {
         logErrors();
         long tolerance = settings.twoWritableTolerance.toMillis();
         for (WritableSampler.Incident i : sampler.incidents()) {
-            if (i.lastedMillis() >= tolerance) {
+            if (i.lastedMillis() >= tolerance && !restartedAndFencedInTime(i)) {
                 violations.add(new Violation(Violation.Kind.TWO_WRITABLE_PRIMARIES, millis(i.fromNanos()),
                         i.nodes() + " took writes together, seen for " + i.lastedMillis() + " ms (one sample per 100 ms)"));
             }
         }
+    }
+
+    /**
+     * True when all but one of the incident's nodes had just been started again by the schedule and the incident
+     * ended within {@link FaultExplorer.Builder#restartGrace}: a killed primary restarts writable, and only the
+     * application's fence can make it read-only once it answers.
+     */
+    private boolean restartedAndFencedInTime(WritableSampler.Incident i) {
+        long grace = settings.restartGrace.toNanos();
+        if (grace == 0) {
+            return false;
+        }
+        // the restart is recorded once start() returned, which may be a sample after the server first answered
+        long fresh = i.nodes().stream().filter(n -> {
+            Long at = restartedAt.get(n);
+            return at != null && i.toNanos() - at < grace && at - i.fromNanos() < grace;
+        }).count();
+        return fresh >= i.nodes().size() - 1;
     }
 
     /** The commonest errors the clients saw, for the timeline. */
@@ -607,7 +629,7 @@ final class ScheduleRun {
     }
 
     private void log(String line) {
-        timeline.add(String.format(Locale.ROOT, "%+9.3fs %s", (System.nanoTime() - origin) / 1e9, line));
+        timeline.add(String.format(Locale.ROOT, "%+9.3fs %s", (System.nanoTime() - origin) / 1e9, line.replaceAll("\\s*\n\\s*", " ")));
     }
 
     private long millis(long nanos) {

@@ -1,0 +1,24 @@
+package dev.replicaware.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.replicaware.testkit.explore.ScheduleResult;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A fixed handful of fault schedules (issue 23) on each engine: two ReplicaAwareDataSources in automatic failover as
+ * the application instances, replication that acknowledges no commit before a replica has it (see
+ * {@link ReplicawareApplication#explorer}). A failure prints the seed, the schedule and its timeline;
+ * {@code Explore --engine <engine> --schedules 1 --seed <seed>} replays it.
+ */
+class FaultScheduleExplorerTest {
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @CsvSource({"postgres, 1", "postgres, 2", "mariadb, 1", "mariadb, 2"})
+    void everyInvariantHoldsUnderTheSchedule(String engine, long seed) {
+        ScheduleResult r = ReplicawareApplication.explorer(engine).build().run(seed);
+        System.out.println(engine + " " + r.report());
+        assertThat(r.violations()).as(r.report()).isEmpty();
+    }
+}
