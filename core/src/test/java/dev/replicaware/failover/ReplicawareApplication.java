@@ -46,7 +46,7 @@ public final class ReplicawareApplication implements Application {
         };
         return FaultExplorer.builder(clusters, setup -> new ReplicawareApplication(setup, Duration.ofSeconds(15)))
                 .kinds(EnumSet.allOf(FaultKind.class))
-                .restartGrace(Duration.ofSeconds(2));
+                .twoWritableTolerance(Duration.ZERO, Duration.ofSeconds(2));
     }
 
     public ReplicawareApplication(Application.Setup setup, Duration writeWait) {

@@ -117,10 +117,7 @@ public final class FaultExplorer {
 
         /** At most this many faults per schedule (at least one); default 4. */
         public Builder maxFaults(int maxFaults) {
-            if (maxFaults < 1) {
-                throw new IllegalArgumentException("maxFaults must be at least 1, but was " + maxFaults);
-            }
-            this.maxFaults = maxFaults;
+            this.maxFaults = atLeast("maxFaults", maxFaults, 1);
             return this;
         }
 
@@ -133,15 +130,14 @@ public final class FaultExplorer {
             return this;
         }
 
-        /** Each instance must acknowledge a write begun after the faults healed within this bound; default 30 s. */
-        public Builder writeResumeBound(Duration bound) {
-            this.writeResumeBound = positive("writeResumeBound", bound);
-            return this;
-        }
-
-        /** How long the servers get, once the load stopped, to show one primary followed by every replica; default 60 s. */
-        public Builder convergeTimeout(Duration timeout) {
-            this.convergeTimeout = positive("convergeTimeout", timeout);
+        /**
+         * Each instance must acknowledge a write begun after the faults healed within {@code writeResume} (default
+         * 30 s); once the load stopped, the servers must show one primary followed by every replica within
+         * {@code converge} (default 60 s).
+         */
+        public Builder bounds(Duration writeResume, Duration converge) {
+            this.writeResumeBound = positive("writeResume", writeResume);
+            this.convergeTimeout = positive("converge", converge);
             return this;
         }
 
@@ -151,32 +147,19 @@ public final class FaultExplorer {
          * failover's {@code maxLagOnFailover} plus what the primary acknowledged in about one health interval and timeout).
          */
         public Builder acknowledgedLossAllowed(int rows) {
-            if (rows < 0) {
-                throw new IllegalArgumentException("acknowledgedLossAllowed must not be negative, but was " + rows);
-            }
-            this.acknowledgedLossAllowed = rows;
-            return this;
-        }
-
-        /** Two writable nodes seen for longer than this count as a violation; default 0: any sample that sees two. */
-        public Builder twoWritableTolerance(Duration tolerance) {
-            if (tolerance == null || tolerance.isNegative()) {
-                throw new IllegalArgumentException("twoWritableTolerance must be zero or positive, but was " + tolerance);
-            }
-            this.twoWritableTolerance = tolerance;
+            this.acknowledgedLossAllowed = atLeast("acknowledgedLossAllowed", rows, 0);
             return this;
         }
 
         /**
+         * Two writable nodes seen for {@code tolerance} or longer are a violation (default 0: any sample that sees two).
          * A node the schedule has just started again (a killed primary, say) may take writes beside the primary for
-         * less than this from its restart without a violation: PostgreSQL and MariaDB restart a former primary
-         * writable, and only the application's fence can make it read-only once it answers. Default 0: no grace.
+         * less than {@code afterRestart} from its restart: PostgreSQL and MariaDB restart a former primary writable,
+         * and only the application's fence can make it read-only once it answers (default 0: no grace).
          */
-        public Builder restartGrace(Duration grace) {
-            if (grace == null || grace.isNegative()) {
-                throw new IllegalArgumentException("restartGrace must be zero or positive, but was " + grace);
-            }
-            this.restartGrace = grace;
+        public Builder twoWritableTolerance(Duration tolerance, Duration afterRestart) {
+            this.twoWritableTolerance = notNegative("tolerance", tolerance);
+            this.restartGrace = notNegative("afterRestart", afterRestart);
             return this;
         }
 
@@ -197,6 +180,20 @@ public final class FaultExplorer {
 
         public FaultExplorer build() {
             return new FaultExplorer(this);
+        }
+
+        private static int atLeast(String name, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ", but was " + value);
+            }
+            return value;
+        }
+
+        private static Duration notNegative(String name, Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be zero or positive, but was " + d);
+            }
+            return d;
         }
 
         private static Duration positive(String name, Duration d) {

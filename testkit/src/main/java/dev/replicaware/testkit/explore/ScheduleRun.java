@@ -473,7 +473,7 @@ final class ScheduleRun {
 
     /**
      * True when all but one of the incident's nodes had just been started again by the schedule and the incident
-     * ended within {@link FaultExplorer.Builder#restartGrace}: a killed primary restarts writable, and only the
+     * ended within {@link FaultExplorer.Builder#twoWritableTolerance}: a killed primary restarts writable, and only the
      * application's fence can make it read-only once it answers.
      */
     private boolean restartedAndFencedInTime(WritableSampler.Incident i) {
