@@ -2,13 +2,17 @@ package dev.replicaware.benchmarks;
 
 import dev.replicaware.failover.ReplicawareApplication;
 import dev.replicaware.testkit.explore.FaultExplorer;
+import dev.replicaware.testkit.explore.FaultKind;
 import dev.replicaware.testkit.explore.ScheduleResult;
 import dev.replicaware.testkit.explore.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,10 +25,14 @@ import java.util.TreeMap;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.Explore --engine postgres --schedules 200 --seed 1</pre>
  *
  * Options: {@code --engine} postgres, mariadb or both (default both); {@code --schedules} (10); {@code --seed} (1);
- * {@code --span} seconds of faults per schedule (15). Replay one schedule: {@code --schedules 1 --seed <its seed>}.
+ * {@code --span} seconds of faults per schedule (15); {@code --kinds} fault kinds, comma-separated (every
+ * {@link FaultKind}); {@code --max-faults} per schedule (4). Replay one schedule: {@code --schedules 1 --seed <its seed>}
+ * with the same other options.
  * Exits 1 when a schedule broke an invariant.
  */
 public final class Explore {
+    private static final List<String> OPTIONS = List.of("engine", "schedules", "seed", "span", "kinds", "max-faults");
+
     private Explore() {
     }
 
@@ -36,7 +44,14 @@ public final class Explore {
         Duration span = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("span", "15")));
         boolean broken = false;
         for (String engine : engines.equals("both") ? List.of("postgres", "mariadb") : List.of(engines.split(","))) {
-            FaultExplorer explorer = ReplicawareApplication.explorer(engine.trim()).span(span).build();
+            FaultExplorer.Builder builder = ReplicawareApplication.explorer(engine.trim()).span(span);
+            if (opts.containsKey("kinds")) {
+                builder.kinds(kinds(opts.get("kinds")));
+            }
+            if (opts.containsKey("max-faults")) {
+                builder.maxFaults(Integer.parseInt(opts.get("max-faults")));
+            }
+            FaultExplorer explorer = builder.build();
             List<ScheduleResult> results = new ArrayList<>();
             for (long s = seed; s < seed + schedules; s++) {
                 ScheduleResult r = explorer.run(s);
@@ -93,15 +108,27 @@ public final class Explore {
         return m;
     }
 
+    private static Set<FaultKind> kinds(String names) {
+        Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        for (String name : names.split(",")) {
+            try {
+                kinds.add(FaultKind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--kinds: '" + name + "' is not one of " + List.of(FaultKind.values()), e);
+            }
+        }
+        return kinds;
+    }
+
     private static Map<String, String> options(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --engine, --schedules, --seed or --span followed by a value, but got '" + args[i] + "'");
+                throw new IllegalArgumentException("expected an option of " + OPTIONS + " followed by a value, but got '" + args[i] + "'");
             }
             String key = args[i].substring(2);
-            if (!List.of("engine", "schedules", "seed", "span").contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key + "; expected --engine, --schedules, --seed or --span");
+            if (!OPTIONS.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + "; expected one of " + OPTIONS);
             }
             m.put(key, args[++i]);
         }
