@@ -41,8 +41,9 @@ public record FaultSchedule(long seed, long spanMillis, List<Fault> faults) {
         if (replicas < 1 || instances < 1) {
             throw new IllegalArgumentException("replicas and instances must be at least 1, but were " + replicas + " and " + instances);
         }
-        // java.util.Random's sequence is specified by its Javadoc: the same in every JVM and version
-        Random rnd = new Random(seed);
+        // java.util.Random's sequence is specified by its Javadoc: the same in every JVM and version. Its first draws
+        // from neighbouring seeds (1, 2, 3...) are alike, so the seed is scrambled first (MurmurHash3's finalizer).
+        Random rnd = new Random(scramble(seed));
         List<FaultKind> pool = new ArrayList<>(EnumSet.copyOf(kinds)); // enum order, whatever order the set iterates in
         int count = 1 + rnd.nextInt(maxFaults);
         List<Fault> faults = new ArrayList<>();
@@ -68,6 +69,13 @@ public record FaultSchedule(long seed, long spanMillis, List<Fault> faults) {
         }
         faults.sort(Comparator.comparingLong(Fault::atMillis));
         return new FaultSchedule(seed, spanMillis, faults);
+    }
+
+    private static long scramble(long seed) {
+        long z = seed;
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
     }
 
     /** A uniform draw in [min, max], at most {@code cap}; always drawn, so that later draws do not depend on the cap. */

@@ -26,9 +26,24 @@ class FaultScheduleTest {
         // replaying a seed reported by an earlier run (or another JVM) must give what that run injected
         assertThat(FaultSchedule.generate(1, ALL, 4, 15_000, 2, 2).timeline()).isEqualTo("""
                 seed 1, faults over 15000 ms:
-                  +7.562s KILL primary
-                  +9.978s PAUSE replica#1 for 3.711s
-                  +13.847s PAUSE primary for 1.153s""");
+                  +0.786s RELOAD instance 0
+                  +2.962s RESTART_INSTANCE instance 0
+                  +9.616s PARTITION_REPLICATION primary for 5.384s
+                  +12.887s RESTART_INSTANCE instance 1""");
+    }
+
+    @Test
+    void neighbouringSeedsDrawDifferentShapes() {
+        // the seeds CI and a first exploration use are small and consecutive: they must not all look alike
+        Set<Integer> sizes = new HashSet<>();
+        Set<FaultKind> first = EnumSet.noneOf(FaultKind.class);
+        for (long seed = 1; seed <= 12; seed++) {
+            FaultSchedule s = FaultSchedule.generate(seed, ALL, 4, 15_000, 2, 2);
+            sizes.add(s.faults().size());
+            first.add(s.faults().get(0).kind());
+        }
+        assertThat(sizes).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(first).hasSizeGreaterThanOrEqualTo(5);
     }
 
     @Test
