@@ -2,7 +2,10 @@ package dev.replicaware.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replicaware.testkit.explore.FaultKind;
 import dev.replicaware.testkit.explore.ScheduleResult;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +23,21 @@ class FaultScheduleExplorerTest {
     @CsvSource({"postgres, 3", "postgres, 8", "mariadb, 3", "mariadb, 8"})
     void everyInvariantHoldsUnderTheSchedule(String engine, long seed) {
         ScheduleResult r = ReplicawareApplication.explorer(engine).build().run(seed);
+        System.out.println(engine + " " + r.report());
+        assertThat(r.violations()).as(r.report()).isEmpty();
+    }
+
+    /**
+     * Seed 6 with switchovers alone: one switchover, made by instance 1 at +0.5 s. On PostgreSQL the other instance
+     * then refused every write and every read as "split brain: nodes primary and replica1 both claim to be the
+     * primary" for as long as it was watched (40 s), the old primary being fenced read-only by instance 1 but, as
+     * PostgreSQL can be, not in recovery (explorer runs of 2026-12-07; the docs say the other instances fence it too).
+     */
+    @Disabled("fails until the PostgreSQL switchover is followed by the instances that did not make it (issue 23 finding)")
+    @ParameterizedTest(name = "{0} seed {1}")
+    @CsvSource({"postgres, 6", "mariadb, 6"})
+    void writesResumeOnEveryInstanceAfterASwitchoverMadeByAnother(String engine, long seed) {
+        ScheduleResult r = ReplicawareApplication.explorer(engine).kinds(EnumSet.of(FaultKind.SWITCHOVER)).maxFaults(1).build().run(seed);
         System.out.println(engine + " " + r.report());
         assertThat(r.violations()).as(r.report()).isEmpty();
     }

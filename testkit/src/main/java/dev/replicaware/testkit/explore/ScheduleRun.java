@@ -385,18 +385,12 @@ final class ScheduleRun {
         });
     }
 
-    /** The node a fault aims at, from what the servers say now: the writable one, or the n-th other running node. */
+    /**
+     * The node a fault aims at, from what the servers said at the sampler's last round (fresh connections would make
+     * the fault late): the writable one, or the n-th other running node.
+     */
     private ClusterNode resolve(int target) {
-        List<ClusterNode> writable = new ArrayList<>();
-        for (ClusterNode n : cluster.nodes()) {
-            try {
-                if (n.isRunning() && !n.isPaused() && sql.writable(n)) {
-                    writable.add(n);
-                }
-            } catch (SQLException e) {
-                // not answering: not the primary we aim at
-            }
-        }
+        List<ClusterNode> writable = sampler.lastWritable().stream().map(cluster::node).toList();
         if (writable.size() == 1) {
             lastPrimary = writable.get(0);
         }

@@ -41,6 +41,7 @@ public final class WritableSampler implements AutoCloseable {
     private final List<Incident> incidents = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile List<String> lastWritable = List.of();
 
     private WritableSampler(ReplicatedCluster cluster, Duration period, Consumer<Incident> onIncident) {
         this.cluster = cluster;
@@ -63,6 +64,11 @@ public final class WritableSampler implements AutoCloseable {
         synchronized (incidents) {
             return List.copyOf(incidents);
         }
+    }
+
+    /** The nodes that took writes at the last sample. */
+    public List<String> lastWritable() {
+        return lastWritable;
     }
 
     private void sample() {
@@ -91,6 +97,7 @@ public final class WritableSampler implements AutoCloseable {
                 }
             }
             long now = System.nanoTime();
+            lastWritable = List.copyOf(writable);
             synchronized (incidents) {
                 if (writable.size() > 1 && open < 0) {
                     incidents.add(new Incident(List.copyOf(writable), now, now));
