@@ -28,14 +28,15 @@ class FaultScheduleExplorerTest {
     }
 
     /**
-     * Seed 6 with switchovers alone: one switchover, made by instance 1 at +0.5 s. On PostgreSQL the other instance
-     * then refused every write and every read as "split brain: nodes primary and replica1 both claim to be the
-     * primary" for as long as it was watched (40 s), the old primary being fenced read-only by instance 1 but, as
-     * PostgreSQL can be, not in recovery (explorer runs of 2026-12-07; the docs say the other instances fence it too).
+     * Seeds 5 and 6 with switchovers alone: one switchover on PostgreSQL, made by instance 1 (at +10.3 s to replica2,
+     * at +0.5 s to replica1). The other instance then refused every write as "split brain: nodes primary and replicaN
+     * both claim to be the primary" for as long as it was watched (35-45 s), the old primary being fenced read-only
+     * by instance 1 but, as a PostgreSQL primary stays, not in recovery. docs/failover.md says instances that did not
+     * switch over fence the old primary too. Explorer runs of 2026-12-07 (also with seed 2 of the first generator).
      */
     @Disabled("fails until the PostgreSQL switchover is followed by the instances that did not make it (issue 23 finding)")
     @ParameterizedTest(name = "{0} seed {1}")
-    @CsvSource({"postgres, 6", "mariadb, 6"})
+    @CsvSource({"postgres, 5", "postgres, 6"})
     void writesResumeOnEveryInstanceAfterASwitchoverMadeByAnother(String engine, long seed) {
         ScheduleResult r = ReplicawareApplication.explorer(engine).kinds(EnumSet.of(FaultKind.SWITCHOVER)).maxFaults(1).build().run(seed);
         System.out.println(engine + " " + r.report());
