@@ -483,8 +483,13 @@ final class ScheduleRun {
         return fresh >= i.nodes().size() - 1;
     }
 
-    /** The commonest errors the clients saw, for the timeline. */
+    /** How many operations of each type the history holds, and the commonest errors the clients saw, for the timeline. */
     private void logErrors() {
+        Map<String, Integer> done = new java.util.TreeMap<>();
+        for (Op op : ops) {
+            done.merge(op.type() + (op.ok() ? op.type() == Op.Type.READ ? op.found() ? " found" : " not found" : " ok" : " failed"), 1, Integer::sum);
+        }
+        log("history: " + done);
         Map<String, Integer> counts = new HashMap<>();
         for (Op op : ops) {
             if (!op.ok()) {
