@@ -8,6 +8,7 @@ import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.MariaDbCluster;
 import dev.replicaware.testkit.PostgresCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
+import dev.replicaware.testkit.explore.WritableSampler;
 import dev.replicaware.topology.Node;
 
 import java.sql.Connection;
@@ -149,9 +150,11 @@ public final class FaultRun {
             workers.add(t);
         }
         workers.forEach(Thread::start);
-        Thread checker = new Thread(this::watchWritablePrimaries, "fault-run-primaries");
-        checker.setDaemon(true);
-        checker.start();
+        Map<Long, Integer> incidentFaults = new ConcurrentHashMap<>();
+        WritableSampler sampler = WritableSampler.start(cluster, Duration.ofMillis(SAMPLE_MILLIS), incident -> {
+            incidentFaults.put(incident.fromNanos(), currentFault);
+            System.out.println("   !! two writable primaries during fault " + currentFault + ": " + incident.nodes());
+        });
 
         List<Map<String, Object>> rows = new ArrayList<>();
         String stopReason = null;
@@ -171,7 +174,14 @@ public final class FaultRun {
             for (Thread t : workers) {
                 t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
             }
-            checker.join(10_000);
+            sampler.close();
+        }
+        for (WritableSampler.Incident incident : sampler.incidents()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fault", incidentFaults.get(incident.fromNanos()));
+            m.put("nodes", incident.nodes());
+            m.put("lastedMsAtLeast", incident.lastedMillis());
+            twoWritable.add(m);
         }
         // a worker still in a call 20 s after the load stopped: a request that hangs (its connection is counted below)
         List<String> stuck = new ArrayList<>();
@@ -587,64 +597,6 @@ public final class FaultRun {
         return leaks;
     }
 
-    /**
-     * Every {@value #SAMPLE_MILLIS} ms, asks each running, unpaused server whether it takes writes; two at once is an
-     * incident, recorded with the fault it happened in and how long it lasted.
-     */
-    private void watchWritablePrimaries() {
-        Map<ClusterNode, Connection> connections = new HashMap<>();
-        Map<String, Object> open = null;
-        long openSince = 0;
-        while (running) {
-            List<String> writable = new ArrayList<>();
-            for (ClusterNode n : cluster.nodes()) {
-                if (!n.isRunning() || n.isPaused()) {
-                    close(connections.remove(n));
-                    continue;
-                }
-                try {
-                    Connection c = connections.get(n);
-                    if (c == null) {
-                        c = connectBriefly(n);
-                        connections.put(n, c);
-                    }
-                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(writableSql)) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            writable.add(n.name());
-                        }
-                    }
-                } catch (SQLException e) {
-                    close(connections.remove(n));
-                }
-            }
-            long now = System.nanoTime();
-            if (writable.size() > 1 && open == null) {
-                open = new LinkedHashMap<>();
-                open.put("fault", currentFault);
-                open.put("nodes", writable);
-                openSince = now;
-                synchronized (twoWritable) {
-                    twoWritable.add(open);
-                }
-                System.out.println("   !! two writable primaries during fault " + currentFault + ": " + writable);
-            } else if (writable.size() <= 1 && open != null) {
-                open.put("lastedMsAtLeast", (now - openSince) / 1_000_000);
-                open = null;
-            }
-            try {
-                Thread.sleep(SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (open != null) {
-            open.put("lastedMsAtLeast", (System.nanoTime() - openSince) / 1_000_000);
-            open.put("stillOpenAtEnd", true);
-        }
-        connections.values().forEach(FaultRun::close);
-    }
-
     private Connection connectBriefly(ClusterNode n) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", cluster.admin().username());
@@ -653,15 +605,5 @@ public final class FaultRun {
         p.setProperty("connectTimeout", postgres ? "2" : "2000");
         p.setProperty("socketTimeout", postgres ? "2" : "2000");
         return DriverManager.getConnection(n.jdbcUrl(), p);
-    }
-
-    private static void close(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // a connection to a server that died
-            }
-        }
     }
 }
