@@ -51,11 +51,11 @@ public final class ReplicawareApplication implements Application {
 
     public ReplicawareApplication(Application.Setup setup, Duration writeWait) {
         ReplicatedCluster c = setup.cluster();
-        // the testkit's admin user for promotion (the docs' least-privilege replicaware_admin where the testkit offers it)
+        // promotion, fencing and switchover as the least-privilege admin user that docs/failover.md tells users to create
         ClusterConfig.Builder b = ClusterConfig.builder("explore")
                 .username(c.app().username()).password(c.app().password())
                 .pool(Map.of("maximumPoolSize", "6", "minimumIdle", "1"))
-                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, writeWait, c.admin().username(), c.admin().password(),
+                .failover(new FailoverConfig(FailoverConfig.Mode.AUTOMATIC, null, writeWait, c.failoverAdmin().username(), c.failoverAdmin().password(),
                         true, dev.replicaware.config.PatroniConfig.NONE));
         for (Application.Endpoint e : setup.endpoints()) {
             NodeConfig n = new NodeConfig(e.name(), e.jdbcUrl(), null, null, Map.of(), NodeConfig.DEFAULT_WEIGHT, 0,
