@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * PostgreSQL dollar quotes and {@code E'...'} strings; non-ASCII outside literals. PostgreSQL literals are read with
  * standard_conforming_strings on, its default.
  *
- * <p>What it cannot see: the schema. A view, a column default, a built-in operator or function overloaded for a
+ * <p>What it cannot see: the rest of the schema. A view, a column default, a built-in operator or function overloaded for a
  * user-defined type, or a cast to such a type may run user code; see docs/autocommit-reads.md.
  *
  * <p>The answers are cached per SQL string in a bounded map: applications repeat a small set of statements, so the
