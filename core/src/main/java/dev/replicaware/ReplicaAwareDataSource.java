@@ -9,6 +9,7 @@ import dev.replicaware.config.Secrets;
 import dev.replicaware.routing.LateReadOnlyListener;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.jdbc.Connections;
+import dev.replicaware.routing.AttributeFunctions;
 import dev.replicaware.routing.Router;
 import dev.replicaware.topology.Node;
 import dev.replicaware.topology.NodeRole;
@@ -65,6 +66,8 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
     private final dev.replicaware.failover.Rejoin rejoin;
     private volatile Router router;
     private final CausalReads causalReads;
+    /** PostgreSQL, {@code autocommitReads: replica}: the functions attribute notation could call, kept fresh. */
+    private final AttributeFunctions attributeFunctions;
     private final Object reloading = new Object();
     private final List<Router> retiredRouters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Set<Node> retiring = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -113,9 +116,12 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         }
         monitor.start(); // the first round, so the first request already routes on what the servers say
         this.causalReads = new CausalReads(config.name(), config.routing(), this::dialectOf);
-        this.router = new Router(config.name(), topology, config.routing());
+        this.attributeFunctions = new AttributeFunctions(config.name(), topology, config.health().timeout());
+        monitor.addListener(attributeFunctions);
+        this.router = new Router(config.name(), topology, config.routing(), attributeFunctions);
         router.setCausalReads(causalReads);
         awaitPrimaryPerConfig(router, config);
+        attributeFunctions.start(monitor); // read now when the router uses it, so the first reads already know
         failover.start();
     }
 
@@ -268,7 +274,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
             }
             if (!current.routing().equals(next.routing())) {
                 Router previous = router;
-                Router fresh = new Router(next.name(), topology, next.routing());
+                Router fresh = new Router(next.name(), topology, next.routing(), attributeFunctions);
                 causalReads.reconfigure(next.routing());
                 fresh.setCausalReads(causalReads);
                 awaitPrimaryPerConfig(fresh, next);
@@ -279,6 +285,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                 }
             }
             config = next;
+            attributeFunctions.refreshSoon();
             failover.reconfigure(next, nodes);
             if (rejoin != null) {
                 rejoin.reconfigure(next);

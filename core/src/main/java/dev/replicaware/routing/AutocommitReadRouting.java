@@ -23,13 +23,26 @@ public final class AutocommitReadRouting {
         this.classifier = classifier;
     }
 
-    /** The routing for {@code mode} on a cluster of that JDBC URL's family; null when statements stay on the primary. */
-    static AutocommitReadRouting of(RoutingConfig.AutocommitReads mode, String jdbcUrl) {
+    /**
+     * The routing for {@code mode} on a cluster of that JDBC URL's family; null when statements stay on the primary.
+     * On PostgreSQL it tells columns from attribute-notation calls with {@code functions} (null: never, every
+     * {@code x.y} to the primary), which it keeps fresh from now on.
+     */
+    static AutocommitReadRouting of(RoutingConfig.AutocommitReads mode, String jdbcUrl, AttributeFunctions functions) {
         if (mode != RoutingConfig.AutocommitReads.REPLICA) {
             return null;
         }
         ReadOnlyStatementClassifier.Flavor flavor = ReadOnlyStatementClassifier.flavorOf(Dialect.forUrl(jdbcUrl).name());
-        return flavor == null ? null : new AutocommitReadRouting(new ReadOnlyStatementClassifier(flavor)); // generic: primary
+        if (flavor == null) {
+            return null; // generic: primary
+        }
+        if (flavor == ReadOnlyStatementClassifier.Flavor.POSTGRESQL && functions != null) {
+            functions.use();
+        } else {
+            functions = null;
+        }
+        return new AutocommitReadRouting(new ReadOnlyStatementClassifier(flavor,
+                ReadOnlyStatementClassifier.DEFAULT_CACHE_SIZE, functions));
     }
 
     /** True when {@code sql}, made outside a transaction on a connection that has run nothing else, may go to a replica. */

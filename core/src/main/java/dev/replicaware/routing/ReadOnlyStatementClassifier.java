@@ -21,9 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>PostgreSQL also calls functions without parentheses: {@code o.touch} is {@code touch(o)} when the row of
  * {@code o} has no column {@code touch}, and {@code (expr).name} likewise; and any operator may be user-defined. So a
- * qualified name is accepted only where it names a relation (right after {@code FROM} in a query or after
- * {@code JOIN}) or with {@code .*}; elsewhere it cannot be proven a column without the schema, and the statement runs
- * on the primary. An operator must be on the list of PostgreSQL's built-in operators.
+ * qualified name is accepted where it names a relation (right after {@code FROM} in a query or after {@code JOIN}) or
+ * with {@code .*}; elsewhere each name after a dot ({@code o.name}, {@code (o).name}, {@code s.t.c}: every one of them
+ * may be a call) must be absent from the {@link AttributeFunctions} read from the primary: the functions and types
+ * that notation could reach. Without that set (not read yet, or its last read failed), the statement runs on the
+ * primary. An operator must be on the list of PostgreSQL's built-in operators.
  *
  * <p>No for: writes and DDL; {@code FOR UPDATE/SHARE/NO KEY UPDATE/KEY SHARE}, MariaDB's {@code LOCK IN SHARE MODE};
  * {@code SELECT ... INTO}; data-modifying CTEs; sequence functions; locks; session state (user variables, {@code :=});
@@ -38,11 +40,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * PostgreSQL dollar quotes and {@code E'...'} strings; non-ASCII outside literals. PostgreSQL literals are read with
  * standard_conforming_strings on, its default.
  *
- * <p>What it cannot see: the schema. A view, a column default, a built-in operator or function overloaded for a
+ * <p>What it cannot see: the rest of the schema. A view, a column default, a built-in operator or function overloaded for a
  * user-defined type, or a cast to such a type may run user code; see docs/autocommit-reads.md.
  *
  * <p>The answers are cached per SQL string in a bounded map: applications repeat a small set of statements, so the
- * cost is a hash lookup; a map that fills up (SQL built with literals) is emptied and refilled.
+ * cost is a hash lookup; a map that fills up (SQL built with literals) is emptied and refilled. An answer that
+ * depended on the set of attribute functions is cached with the set it was made with, and made again when the set
+ * has changed since.
  */
 final class ReadOnlyStatementClassifier {
 
@@ -55,16 +59,28 @@ final class ReadOnlyStatementClassifier {
 
     private final Flavor flavor;
     private final int cacheSize;
-    private final ConcurrentHashMap<String, Boolean> cache;
+    /** SQL to {@link Boolean}, or to a {@link OnFunctions} when the answer depended on the attribute functions. */
+    private final ConcurrentHashMap<String, Object> cache;
+    private final AttributeFunctions functions; // null: never known, every x.y to the primary
+
+    /** An answer made with the set {@code basis}: valid while the set is that one. */
+    private record OnFunctions(AttributeFunctions.Names basis, boolean replica) {
+    }
 
     ReadOnlyStatementClassifier(Flavor flavor) {
-        this(flavor, DEFAULT_CACHE_SIZE);
+        this(flavor, DEFAULT_CACHE_SIZE, null);
     }
 
     ReadOnlyStatementClassifier(Flavor flavor, int cacheSize) {
+        this(flavor, cacheSize, null);
+    }
+
+    /** @param functions PostgreSQL: what attribute notation could call; null: unknown, every {@code x.y} refused */
+    ReadOnlyStatementClassifier(Flavor flavor, int cacheSize, AttributeFunctions functions) {
         this.flavor = flavor;
         this.cacheSize = cacheSize;
         this.cache = new ConcurrentHashMap<>(Math.min(cacheSize, 256));
+        this.functions = functions;
     }
 
     /** The flavor for a dialect name ({@code postgresql}, {@code mysql}, {@code mariadb}); null for any other. */
@@ -81,18 +97,27 @@ final class ReadOnlyStatementClassifier {
         if (sql == null) {
             return false;
         }
-        Boolean cached = cache.get(sql);
-        if (cached != null) {
-            return cached;
+        Object cached = cache.get(sql);
+        if (cached instanceof Boolean verdict) {
+            return verdict;
         }
-        boolean verdict = classify(sql);
+        AttributeFunctions.Names names = names();
+        if (cached != null && ((OnFunctions) cached).basis == names) {
+            return ((OnFunctions) cached).replica;
+        }
+        int verdict = verdict(sql, names);
+        boolean replica = (verdict & YES) != 0;
         if (sql.length() <= MAX_CACHED_LENGTH) {
             if (cache.size() >= cacheSize) {
                 cache.clear();
             }
-            cache.put(sql, verdict);
+            cache.put(sql, (verdict & ON_FUNCTIONS) != 0 ? new OnFunctions(names, replica) : Boolean.valueOf(replica));
         }
-        return verdict;
+        return replica;
+    }
+
+    private AttributeFunctions.Names names() {
+        return functions == null ? AttributeFunctions.Names.UNKNOWN : functions.current();
     }
 
     int cachedCount() {
@@ -134,23 +159,33 @@ final class ReadOnlyStatementClassifier {
 
     private static final Unreadable UNREADABLE = new Unreadable();
 
+    /** The answer with the set of attribute functions as it is now, uncached. */
     boolean classify(String sql) {
+        return (verdict(sql, names()) & YES) != 0;
+    }
+
+    private static final int NO = 0;
+    private static final int YES = 1;
+    /** Or'ed in when the answer depended on the set of attribute functions. */
+    private static final int ON_FUNCTIONS = 2;
+
+    private int verdict(String sql, AttributeFunctions.Names names) {
         List<Token> tokens;
         try {
             tokens = tokenize(sql);
         } catch (Unreadable e) {
-            return false;
+            return NO;
         }
         int n = tokens.size();
         if (n > 0 && tokens.get(n - 1).isPunct(";")) {
             n--;
         }
         if (n == 0) {
-            return false;
+            return NO;
         }
         for (int i = 0; i < n; i++) {
             if (tokens.get(i).isPunct(";")) {
-                return false; // more than one statement
+                return NO; // more than one statement
             }
         }
         int first = 0;
@@ -158,81 +193,88 @@ final class ReadOnlyStatementClassifier {
             first++;
         }
         if (first == n) {
-            return false;
+            return NO;
         }
         Token lead = tokens.get(first);
         if (first == 0 && lead.is("show")) {
-            return harmlessShow(tokens, n);
+            return harmlessShow(tokens, n) ? YES : NO;
         }
         if (!(lead.is("select") || lead.is("with") || lead.is("values"))) {
-            return false;
+            return NO;
         }
-        return bodyReadsOnly(tokens, n);
+        return bodyReadsOnly(tokens, n, names);
     }
 
-    private boolean bodyReadsOnly(List<Token> tokens, int n) {
+    private int bodyReadsOnly(List<Token> tokens, int n, AttributeFunctions.Names names) {
         boolean postgres = flavor == Flavor.POSTGRESQL;
         int depth = 0;
         long queryDepths = 1; // bit d: the parenthesis at depth d holds a query (depth 0: the statement)
+        int onFunctions = 0;
         for (int i = 0; i < n; i++) {
             Token t = tokens.get(i);
             Token next = i + 1 < n ? tokens.get(i + 1) : null;
             switch (t.kind) {
                 case WORD -> {
                     if (REFUSED_WORDS.contains(t.text) || catalogName(t.text, next)) {
-                        return false;
+                        return NO;
                     }
                     if (t.text.equals("for") && next != null && next.kind == WORD && LOCKING_AFTER_FOR.contains(next.text)) {
-                        return false;
+                        return NO;
                     }
                     if ((t.text.equals("next") || t.text.equals("previous")) && next != null && next.is("value")) {
-                        return false; // MariaDB: NEXT VALUE FOR seq
+                        return NO; // MariaDB: NEXT VALUE FOR seq
                     }
                     if (next != null && next.isPunct("(")) {
                         if (i > 0 && tokens.get(i - 1).isPunct(".")) {
-                            return false; // a schema-qualified function: after the dot any word names one (s.values())
+                            return NO; // a schema-qualified function: after the dot any word names one (s.values())
                         }
                         if (!notACall(tokens, i, n) && !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)) {
-                            return false; // a function not known to read only
+                            return NO; // a function not known to read only
                         }
                     }
                 }
                 case QUOTED -> {
                     if (next != null && next.isPunct("(") || catalogName(t.text, next)) {
-                        return false; // a quoted function name, or a catalog
+                        return NO; // a quoted function name, or a catalog
                     }
                 }
                 case LITERAL -> {
                     if (next != null && next.isPunct("(")) {
-                        return false; // a quoted function name (MySQL reads "name" as a string)
+                        return NO; // a quoted function name (MySQL reads "name" as a string)
                     }
                     if (t != STRING && t != NUMBER && catalogName(t.text, next)) {
-                        return false; // "information_schema".x under ANSI_QUOTES
+                        return NO; // "information_schema".x under ANSI_QUOTES
                     }
                 }
                 case OPERATOR -> {
                     if (!POSTGRES_OPERATORS.contains(t.text)) {
-                        return false; // a user-defined operator may run any function
+                        return NO; // a user-defined operator may run any function
                     }
                 }
                 default -> {
                     if (t.isPunct("(")) {
                         if (++depth >= 63) {
-                            return false;
+                            return NO;
                         }
                         boolean query = next != null && (next.is("select") || next.is("with") || next.is("values"));
                         queryDepths = query ? queryDepths | 1L << depth : queryDepths & ~(1L << depth);
                     } else if (t.isPunct(")")) {
                         if (--depth < 0) {
-                            return false;
+                            return NO;
                         }
                     } else if (postgres && t.isPunct(".") && !relationOrWholeRow(tokens, i, n, depth, queryDepths)) {
-                        return false; // o.name or (expr).name: a column, or a call of name(o)
+                        if (next == null || !next.isName()) {
+                            return NO; // (o).*, or not read with certainty
+                        }
+                        onFunctions = ON_FUNCTIONS; // o.name or (expr).name: a column, or a call of name(o)
+                        if (names.mayCall(next.text, next.kind == QUOTED)) {
+                            return NO | ON_FUNCTIONS;
+                        }
                     }
                 }
             }
         }
-        return true;
+        return YES | onFunctions;
     }
 
     /** A catalog or statistics relation's schema or name: on a replica it describes the replica. */
@@ -411,6 +453,10 @@ final class ReadOnlyStatementClassifier {
                 String word = sql.substring(i, j).toLowerCase(Locale.ROOT);
                 if (j < len && sql.charAt(j) == '\'' && word.equals("e")) {
                     throw UNREADABLE; // PostgreSQL's escape string: backslashes end it differently
+                }
+                if (!mysql && j + 1 < len && sql.charAt(j) == '&' && word.equals("u")
+                        && (sql.charAt(j + 1) == '"' || sql.charAt(j + 1) == '\'')) {
+                    throw UNREADABLE; // U&"t\006fuch": an identifier or string with Unicode escapes
                 }
                 tokens.add(new Token(WORD, word));
                 i = j;

@@ -47,9 +47,15 @@ public final class Router {
     private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
+        this(cluster, topology, routing, null);
+    }
+
+    /** @param functions PostgreSQL, {@code autocommitReads: replica}: what attribute notation could call; null: unknown */
+    public Router(String cluster, TopologyHolder topology, RoutingConfig routing, AttributeFunctions functions) {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
                 routing.failureBackoff().toNanos(), routing.maxLag(),
-                AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl()));
+                AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl(),
+                        functions));
     }
 
     /**

@@ -314,6 +314,29 @@ public final class TopologyMonitor implements AutoCloseable {
         probeObservers.add(observer);
     }
 
+    /**
+     * Runs {@code task} on the monitor's threads every {@code every} (with a fixed delay, the first after one delay)
+     * until {@link #close()}: background work that, like the probes, must stay off the request path.
+     */
+    public void scheduleBackground(Runnable task, Duration every) {
+        try {
+            scheduler.scheduleWithFixedDelay(task, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Runs {@code task} once on the monitor's threads, soon; dropped when closing. */
+    public void runInBackground(Runnable task) {
+        if (!closed) {
+            try {
+                scheduler.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
     /** Probes {@code node} now, off the caller's thread: the request path saw it fail. No-op if a probe is under way. */
     public void reprobe(String node) {
         Tracked t = nodes.get(node);

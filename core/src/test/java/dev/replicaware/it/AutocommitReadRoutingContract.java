@@ -86,7 +86,6 @@ abstract class AutocommitReadRoutingContract {
     @BeforeAll
     void start() throws SQLException {
         cluster = startCluster();
-        dataSource = RoutingContractTest.dataSource(cluster, b -> b.autocommitReads(AutocommitReads.REPLICA));
         try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE ac_probe (id INT PRIMARY KEY, note VARCHAR(40))");
             s.execute("INSERT INTO ac_probe VALUES (1, 'one')");
@@ -101,6 +100,16 @@ abstract class AutocommitReadRoutingContract {
         }
         cluster.waitForReplication(Duration.ofSeconds(30));
         prepareNodes(cluster);
+        // after the functions: on PostgreSQL, one created later is called by x.y only once a refresh read it (docs)
+        dataSource = RoutingContractTest.dataSource(cluster, b -> b.autocommitReads(AutocommitReads.REPLICA));
+    }
+
+    ReplicatedCluster cluster() {
+        return cluster;
+    }
+
+    ReplicaAwareDataSource dataSource() {
+        return dataSource;
     }
 
     @AfterAll
@@ -195,7 +204,7 @@ abstract class AutocommitReadRoutingContract {
         RoutingContractTest.awaitNoActiveConnections(dataSource);
     }
 
-    private long logged() throws SQLException {
+    long logged() throws SQLException {
         try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM ac_log")) {
             rs.next();
@@ -295,7 +304,8 @@ abstract class AutocommitReadRoutingContract {
         }
     }
 
-    private String servedBy(Connection c, String sql) throws SQLException {
+    /** The node that ran {@code sql} on {@code c}, from the port it answered; a {@code ?} gets 1. */
+    String servedBy(Connection c, String sql) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             if (sql.contains("?")) {
                 s.setInt(1, 1);
@@ -319,11 +329,11 @@ abstract class AutocommitReadRoutingContract {
                 .orElseThrow(() -> new AssertionError("no node on port " + port));
     }
 
-    private String primaryName() {
+    String primaryName() {
         return cluster.primary().name();
     }
 
-    private List<String> replicaNames() {
+    List<String> replicaNames() {
         return cluster.replicas().stream().map(ClusterNode::name).toList();
     }
 

@@ -1,11 +1,15 @@
 package dev.replicaware.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.replicaware.testkit.PostgresCluster;
 import dev.replicaware.testkit.ReplicatedCluster;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
     @Override
@@ -105,5 +109,71 @@ class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
     @Override
     List<String> sessionStateChanges() {
         return List.of("SET search_path TO public", "CREATE TEMPORARY TABLE ac_tmp (id INT)", "SELECT 1 INTO TEMP ac_tmp2");
+    }
+
+    /**
+     * Attribute notation with the set of callable functions read from the primary: {@code p.touch} calls
+     * {@code touch(ac_probe)}, which writes, and runs on the primary (the row it wrote is there); {@code p.id} and
+     * {@code p.note} are columns, and Hibernate's fully qualified reads run on a replica.
+     */
+    @Test
+    void qualifiedColumnsRunOnAReplicaAndAttributeCallsOnThePrimary() throws SQLException {
+        List<String> columnReads = List.of(
+                "SELECT " + port() + ", p.id, p.note FROM ac_probe p WHERE p.id = ?",
+                "select p1_0.id," + port() + " as port,p1_0.note from ac_probe p1_0 where p1_0.id=?",
+                "SELECT " + port() + ", (p).note FROM ac_probe p",
+                "SELECT " + port() + ", public.ac_probe.note FROM public.ac_probe");
+        for (String sql : columnReads) {
+            try (Connection c = dataSource().getConnection()) {
+                assertThat(servedBy(c, sql)).as("served: %s", sql).isIn(replicaNames());
+            }
+        }
+        for (String sql : List.of("SELECT " + port() + ", p.touch FROM ac_probe p WHERE p.id = ?",
+                "SELECT " + port() + ", (p).\"touch\" FROM ac_probe p WHERE id = 1")) {
+            long before = logged();
+            try (Connection c = dataSource().getConnection()) {
+                assertThat(servedBy(c, sql)).as("served: %s", sql).isEqualTo(primaryName());
+            }
+            assertThat(logged()).as("rows touch(ac_probe) wrote on the primary: %s", sql).isEqualTo(before + 1);
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource());
+    }
+
+    /**
+     * A function created after the DataSource started: until a refresh reads it, {@code p.ac_late} may still go to a
+     * replica (the documented window; there the write fails, read-only); after one, it runs on the primary.
+     */
+    @Test
+    void aFunctionCreatedAfterStartIsCalledOnThePrimaryOnceARefreshReadIt() throws SQLException {
+        try (Connection c = cluster().connectAdmin(cluster().primary()); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION public.ac_late(public.ac_probe) RETURNS int LANGUAGE sql"
+                    + " AS $$ INSERT INTO public.ac_log VALUES ('late ' || $1.id); SELECT 1 $$");
+        }
+        cluster().waitForReplication(Duration.ofSeconds(30));
+        String sql = "SELECT " + port() + ", p.ac_late FROM ac_probe p WHERE p.id = ?";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "nothing yet";
+        while (true) {
+            long before = logged();
+            try (Connection c = dataSource().getConnection()) {
+                String served = servedBy(c, sql);
+                if (served.equals(primaryName())) {
+                    assertThat(logged()).as("rows ac_late wrote on the primary").isEqualTo(before + 1);
+                    break;
+                }
+                last = "served by " + served;
+            } catch (SQLException e) {
+                last = e.getMessage(); // on a replica: cannot execute INSERT in a read-only transaction
+            }
+            assertThat(System.nanoTime() < deadline)
+                    .as("%s ran on the primary within 60 s of the function's creation; last: %s", sql, last).isTrue();
+            try {
+                Thread.sleep(200); // the poll's pace; the refresh runs every 10 s on the monitor's threads
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource());
     }
 }

@@ -48,17 +48,6 @@ class PostgresPetClinicTest extends PetClinicContract {
     }
 
     /** A backend publishes its counts within about a second of going idle. */
-    /**
-     * Hibernate qualifies every column ({@code o1_0.last_name}), and on PostgreSQL {@code o1_0.name} calls
-     * {@code name(o1_0)} when the row has no such column (attribute notation): the classifier cannot prove a column
-     * without the schema, so autocommit reads with qualified columns stay on the primary; only the read-only
-     * transactions' reads leave it (20.2 % and 20.4 % measured, 25.0 % with {@code autocommitReads: primary}).
-     */
-    @Override
-    double minimumReplicaShare() {
-        return 0.15;
-    }
-
     @Override
     Duration countsTrailBy() {
         return Duration.ofMillis(1500);
