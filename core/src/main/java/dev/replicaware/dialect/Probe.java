@@ -15,10 +15,31 @@ package dev.replicaware.dialect;
  * @param replayedPosition how far a replica has applied them (what a read there sees)
  * @param receiving        a replica's stream from its primary is up (PostgreSQL walreceiver streaming, MySQL IO thread running)
  * @param reportedLagSeconds the replica's own idea of its lag, NaN when it has none; used only when positions cannot be compared
+ * @param timeline         where positions belong to a history that forks at a promotion (PostgreSQL): a primary's
+ *                         timeline, the timeline a replica streams from its upstream, {@link #NOT_STREAMING} when the
+ *                         replica visibly streams from nothing; {@link #UNKNOWN_TIMELINE} where it cannot tell (MySQL,
+ *                         MariaDB, a PostgreSQL user without {@code pg_read_all_stats})
  */
 public record Probe(Role role, long writePosition, long receivedPosition, long replayedPosition, boolean receiving,
-                    double reportedLagSeconds) {
+                    double reportedLagSeconds, long timeline) {
     public static final long NO_POSITION = -1;
+    public static final long UNKNOWN_TIMELINE = -1;
+    public static final long NOT_STREAMING = 0;
+
+    /** A probe that cannot tell a timeline. */
+    public Probe(Role role, long writePosition, long receivedPosition, long replayedPosition, boolean receiving,
+                 double reportedLagSeconds) {
+        this(role, writePosition, receivedPosition, replayedPosition, receiving, reportedLagSeconds, UNKNOWN_TIMELINE);
+    }
+
+    /**
+     * True unless a replica's position is known to belong to another history than the primary's: it streams on
+     * another timeline, or from nothing while the primary's timeline is known. A replica on a diverged timeline may be
+     * numerically ahead of the primary and have none of its latest commits.
+     */
+    public static boolean follows(long replicaTimeline, long primaryTimeline) {
+        return primaryTimeline == UNKNOWN_TIMELINE || replicaTimeline == UNKNOWN_TIMELINE || replicaTimeline == primaryTimeline;
+    }
 
     /** Where a read on this server stands: a primary's write position, a replica's replayed one. */
     public long readPosition() {
