@@ -240,7 +240,9 @@ public final class CausalReads {
                 caughtUpSet |= 1L << i;
             } else if (!mayWait) {
                 excluded |= 1L << i;
-                replica.wantPosition(); // a refresh, off the request path, for the reads after this one
+                if (!(replica.status().lagSeconds() > waitSeconds)) { // a replica seconds behind: no refresh would help
+                    replica.wantPosition(); // a refresh, off the request path, for the reads after this one
+                }
             } else if (replica.status().lagSeconds() > waitSeconds) {
                 excluded |= 1L << i; // seconds behind: waiting on it would only use up the wait
             }

@@ -55,6 +55,8 @@ public final class Node {
             new java.util.concurrent.atomic.AtomicReference<>(Confirmed.NONE);
     /** A read wanted a commit this node was not known to have: the refresher should ask it. */
     private volatile boolean positionWanted;
+    private volatile int wantsSinceRefresh;
+    private volatile long lastRefreshNanos = System.nanoTime() - QUIET_REFRESH_MILLIS * 1_000_000L;
     private volatile Runnable positionHook;
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
@@ -313,17 +315,35 @@ public final class Node {
 
     /**
      * A read had to see a commit this node was not known to have replayed: asks for a refresh of its position, off the
-     * request path. Costs the request path a volatile read while a refresh is already asked for.
+     * request path, within a budget: after {@value #WANTS_PER_REFRESH} such reads and at least 1 ms since the last
+     * refresh, or {@value #QUIET_REFRESH_MILLIS} ms after it whatever the count. Under load refreshes stay a small share
+     * of the reads (about one in {@value #WANTS_PER_REFRESH}), so that finding reads a replica never costs more than
+     * serving them on the primary; costs the request path a volatile read and a clock read.
      */
     public void wantPosition() {
-        if (!positionWanted) {
-            positionWanted = true;
-            Runnable hook = positionHook;
-            if (hook != null) {
-                hook.run();
-            }
+        if (positionWanted) {
+            return;
+        }
+        int wants = ++wantsSinceRefresh; // racy: a lost increment only delays a refresh
+        long since = System.nanoTime() - lastRefreshNanos;
+        if (since < QUIET_REFRESH_MILLIS * 1_000_000L && (wants < WANTS_PER_REFRESH || since < 1_000_000L)) {
+            return;
+        }
+        positionWanted = true;
+        Runnable hook = positionHook;
+        if (hook != null) {
+            hook.run();
         }
     }
+
+    /** The refresher asks the node now: the budget of {@link #wantPosition} starts again. */
+    public void refreshing(long nowNanos) {
+        wantsSinceRefresh = 0;
+        lastRefreshNanos = nowNanos;
+    }
+
+    static final int WANTS_PER_REFRESH = 32;
+    static final long QUIET_REFRESH_MILLIS = 20;
 
     /** Takes the request for a refresh: true when one was asked for since the last take. */
     public boolean takePositionWanted() {

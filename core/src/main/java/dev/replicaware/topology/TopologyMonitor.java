@@ -540,9 +540,8 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * A read had to see a commit {@code node} was not known to have replayed ({@link Node#wantPosition}): its replayed
-     * position is read on a connection of its own, on the refresher thread, at most once per {@link #REFRESH_GAP_NANOS}
-     * per node, and confirmed to the node (on the primary's timeline only), so that the next reads find it there
+     * Reads had to see commits {@code node} was not known to have replayed ({@link Node#wantPosition}, which keeps to
+     * its budget): its replayed position is read on a connection of its own, on the refresher thread, and confirmed to the node (on the primary's timeline only), so that the next reads find it there
      * without a wait. The request path only enqueues and wakes the thread.
      */
     public void refreshPosition(Node node) {
@@ -609,6 +608,7 @@ public final class TopologyMonitor implements AutoCloseable {
             return;
         }
         long epoch = node.confirmationEpoch();
+        node.refreshing(System.nanoTime());
         try {
             dev.replicaware.dialect.Replayed r = t.positions().replayed();
             refreshes.increment();
