@@ -24,9 +24,9 @@ public final class ReadConsistency {
         /** Read from a replica no further behind than {@link #maxStaleness()} (and {@code routing.maxLag}). */
         BOUNDED_STALENESS,
         /**
-         * Read from a replica that has replayed this connection's last commit and the {@link #token()} given (a replica
-         * the monitor knows to be there, else one that gets there within {@code routing.readYourWritesTimeout}), else
-         * from the primary.
+         * Read from a replica known to have replayed this connection's last commit and the {@link #token()} given
+         * (with {@code routing.readYourWritesWait: always}, else one that gets there within
+         * {@code routing.readYourWritesTimeout}), else from the primary.
          */
         READ_YOUR_WRITES
     }

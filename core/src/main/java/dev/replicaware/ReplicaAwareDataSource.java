@@ -100,6 +100,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                 Clock.systemUTC(), this::onTopologyChange);
         for (Node n : nodes) {
             n.onFailure(monitor::reprobe);
+            n.onPositionWanted(() -> monitor.refreshPosition(n));
         }
         this.failover = new FailoverCoordinator(config, nodes, monitor, this::republish);
         monitor.addListener(failover);
@@ -255,6 +256,7 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                 NodeConfig r = next.replicas().stream().filter(c -> c.name().equals(n.name())).findFirst().orElseThrow();
                 monitor.addTarget(new TopologyMonitor.Target(r.name(), r.url(), next.usernameOf(r), next.passwordOf(r), Role.REPLICA));
                 n.onFailure(monitor::reprobe);
+                n.onPositionWanted(() -> monitor.refreshPosition(n));
                 NodeStatus seen = monitor.statuses().get(n.name());
                 if (seen != null) {
                     n.status(seen);

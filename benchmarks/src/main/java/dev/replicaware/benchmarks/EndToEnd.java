@@ -183,6 +183,7 @@ final class EndToEnd {
             m.put("throughputMinMax", minMax(ran, r -> (double) r.get("throughputTxPerSecond")));
             m.put("readsPerSecond", median(ran, r -> (double) r.get("readsPerSecond")));
             m.put("readsOnReplicasPercent", median(ran, r -> (double) r.get("readsOnReplicasPercent")));
+            m.put("staleReads", ran.stream().mapToLong(r -> (long) r.get("staleReads")).sum());
             for (String kind : List.of("read", "write")) {
                 Map<String, Object> k = new LinkedHashMap<>();
                 for (String p : List.of("p50Ms", "p99Ms")) {
@@ -266,6 +267,9 @@ final class EndToEnd {
             long all = byNode.values().stream().mapToLong(Long::longValue).sum();
             long onPrimary = byNode.getOrDefault(cluster.primary().name(), 0L);
             r.put("readsOnReplicasPercent", all == 0 ? 0.0 : Report.round(100.0 * (all - onPrimary) / all, 1));
+            // from the data: reads that did not see the latest write acknowledged before they began (any thread)
+            r.put("staleReads", w.staleReads.sum());
+            r.put("readsCheckedForTheLatestWrite", w.checkedReads.sum());
             if (counter != null) {
                 Map<String, Long> delta = new LinkedHashMap<>();
                 countersAfter.forEach((n, v) -> delta.put(n, v - countersBefore.get(n)));
@@ -386,12 +390,13 @@ final class EndToEnd {
         if (r.containsKey("error")) {
             return r.get("contender") + ": " + r.get("error");
         }
-        return String.format("%s%s: %s tx/s, read p50 %s ms p99 %s ms, write p50 %s ms p99 %s ms, failed %s, reads by node %s",
+        return String.format("%s%s: %s tx/s, read p50 %s ms p99 %s ms, write p50 %s ms p99 %s ms, failed %s, reads by node %s"
+                        + " (%s %% on replicas), stale reads %s of %s checked",
                 r.get("contender"), r.get("oneWayDelayMs") == null ? "" : " @" + r.get("oneWayDelayMs") + " ms",
                 r.get("throughputTxPerSecond"), ((Map<?, ?>) r.get("read")).get("p50Ms"),
                 ((Map<?, ?>) r.get("read")).get("p99Ms"), ((Map<?, ?>) r.get("write")).get("p50Ms"),
                 ((Map<?, ?>) r.get("write")).get("p99Ms"), (long) r.get("failedReads") + (long) r.get("failedWrites"),
-                r.get("readsByNode"));
+                r.get("readsByNode"), r.get("readsOnReplicasPercent"), r.get("staleReads"), r.get("readsCheckedForTheLatestWrite"));
     }
 
     /** A HikariCP pool of {@link #POOL_SIZE} connections, all opened at start (minimumIdle = maximumPoolSize). */
@@ -422,6 +427,17 @@ final class EndToEnd {
     }
 
     /**
+     * As {@code replicaware}, with {@code routing.readYourWritesWait: always}: a read whose commit no replica is known
+     * to have replayed waits on one (the default before issue 24) instead of reading from the primary at once.
+     */
+    static Entry replicawareWaiting(ReplicatedCluster c, Network net) {
+        return new Entry("replicaware-ryw-wait", "ReplicaAwareDataSource as 'replicaware' with routing.readYourWritesWait:"
+                + " always (a read waits on a replica for the commit it must see, up to readYourWritesTimeout)",
+                () -> open(c, net, ReadConsistency.ANY, RoutingConfig.ReadYourWrites.INSTANCE, RoutingConfig.Strategy.ROUND_ROBIN,
+                        RoutingConfig.ReadYourWritesWait.ALWAYS));
+    }
+
+    /**
      * As {@code replicaware-ryw-off}, with {@code routing.loadBalance: thread-affinity}: each worker keeps to one
      * replica, as the peers' pools pinned per physical connection do, where round robin alternates every worker.
      */
@@ -439,19 +455,25 @@ final class EndToEnd {
     private static Entry replicaware(ReplicatedCluster c, Network net, String name, ReadConsistency consistency,
                                      RoutingConfig.ReadYourWrites readYourWrites, RoutingConfig.Strategy strategy,
                                      String description) {
-        return new Entry(name, description, () -> {
-            ClusterNode primary = c.primary();
-            ClusterConfig.Builder b = ClusterConfig.builder("e2e")
-                    .primary(NodeConfig.of(primary.name(), net.url(primary)))
-                    .username(c.app().username()).password(c.app().password())
-                    .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
-                    .readConsistency(consistency)
-                    .readYourWrites(readYourWrites)
-                    .strategy(strategy);
-            c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), net.url(r))));
-            ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
-            return Contender.single(ds, ds);
-        });
+        return new Entry(name, description, () -> open(c, net, consistency, readYourWrites, strategy,
+                RoutingConfig.ReadYourWritesWait.NEVER));
+    }
+
+    private static Contender open(ReplicatedCluster c, Network net, ReadConsistency consistency,
+                                  RoutingConfig.ReadYourWrites readYourWrites, RoutingConfig.Strategy strategy,
+                                  RoutingConfig.ReadYourWritesWait wait) {
+        ClusterNode primary = c.primary();
+        ClusterConfig.Builder b = ClusterConfig.builder("e2e")
+                .primary(NodeConfig.of(primary.name(), net.url(primary)))
+                .username(c.app().username()).password(c.app().password())
+                .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
+                .readConsistency(consistency)
+                .readYourWrites(readYourWrites)
+                .readYourWritesWait(wait)
+                .strategy(strategy);
+        c.replicas().forEach(r -> b.replica(NodeConfig.of(r.name(), net.url(r))));
+        ReplicaAwareDataSource ds = new ReplicaAwareDataSource(b.build());
+        return Contender.single(ds, ds);
     }
 
     static HikariDataSource pool(String name, String url, ReplicatedCluster cluster) {
@@ -469,10 +491,12 @@ final class EndToEnd {
             }
             Map<?, ?> read = (Map<?, ?>) m.get("read");
             Map<?, ?> write = (Map<?, ?>) m.get("write");
-            System.out.printf("%s: %s tx/s %s, read p50 %s %s p99 %s %s ms, write p50 %s %s p99 %s %s ms%s%n", who,
+            System.out.printf("%s: %s tx/s %s, read p50 %s %s p99 %s %s ms, write p50 %s %s p99 %s %s ms, reads on replicas %s %%,"
+                            + " stale reads %s%s%n", who,
                     m.get("throughputTxPerSecond"), m.get("throughputMinMax"), read.get("p50Ms"), read.get("p50MinMax"),
                     read.get("p99Ms"), read.get("p99MinMax"), write.get("p50Ms"), write.get("p50MinMax"), write.get("p99Ms"),
-                    write.get("p99MinMax"), m.containsKey("roundTrips") ? ", counted " + m.get("roundTrips") : "");
+                    write.get("p99MinMax"), m.get("readsOnReplicasPercent"), m.get("staleReads"),
+                    m.containsKey("roundTrips") ? ", counted " + m.get("roundTrips") : "");
         }
     }
 

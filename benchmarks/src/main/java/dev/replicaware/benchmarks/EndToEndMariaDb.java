@@ -72,6 +72,7 @@ public final class EndToEndMariaDb {
                         + "difference is the layer alone"),
                 EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
+                EndToEnd.replicawareWaiting(c, net),
                 EndToEnd.replicawareWithoutReadYourWrites(c, net),
                 EndToEnd.replicawareThreadAffinity(c, net),
                 new EndToEnd.Entry("connectorj-replication", "one HikariCP pool on mysql-connector-j's "

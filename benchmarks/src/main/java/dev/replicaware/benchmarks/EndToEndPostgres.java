@@ -107,6 +107,7 @@ public final class EndToEndPostgres {
                         + "difference is the layer alone"),
                 EndToEnd.replicaware(c, net, "replicaware", ReadConsistency.ANY,
                         "ReplicaAwareDataSource on the primary and both replicas, default settings"),
+                EndToEnd.replicawareWaiting(c, net),
                 EndToEnd.replicawareWithoutReadYourWrites(c, net),
                 EndToEnd.replicawareThreadAffinity(c, net),
                 new EndToEnd.Entry("pgjdbc-multihost", "two HikariCP pools on pgjdbc multi-host URLs: writes targetServerType=primary, "

@@ -28,7 +28,10 @@ import org.HdrHistogram.SingleWriterRecorder;
  *
  * <p>With seeded rows (see {@link #seed}), reads pick an id among them, so every read finds its row on any replica; with
  * a server-port expression ({@code inet_server_port()}, {@code @@port}), every read also returns the port of the server
- * that ran it, counted in {@link #readsByPort} — the server's word on where reads went, not the routing layer's.
+ * that ran it, counted in {@link #readsByPort} — the server's word on where reads went, not the routing layer's. With
+ * seeded rows every read also checks, from the data, that it sees the latest write acknowledged (its commit returned)
+ * before the read began, on any thread: a read that does not is counted in {@link #staleReads}. That is what
+ * read-your-writes with {@code instance} scope promises, and what one pool on the primary gives.
  */
 final class MixedWorkload implements AutoCloseable {
     static final String TABLE = "bench_rows";
@@ -43,6 +46,12 @@ final class MixedWorkload implements AutoCloseable {
     final AtomicLong faultAt = new AtomicLong();
     final AtomicLong firstWriteAfterFault = new AtomicLong();
     final Map<Integer, LongAdder> readsByPort = new ConcurrentHashMap<>();
+    /** The highest id whose write was acknowledged; ids are taken in order, so no row above it was acknowledged before. */
+    final AtomicLong latestAcked = new AtomicLong();
+    /** Reads (since {@link #startMeasuring()}) that did not see the latest write acknowledged before they began. */
+    final LongAdder staleReads = new LongAdder();
+    /** Reads (since {@link #startMeasuring()}) that checked for that write: every read after the first write. */
+    final LongAdder checkedReads = new LongAdder();
     volatile String lastFailure;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
@@ -78,7 +87,8 @@ final class MixedWorkload implements AutoCloseable {
         this.readSource = readSource;
         this.seededRows = seededRows;
         this.readsReturnPort = serverPortExpression != null;
-        this.readSql = "SELECT pad" + (readsReturnPort ? ", " + serverPortExpression : "") + " FROM " + TABLE + " WHERE id = ?";
+        this.readSql = "SELECT pad" + (readsReturnPort ? ", " + serverPortExpression : "")
+                + (seededRows > 0 ? ", (SELECT count(*) FROM " + TABLE + " WHERE id = ?)" : "") + " FROM " + TABLE + " WHERE id = ?";
         nextId.set(seededRows);
         if (createTable) {
             try (Connection c = writeSource.getConnection(); Statement s = c.createStatement()) {
@@ -136,6 +146,7 @@ final class MixedWorkload implements AutoCloseable {
                 } else {
                     long id = write();
                     acked.add(id);
+                    latestAcked.accumulateAndGet(id, Math::max);
                     writes.incrementAndGet();
                     long fault = faultAt.get();
                     if (fault != 0 && began - fault > 0) {
@@ -159,12 +170,25 @@ final class MixedWorkload implements AutoCloseable {
         try (Connection c = readSource.getConnection()) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
+            long mustSee = seededRows > 0 ? latestAcked.get() : 0; // read before the read's first statement
             try (PreparedStatement ps = c.prepareStatement(readSql)) {
                 long ids = seededRows > 0 ? seededRows : Math.max(1, nextId.get());
-                ps.setLong(1, 1 + ThreadLocalRandom.current().nextLong(ids));
+                int at = 1;
+                if (seededRows > 0) {
+                    ps.setLong(at++, mustSee);
+                }
+                ps.setLong(at, 1 + ThreadLocalRandom.current().nextLong(ids));
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && readsReturnPort) {
-                        readsByPort.computeIfAbsent(rs.getInt(2), p -> new LongAdder()).increment();
+                    if (rs.next()) {
+                        if (readsReturnPort) {
+                            readsByPort.computeIfAbsent(rs.getInt(2), p -> new LongAdder()).increment();
+                        }
+                        if (mustSee > seededRows) {
+                            checkedReads.increment();
+                            if (rs.getLong(readsReturnPort ? 3 : 2) == 0) {
+                                staleReads.increment();
+                            }
+                        }
                     }
                 }
             }
@@ -221,6 +245,8 @@ final class MixedWorkload implements AutoCloseable {
         readRecorders.forEach(SingleWriterRecorder::reset);
         writeRecorders.forEach(SingleWriterRecorder::reset);
         readsByPort.clear();
+        staleReads.reset();
+        checkedReads.reset();
         measuringSince = System.nanoTime();
     }
 

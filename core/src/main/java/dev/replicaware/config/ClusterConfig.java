@@ -343,6 +343,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private Duration maxLag = RoutingConfig.DEFAULT_MAX_LAG;
         private RoutingConfig.ReadYourWrites readYourWrites = RoutingConfig.ReadYourWrites.INSTANCE;
         private Duration readYourWritesTimeout = RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
+        private RoutingConfig.ReadYourWritesWait readYourWritesWait = RoutingConfig.ReadYourWritesWait.NEVER;
         private RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.DEFAULT_AUTOCOMMIT_READS;
         private String unknownAutocommitReads;
         private HealthConfig health = HealthConfig.DEFAULTS;
@@ -454,6 +455,15 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         }
 
         /**
+         * Whether a read that must see a commit no replica is known to have replayed waits on a replica
+         * ({@code ALWAYS}, up to the timeout) or goes to the primary at once ({@code NEVER}, the default).
+         */
+        public Builder readYourWritesWait(RoutingConfig.ReadYourWritesWait readYourWritesWait) {
+            this.readYourWritesWait = readYourWritesWait;
+            return this;
+        }
+
+        /**
          * Where statements outside transactions go on a connection that is not read-only: {@code PRIMARY} (the
          * default), or {@code REPLICA} for those that provably only read.
          */
@@ -486,7 +496,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
             RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag,
-                    autocommitReads, readYourWrites, readYourWritesTimeout);
+                    autocommitReads, readYourWrites, readYourWritesTimeout, readYourWritesWait);
             List<ConfigException.Problem> problems = new ArrayList<>();
             if (unknownAutocommitReads != null) {
                 problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "

@@ -22,11 +22,22 @@ import java.util.stream.Collectors;
  *                          the default), those of connections that ask ({@link ReadYourWrites#SESSION}), or none read
  *                          ({@link ReadYourWrites#OFF})
  * @param readYourWritesTimeout how long a read that must see a commit waits for a replica to replay it before it reads
- *                          from the primary
+ *                          from the primary, with {@link ReadYourWritesWait#ALWAYS}
+ * @param readYourWritesWait whether such a read waits on a replica ({@link ReadYourWritesWait#ALWAYS}) or goes to the
+ *                          primary at once when no replica is known to have replayed the commit
+ *                          ({@link ReadYourWritesWait#NEVER}, the default)
  */
 public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
                             Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
-                            Duration readYourWritesTimeout) {
+                            Duration readYourWritesTimeout, ReadYourWritesWait readYourWritesWait) {
+
+    /** Without the wait setting: its default, {@link ReadYourWritesWait#NEVER}. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
+                         Duration readYourWritesTimeout) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, autocommitReads, readYourWrites,
+                readYourWritesTimeout, null);
+    }
 
     /**
      * The default wait for a replica to replay a commit a read must see: 1 s. A healthy replica replays within
@@ -78,6 +89,44 @@ public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadCo
         autocommitReads = autocommitReads == null ? DEFAULT_AUTOCOMMIT_READS : autocommitReads;
         readYourWrites = readYourWrites == null ? ReadYourWrites.INSTANCE : readYourWrites;
         readYourWritesTimeout = readYourWritesTimeout == null ? DEFAULT_READ_YOUR_WRITES_TIMEOUT : readYourWritesTimeout;
+        readYourWritesWait = readYourWritesWait == null ? ReadYourWritesWait.NEVER : readYourWritesWait;
+    }
+
+    /**
+     * What a read that must see a commit does when no replica is known to have replayed it yet (the
+     * {@code routing.readYourWritesWait} setting); names are lower-case in configuration.
+     */
+    public enum ReadYourWritesWait {
+        /**
+         * It goes to the primary at once: a read never waits, so read-your-writes never makes a read slower than
+         * reading from the primary. Replicas serve the reads that need a commit once they are known to have replayed
+         * it (from the monitor's samples, and from a position refresh that such reads ask for, off the request path).
+         * The default.
+         */
+        NEVER,
+        /**
+         * It waits on one replica, with the server's own wait, up to {@code routing.readYourWritesTimeout}, then goes
+         * to the primary: more reads on replicas, each one slower by the replica's replay delay.
+         */
+        ALWAYS;
+
+        /** The setting of that name, case-insensitive, or empty. */
+        public static Optional<ReadYourWritesWait> parse(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            for (ReadYourWritesWait w : values()) {
+                if (w.name().equalsIgnoreCase(name.trim())) {
+                    return Optional.of(w);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The name in configuration files: {@code never}, {@code always}. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Which commits reads must see (the {@code routing.readYourWrites} setting); names are lower-case in configuration. */

@@ -527,6 +527,16 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
             if (readYourWritesTimeout != null) {
                 builder.readYourWritesTimeout(readYourWritesTimeout);
             }
+            String readYourWritesWait = text(routing, ConfigKeys.READ_YOUR_WRITES_WAIT, at);
+            if (readYourWritesWait != null) {
+                Optional<RoutingConfig.ReadYourWritesWait> parsed = RoutingConfig.ReadYourWritesWait.parse(readYourWritesWait);
+                if (parsed.isPresent()) {
+                    builder.readYourWritesWait(parsed.get());
+                } else {
+                    problem(join(at, ConfigKeys.READ_YOUR_WRITES_WAIT), routing.get(ConfigKeys.READ_YOUR_WRITES_WAIT).value,
+                            "must be never or always, but was '" + readYourWritesWait + "'");
+                }
+            }
         }
 
         private HealthConfig health(YMap health) {

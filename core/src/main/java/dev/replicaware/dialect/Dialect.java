@@ -129,12 +129,19 @@ public abstract class Dialect {
     }
 
     /**
-     * True when a replica whose sampled read position is at or past {@code position}'s comparable number has surely
-     * replayed it: always for WAL positions; for GTIDs when the position has one sequence (one MariaDB domain, one
-     * MySQL source), else only the server's wait can tell.
+     * The GTIDs of {@code position}, for the dialects whose positions compare sequence by sequence (MySQL, MariaDB);
+     * null where its comparable number is exact (PostgreSQL WAL bytes on one timeline).
      */
-    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
-        return false;
+    public GtidSet gtids(dev.replicaware.ConsistencyToken position) {
+        return null;
+    }
+
+    /**
+     * What the replica behind {@code connection} (a dedicated one, autocommit) has replayed, in one small query; null
+     * where the dialect cannot tell (generic mode).
+     */
+    public Replayed replayed(Connection connection) throws SQLException {
+        return null;
     }
 
         // ---- Failover: run on dedicated admin connections (autocommit), never on a pool's or the monitor's. ----

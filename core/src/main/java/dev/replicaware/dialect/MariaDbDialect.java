@@ -103,6 +103,22 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         return dev.replicaware.ConsistencyToken.of(Gtids.mariaDbCount(gtid), gtid.trim());
     }
 
+    /** Per domain: a commit in another domain (a batch job's own {@code gtid_domain_id}) says nothing of this one. */
+    @Override
+    public GtidSet gtids(dev.replicaware.ConsistencyToken position) {
+        return GtidSet.mariaDb(position.serverPosition());
+    }
+
+    /** {@code gtid_slave_pos}: what the replica applied, per domain, as {@code MASTER_GTID_WAIT} compares it. */
+    @Override
+    public Replayed replayed(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT @@read_only, @@gtid_slave_pos")) {
+            rs.next();
+            return rs.getBoolean(1) ? new Replayed(0, GtidSet.mariaDb(rs.getString(2)), Probe.UNKNOWN_TIMELINE)
+                    : new Replayed(Probe.NO_POSITION, null, Probe.UNKNOWN_TIMELINE);
+        }
+    }
+
     /** {@code MASTER_GTID_WAIT}: 0 once {@code gtid_slave_pos} reaches the position, -1 at the timeout. */
     @Override
     public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)

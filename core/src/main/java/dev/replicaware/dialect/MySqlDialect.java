@@ -65,6 +65,23 @@ public final class MySqlDialect extends MySqlFamilyDialect {
         return dev.replicaware.ConsistencyToken.of(Gtids.mySqlCount(position), position);
     }
 
+    /** Per source: a set's count says nothing of which transactions it holds. */
+    @Override
+    public GtidSet gtids(dev.replicaware.ConsistencyToken position) {
+        return GtidSet.mySql(position.serverPosition());
+    }
+
+    /** {@code gtid_executed}: what the replica applied, as {@code WAIT_FOR_EXECUTED_GTID_SET} compares it. */
+    @Override
+    public Replayed replayed(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@read_only OR @@super_read_only, @@gtid_executed")) {
+            rs.next();
+            return rs.getBoolean(1) ? new Replayed(0, GtidSet.mySql(rs.getString(2)), Probe.UNKNOWN_TIMELINE)
+                    : new Replayed(Probe.NO_POSITION, null, Probe.UNKNOWN_TIMELINE);
+        }
+    }
+
     /** {@code WAIT_FOR_EXECUTED_GTID_SET}: 0 once the replica executed the set, 1 at the timeout (whole seconds). */
     @Override
     public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)

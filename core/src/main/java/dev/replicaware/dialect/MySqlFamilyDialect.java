@@ -93,12 +93,6 @@ abstract class MySqlFamilyDialect extends Dialect {
         }
     }
 
-    /** One GTID sequence (one MariaDB domain, one MySQL source UUID): its count compares with a replica's. */
-    @Override
-    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
-        return position.serverPosition().indexOf(',') < 0;
-    }
-
     /** The first column of the first row of {@code sql}; null when none. */
     static String queryText(Connection connection, String sql) throws SQLException {
         try (java.sql.Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {

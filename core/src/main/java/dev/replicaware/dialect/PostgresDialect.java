@@ -11,22 +11,42 @@ public final class PostgresDialect extends Dialect {
 
     /*
      * pg_current_wal_lsn() fails on a standby and the replay/receive functions return NULL on a primary, so the CASE
-     * keeps one statement valid on both. The walreceiver row exists only while a standby streams.
+     * keeps one statement valid on both. The walreceiver row exists only while a standby has a walreceiver; without
+     * pg_read_all_stats (pg_monitor) its status and timeline read NULL. The last column is the timeline (see
+     * Probe.timeline): a primary's from the name of the WAL file it writes, a replica's the one it streams.
      */
     private static final String PROBE = """
             SELECT r.in_recovery,
                    CASE WHEN r.in_recovery THEN NULL ELSE (pg_current_wal_lsn() - '0/0')::bigint END,
                    (pg_last_wal_receive_lsn() - '0/0')::bigint,
                    (pg_last_wal_replay_lsn() - '0/0')::bigint,
-                   coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false),
+                   coalesce(w.status = 'streaming', false),
                    extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
-                   CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END
-              FROM (SELECT pg_is_in_recovery() AS in_recovery) r""";
+                   CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END,
+                   CASE WHEN NOT r.in_recovery THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int
+                        WHEN w.pid IS NULL THEN 0 WHEN w.status IS NULL THEN -1
+                        WHEN w.status = 'streaming' THEN w.received_tli ELSE 0 END
+              FROM (SELECT pg_is_in_recovery() AS in_recovery) r LEFT JOIN pg_stat_wal_receiver w ON true""";
 
+    /** A replica's replay position and timeline, for read-your-writes between probes. */
+    private static final String REPLAYED = """
+            SELECT (pg_last_wal_replay_lsn() - '0/0')::bigint,
+                   CASE WHEN w.pid IS NULL THEN 0 WHEN w.status IS NULL THEN -1
+                        WHEN w.status = 'streaming' THEN w.received_tli ELSE 0 END
+              FROM (SELECT 1) d LEFT JOIN pg_stat_wal_receiver w ON true""";
+
+    /*
+     * The insert position, which is past the commit record whatever synchronous_commit was when it committed: the
+     * flush position is not (a transaction that ran SET LOCAL synchronous_commit = off committed without flushing,
+     * and its setting is gone once it committed). A position just past a page header (24 bytes, 40 at a segment's
+     * start) means the last record ended at the page boundary, which is what a replica reports having replayed.
+     */
     private static final String COMMIT_POSITION = """
             SELECT p::text, (p - '0/0')::bigint
-              FROM (SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN pg_current_wal_insert_lsn()
-                                ELSE pg_current_wal_flush_lsn() END AS p) c""";
+              FROM (SELECT CASE WHEN b % pg_size_bytes(current_setting('wal_segment_size')) = 40 THEN i - 40
+                                WHEN b % current_setting('wal_block_size')::bigint = 24 THEN i - 24
+                                ELSE i END AS p
+                      FROM (SELECT i, (i - '0/0')::bigint AS b FROM pg_current_wal_insert_lsn() AS i) x) c""";
     private static final String COMMIT_WITH_POSITION = "COMMIT;" + COMMIT_POSITION;
 
     private PostgresDialect() {}
@@ -53,6 +73,7 @@ public final class PostgresDialect extends Dialect {
             double reported = rs.getDouble(6);
             boolean noTimestamp = rs.wasNull();
             boolean paused = replica && rs.getBoolean(7);
+            long timeline = rs.getLong(8);
             if (!replica) {
                 reported = Double.NaN;
             } else if (streaming && received != Probe.NO_POSITION && replayed >= received) {
@@ -60,14 +81,14 @@ public final class PostgresDialect extends Dialect {
             } else if (noTimestamp) {
                 reported = Double.NaN;
             }
-            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported, paused);
+            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported, paused, timeline);
         }
     }
 
     /**
-     * A WAL position at or past the end of the commit record: the flush position, which a commit waits for, or with
-     * {@code synchronous_commit} off (a commit that does not wait) the insert position. pgjdbc switches autocommit on and off without a round trip between transactions,
-     * and with it on the SELECT opens no transaction (whose snapshot the next one would then inherit).
+     * A WAL position at or past the end of the commit record: see {@code COMMIT_POSITION}. pgjdbc switches autocommit
+     * on and off without a round trip between transactions, and with it on the SELECT opens no transaction (whose
+     * snapshot the next one would then inherit).
      */
     @Override
     public dev.replicaware.ConsistencyToken commitPosition(Connection connection) throws SQLException {
@@ -211,8 +232,12 @@ public final class PostgresDialect extends Dialect {
             $replicaware$""".formatted(SPIN_MICROS);
 
     @Override
-    public boolean comparesExactly(dev.replicaware.ConsistencyToken position) {
-        return true;
+    public Replayed replayed(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(REPLAYED)) {
+            rs.next();
+            long position = position(rs, 1);
+            return new Replayed(position, null, rs.getLong(2));
+        }
     }
 
     private interface SqlWork<T> {

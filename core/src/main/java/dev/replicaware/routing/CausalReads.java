@@ -24,10 +24,15 @@ import org.slf4j.LoggerFactory;
  * query on the same physical connection; {@link Dialect#commitPosition}). The position is the connection's, and with
  * {@link ReadYourWrites#INSTANCE} also this DataSource's, kept as the latest one it acknowledged.
  *
- * <p>A read that must see a position goes to a replica the load-balancing strategy chooses among those not seen
- * further behind than the wait may last: with no round trip when the monitor's samples (or an earlier wait) show it
- * at or past the position, else after the server's own wait for it, up to {@code routing.readYourWritesTimeout}, once
- * per read; when no replica gets there, to the primary. It is never served stale.
+ * <p>A read that must see a position goes to a replica the load-balancing strategy chooses among those known to be at
+ * or past it: from the monitor's samples, from an earlier wait, or from a refresh of the replica's position that reads
+ * which found it short ask for ({@link Node#wantPosition}; done off the request path, on a connection of its own).
+ * When none is known there, with {@code routing.readYourWritesWait: never} (the default) the read goes to the
+ * primary at once, so that read-your-writes never makes a read slower than the primary would serve it; with
+ * {@code always} it first waits on one replica not seen further behind than the wait may last, with the server's own
+ * wait, up to {@code routing.readYourWritesTimeout}. It is never served stale: a replica counts only while the monitor
+ * sees it on the primary's history (PostgreSQL: streaming the primary's timeline), and GTID positions compare domain by
+ * domain (MariaDB) or source by source (MySQL).
  *
  * <p>One per DataSource, shared by the routers a reload replaces. Thread-safe; the read path takes no lock.
  */
@@ -41,8 +46,11 @@ public final class CausalReads {
     private final Function<String, Dialect> dialects;
     private volatile ReadYourWrites scope;
     private volatile Duration timeout;
-    private final AtomicReference<ConsistencyToken> instance = new AtomicReference<>();
-    private volatile Node instanceNode; // the primary where the instance's latest commit was made
+    private volatile boolean mayWait;
+    /** The instance's latest commit, and the primary it was made on: one history at a time. */
+    private final AtomicReference<Latest> instance = new AtomicReference<>();
+    /** The last position parsed into GTIDs (the instance's, read by many reads): parsed once, not per read. */
+    private volatile Parsed lastParsed;
     private volatile java.util.function.Consumer<ConsistencyToken> commitListener;
     private final LongAdder caughtUp = new LongAdder();
     private final LongAdder waited = new LongAdder();
@@ -62,7 +70,12 @@ public final class CausalReads {
     public void reconfigure(RoutingConfig routing) {
         this.scope = routing.readYourWrites();
         this.timeout = routing.readYourWritesTimeout();
+        this.mayWait = routing.readYourWritesWait() == RoutingConfig.ReadYourWritesWait.ALWAYS;
     }
+
+    private record Latest(Node node, ConsistencyToken token) { }
+
+    private record Parsed(ConsistencyToken token, dev.replicaware.dialect.GtidSet gtids) { }
 
     // ---- writes ----------------------------------------------------------------------------------------------
 
@@ -115,12 +128,15 @@ public final class CausalReads {
         return record(node, position, previous);
     }
 
-    /** Makes {@code position} this DataSource's latest when later; answers it, or {@code previous} when null. */
+    /**
+     * Makes {@code position} this DataSource's latest when later; answers it, or {@code previous} when null. A commit on
+     * another primary than the latest's starts over: after a failover the old history's positions (perhaps never
+     * replicated, perhaps ahead of the new primary's) say nothing of the new one's.
+     */
     private ConsistencyToken record(Node node, ConsistencyToken position, ConsistencyToken previous) {
         if (position == null) {
             return previous;
         }
-        instanceNode = node;
         java.util.function.Consumer<ConsistencyToken> listener = commitListener;
         if (listener != null && position != UNKNOWN) {
             try {
@@ -129,10 +145,18 @@ public final class CausalReads {
                 LOG.warn("{} - the commit listener failed: {}", cluster, e.toString());
             }
         }
+        Latest mine = null;
         while (true) { // the latest wins; an unknown one replaces anything, and anything known replaces it
-            ConsistencyToken seen = instance.get();
-            boolean later = seen == null || seen == UNKNOWN || position == UNKNOWN || position.position() > seen.position();
-            if (!later || instance.compareAndSet(seen, position)) {
+            Latest seen = instance.get();
+            boolean later = seen == null || seen.node != node || seen.token == UNKNOWN || position == UNKNOWN
+                    || position.position() > seen.token.position();
+            if (!later) {
+                return position;
+            }
+            if (mine == null) {
+                mine = new Latest(node, position);
+            }
+            if (instance.compareAndSet(seen, mine)) {
                 return position;
             }
         }
@@ -148,8 +172,8 @@ public final class CausalReads {
 
     /** The latest commit position this DataSource acknowledged; null before its first. */
     public ConsistencyToken instancePosition() {
-        ConsistencyToken t = instance.get();
-        return t == UNKNOWN ? null : t;
+        Latest l = instance.get();
+        return l == null || l.token == UNKNOWN ? null : l.token;
     }
 
     // ---- reads -----------------------------------------------------------------------------------------------
@@ -162,9 +186,9 @@ public final class CausalReads {
     ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit, Node primary) {
         ConsistencyToken required = null;
         if (scope == ReadYourWrites.INSTANCE) {
-            required = instance.get();
-            if (required != null && primary != null && primary != instanceNode) {
-                required = null;
+            Latest latest = instance.get();
+            if (latest != null && (primary == null || primary == latest.node)) {
+                required = latest.token;
             }
         }
         if (consistency.level() == ReadConsistency.Level.READ_YOUR_WRITES) {
@@ -195,16 +219,30 @@ public final class CausalReads {
             primary.increment();
             return false;
         }
-        boolean comparable = dialects.apply(replicas.get(0).name()).comparesExactly(required);
+        Dialect dialect = dialects.apply(replicas.get(0).name());
+        dev.replicaware.dialect.GtidSet gtids; // null: WAL positions, compared as numbers
+        try {
+            gtids = gtids(dialect, required);
+        } catch (RuntimeException e) { // a token carried in from elsewhere that is no GTID set: only the primary surely has it
+            primary.increment();
+            return false;
+        }
+        boolean mayWait = this.mayWait;
         double waitSeconds = timeout.toNanos() / 1e9;
         long excluded = 0;
         long caughtUpSet = 0;
         for (int i = 0; i < count; i++) {
             Node replica = replicas.get(i);
-            if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()) {
+            if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()
+                    || replica.status().readPosition() < 0) { // the last: not known to be on the primary's history
                 excluded |= 1L << i;
-            } else if (comparable && replica.knownReadPosition() >= required.position()) {
+            } else if (gtids == null ? replica.knownReadPosition() >= required.position() : covers(replica, gtids)) {
                 caughtUpSet |= 1L << i;
+            } else if (!mayWait) {
+                excluded |= 1L << i;
+                if (!(replica.status().lagSeconds() > waitSeconds)) { // a replica seconds behind: no refresh would help
+                    replica.wantPosition(); // a refresh, off the request path, for the reads after this one
+                }
             } else if (replica.status().lagSeconds() > waitSeconds) {
                 excluded |= 1L << i; // seconds behind: waiting on it would only use up the wait
             }
@@ -224,7 +262,7 @@ public final class CausalReads {
                 }
             } else if (!waitedOnce) { // one wait per read at most: the read's latency is bounded by one timeout
                 waitedOnce = true;
-                if (awaitOn(router, connection, replica, required)) {
+                if (awaitOn(router, connection, replica, required, gtids)) {
                     return true;
                 }
             }
@@ -233,9 +271,27 @@ public final class CausalReads {
         return false;
     }
 
+    private static boolean covers(Node replica, dev.replicaware.dialect.GtidSet required) {
+        dev.replicaware.dialect.GtidSet known = replica.knownGtids();
+        return known != null && known.covers(required);
+    }
+
+    /** The GTIDs of {@code required} where the dialect compares GTIDs, parsed once per position; null for WAL positions. */
+    private dev.replicaware.dialect.GtidSet gtids(Dialect dialect, ConsistencyToken required) {
+        Parsed p = lastParsed;
+        if (p != null && p.token == required) {
+            return p.gtids;
+        }
+        dev.replicaware.dialect.GtidSet gtids = dialect.gtids(required);
+        if (gtids != null) {
+            lastParsed = new Parsed(required, gtids);
+        }
+        return gtids;
+    }
+
     /** Waits on {@code replica} for {@code required}, up to the timeout; true when it got there and serves. */
-    private boolean awaitOn(Router router, RoutedConnection connection, Node replica, ConsistencyToken required)
-            throws SQLException {
+    private boolean awaitOn(Router router, RoutedConnection connection, Node replica, ConsistencyToken required,
+                            dev.replicaware.dialect.GtidSet gtids) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
@@ -243,6 +299,7 @@ public final class CausalReads {
             replica.markFailed(System.nanoTime(), router.backoffNanos());
             return false;
         }
+        long epoch = replica.confirmationEpoch(); // a confirmation of before a role or timeline change is dropped
         long start = System.nanoTime();
         boolean reached = false;
         try {
@@ -260,7 +317,7 @@ public final class CausalReads {
             physical.close();
             return false;
         }
-        replica.confirmReadPosition(required.position());
+        replica.confirmReadPosition(epoch, gtids == null ? required.position() : -1, gtids);
         try {
             connection.attach(replica, physical);
         } catch (SQLException e) {
@@ -311,6 +368,6 @@ public final class CausalReads {
 
     @Override
     public String toString() {
-        return "CausalReads[" + cluster + ", " + scope.configName() + ", timeout " + timeout + "]";
+        return "CausalReads[" + cluster + ", " + scope.configName() + ", " + (mayWait ? "waits up to " + timeout : "never waits") + "]";
     }
 }

@@ -50,7 +50,14 @@ public final class Node {
     private final LongAdder busy = new LongAdder();
     private volatile long skipUntilNanos = NEVER_FAILED;
     private volatile NodeStatus status;
-    private volatile long confirmedPosition = -1;
+    /** What waits and refreshes saw this node replay since; replaced whole, and forgotten on a role or history change. */
+    private final java.util.concurrent.atomic.AtomicReference<Confirmed> confirmed =
+            new java.util.concurrent.atomic.AtomicReference<>(Confirmed.NONE);
+    /** A read wanted a commit this node was not known to have: the refresher should ask it. */
+    private volatile boolean positionWanted;
+    private volatile int wantsSinceRefresh;
+    private volatile long lastRefreshNanos = System.nanoTime() - QUIET_REFRESH_MILLIS * 1_000_000L;
+    private volatile Runnable positionHook;
     private final long borrowTimeoutNanos;
     private volatile java.util.function.Consumer<String> failureHook;
 
@@ -247,6 +254,10 @@ public final class Node {
         if (holdsFile && status.state() == NodeState.DOWN && before.state() != NodeState.DOWN) {
             evictConnections();
         }
+        if (status.role() != before.role() || status.readPosition() < 0 && before.readPosition() >= 0
+                || status.readPosition() < before.readPosition()) {
+            forgetConfirmedPositions(); // promoted, demoted, off the primary's timeline, or re-cloned
+        }
     }
 
     /** The lag the monitor last measured, in seconds; NaN when unknown. */
@@ -256,17 +267,100 @@ public final class Node {
 
     /**
      * The furthest position this node is known to have replayed: the monitor's last sample, or a read-your-writes wait
-     * that saw it get further since. -1 when unknown.
+     * or refresh that saw it get further since. -1 when unknown, and while the monitor does not know where it stands
+     * (a replica off the primary's timeline): a confirmation is worth only as much as the history it was made on.
      */
     public long knownReadPosition() {
-        return Math.max(status.readPosition(), confirmedPosition);
+        long sampled = status.readPosition();
+        return sampled < 0 ? -1 : Math.max(sampled, confirmed.get().position);
     }
 
-    /** A wait on this node saw it replay {@code position}. A lost race keeps the lower value: only ever conservative. */
-    public void confirmReadPosition(long position) {
-        if (position > confirmedPosition) {
-            confirmedPosition = position;
+    /** The GTIDs this node is known to have replayed (MySQL, MariaDB), from waits and refreshes; null when none. */
+    public dev.replicaware.dialect.GtidSet knownGtids() {
+        return status.readPosition() < 0 ? null : confirmed.get().gtids;
+    }
+
+    /** The confirmations' generation: pass it back to {@link #confirmReadPosition}; taken before asking the server. */
+    public long confirmationEpoch() {
+        return confirmed.get().epoch;
+    }
+
+    /**
+     * A wait or refresh on this node, begun at {@code epoch}, saw it replay {@code position} and {@code gtids} (either
+     * may be -1/null). Dropped when the confirmations were forgotten meanwhile: it may belong to the old history.
+     */
+    public void confirmReadPosition(long epoch, long position, dev.replicaware.dialect.GtidSet gtids) {
+        while (true) {
+            Confirmed c = confirmed.get();
+            if (c.epoch != epoch) {
+                return;
+            }
+            long p = Math.max(c.position, position);
+            dev.replicaware.dialect.GtidSet g = c.gtids == null ? gtids : c.gtids.union(gtids);
+            if (p == c.position && g == c.gtids || confirmed.compareAndSet(c, new Confirmed(p, g, epoch))) {
+                return;
+            }
         }
+    }
+
+    /** Forgets what waits and refreshes confirmed: the node's role or history changed. */
+    public void forgetConfirmedPositions() {
+        while (true) {
+            Confirmed c = confirmed.get();
+            if (confirmed.compareAndSet(c, new Confirmed(-1, null, c.epoch + 1))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A read had to see a commit this node was not known to have replayed: asks for a refresh of its position, off the
+     * request path, within a budget: after {@value #WANTS_PER_REFRESH} such reads and at least 1 ms since the last
+     * refresh, or {@value #QUIET_REFRESH_MILLIS} ms after it whatever the count. Under load refreshes stay a small share
+     * of the reads (about one in {@value #WANTS_PER_REFRESH}), so that finding reads a replica never costs more than
+     * serving them on the primary; costs the request path a volatile read and a clock read.
+     */
+    public void wantPosition() {
+        if (positionWanted) {
+            return;
+        }
+        int wants = ++wantsSinceRefresh; // racy: a lost increment only delays a refresh
+        long since = System.nanoTime() - lastRefreshNanos;
+        if (since < QUIET_REFRESH_MILLIS * 1_000_000L && (wants < WANTS_PER_REFRESH || since < 1_000_000L)) {
+            return;
+        }
+        positionWanted = true;
+        Runnable hook = positionHook;
+        if (hook != null) {
+            hook.run();
+        }
+    }
+
+    /** The refresher asks the node now: the budget of {@link #wantPosition} starts again. */
+    public void refreshing(long nowNanos) {
+        wantsSinceRefresh = 0;
+        lastRefreshNanos = nowNanos;
+    }
+
+    static final int WANTS_PER_REFRESH = 32;
+    static final long QUIET_REFRESH_MILLIS = 20;
+
+    /** Takes the request for a refresh: true when one was asked for since the last take. */
+    public boolean takePositionWanted() {
+        if (!positionWanted) {
+            return false;
+        }
+        positionWanted = false;
+        return true;
+    }
+
+    /** Who hears {@link #wantPosition} (the position refresher's wake-up). */
+    public void onPositionWanted(Runnable hook) {
+        this.positionHook = hook;
+    }
+
+    private record Confirmed(long position, dev.replicaware.dialect.GtidSet gtids, long epoch) {
+        static final Confirmed NONE = new Confirmed(-1, null, 0);
     }
 
     /** After a connection error: idle connections are closed, connections in use are closed when returned. */

@@ -57,6 +57,19 @@ final class NodeProbe implements AutoCloseable {
         }
     }
 
+    /** What the node has replayed ({@link Dialect#replayed}), on this probe's connection. */
+    synchronized dev.replicaware.dialect.Replayed replayed() throws SQLException {
+        try {
+            if (connection == null) {
+                connection = open();
+            }
+            return dialect.replayed(connection);
+        } catch (SQLException | RuntimeException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
     /** Probes from now on connect with {@code timeout}; the open connection is closed so the next probe reconnects. */
     synchronized void retime(Duration timeout) {
         this.timeout = timeout;

@@ -4,6 +4,7 @@ import dev.replicaware.config.HealthConfig;
 import dev.replicaware.dialect.Dialect;
 import dev.replicaware.dialect.Probe;
 import dev.replicaware.dialect.Role;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ public final class TopologyMonitor implements AutoCloseable {
     private final Consumer<Map<String, NodeStatus>> onPublish;
     private final ScheduledExecutorService scheduler;
     private volatile String historyOwner;
+    /** The timeline of the primary whose history is kept; {@link Probe#UNKNOWN_TIMELINE} where it has none. */
+    private volatile long ownerTimeline = Probe.UNKNOWN_TIMELINE;
+    /** Replicas whose position a read wanted refreshed: see {@link #refreshPosition}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Node> positionsWanted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile Thread refresher;
+    private final java.util.concurrent.atomic.LongAdder refreshes = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean closed;
     private volatile PatroniSource patroni;
     private volatile java.util.concurrent.ScheduledFuture<?> patroniPoll;
@@ -131,11 +138,12 @@ public final class TopologyMonitor implements AutoCloseable {
             patroni.refresh(); // the first round already honours Patroni
         }
         probeNow(nodes.values());
-        // A replica probed before the primary's first sample could not tell its lag: ask it again, once.
+        // A replica probed before the primary's first sample could not tell its lag or history: ask it again, once.
         List<Tracked> unmeasured = new ArrayList<>();
         for (Tracked t : nodes.values()) {
             NodeStatus st = t.last;
-            if (st != null && st.role() == Role.REPLICA && st.state().serves() && Double.isNaN(st.lagSeconds())) {
+            if (st != null && st.role() == Role.REPLICA && st.state().serves()
+                    && (Double.isNaN(st.lagSeconds()) || st.readPosition() < 0)) {
                 unmeasured.add(t);
             }
         }
@@ -231,7 +239,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 return java.util.Collections.unmodifiableMap(m);
             });
         }
-        removed.probe.close();
+        removed.closeProbes();
     }
 
     /**
@@ -500,6 +508,7 @@ public final class TopologyMonitor implements AutoCloseable {
         long lagPositions = -1;
         boolean receiving = false;
         boolean first = t.probes++ == 0;
+        long readPosition = probe != null ? probe.readPosition() : t.last.readPosition();
         if (probe != null) {
             t.failures = 0;
             t.successes++;
@@ -519,9 +528,24 @@ public final class TopologyMonitor implements AutoCloseable {
             t.role = observed;
             receiving = probe.receiving();
             if (observed == Role.PRIMARY) {
-                recordPrimary(name, probe.writePosition(), atNanos);
+                recordPrimary(name, probe.writePosition(), probe.timeline(), atNanos);
                 lagSeconds = 0;
                 lagPositions = 0;
+            } else if (observed == Role.REPLICA && dialect.comparesPositions() && probe.timeline() != Probe.UNKNOWN_TIMELINE
+                    && historyOwner == null) {
+                // probed before any primary: which history it is on is not known yet (start() asks it again)
+                readPosition = -1;
+                lagSeconds = probe.reportedLagSeconds();
+            } else if (observed == Role.REPLICA && dialect.comparesPositions()
+                    && !Probe.follows(probe.timeline(), primaryTimeline())) {
+                // streaming another history, or none while the primary streams its own: its position may be ahead of
+                // the primary's and hold none of its latest commits; neither its lag nor its position is known
+                readPosition = -1;
+                if (roleBefore == Role.REPLICA && t.last.readPosition() >= 0) {
+                    LOG.warn("{} - replica {} is not streaming the primary's timeline {} (its timeline: {}); its lag is"
+                            + " unknown until it does", cluster, name, primaryTimeline(),
+                            probe.timeline() == Probe.NOT_STREAMING ? "not streaming" : probe.timeline());
+                }
             } else if (observed == Role.REPLICA && dialect.comparesPositions()) {
                 String owner = historyOwner;
                 lagSeconds = owner == null ? Double.NaN : history.lagSeconds(probe.replayedPosition(), atNanos);
@@ -556,7 +580,7 @@ public final class TopologyMonitor implements AutoCloseable {
         String rotationBefore = t.last.outOfRotation();
         String rotation = t.heldOut != null ? t.heldOut : t.replayPaused ? REPLAY_PAUSED : null;
         NodeStatus status = new NodeStatus(name, t.role, t.state, lagSeconds, lagPositions, dialect.positionUnit(), receiving,
-                clock.instant(), took, error, probe != null ? probe.readPosition() : t.last.readPosition(), rotation);
+                clock.instant(), took, error, readPosition, rotation);
         t.last = status;
         publish(t, status);
         if (first) {
@@ -582,7 +606,7 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /** Samples the primary's position; only one node's history is kept, and a new primary starts a new one. */
-    private void recordPrimary(String name, long position, long atNanos) {
+    private void recordPrimary(String name, long position, long timeline, long atNanos) {
         String owner = historyOwner;
         if (owner != null && !owner.equals(name)) {
             Tracked current = nodes.get(owner);
@@ -592,7 +616,99 @@ public final class TopologyMonitor implements AutoCloseable {
             history.clear();
         }
         historyOwner = name;
+        ownerTimeline = timeline;
         history.record(atNanos, position);
+    }
+
+    /**
+     * The timeline of the primary serving now; {@link Probe#UNKNOWN_TIMELINE} when none serves (replicas lost their
+     * stream with it: what they replayed is still the last history known) or the dialect has none.
+     */
+    long primaryTimeline() {
+        String owner = historyOwner;
+        Tracked t = owner == null ? null : nodes.get(owner);
+        return t != null && t.role == Role.PRIMARY && t.state.serves() ? ownerTimeline : Probe.UNKNOWN_TIMELINE;
+    }
+
+    /**
+     * Reads had to see commits {@code node} was not known to have replayed ({@link Node#wantPosition}, which keeps to
+     * its budget): its replayed position is read on a connection of its own, on the refresher thread, and confirmed to the node (on the primary's timeline only), so that the next reads find it there
+     * without a wait. The request path only enqueues and wakes the thread.
+     */
+    public void refreshPosition(Node node) {
+        if (closed) {
+            return;
+        }
+        positionsWanted.add(node);
+        Thread r = refresher;
+        if (r == null) {
+            synchronized (positionsWanted) {
+                r = refresher;
+                if (r == null && !closed) {
+                    r = new Thread(this::refreshLoop, "replicaware-" + cluster + "-positions");
+                    r.setDaemon(true);
+                    refresher = r;
+                    r.start();
+                }
+            }
+        }
+        java.util.concurrent.locks.LockSupport.unpark(r);
+    }
+
+    /** Position refreshes done so far. */
+    public long positionRefreshes() {
+        return refreshes.sum();
+    }
+
+    /**
+     * One refresh per node in a round, rounds at most every {@link #REFRESH_GAP_NANOS}: enough to follow replicas a
+     * few hundred microseconds behind, bounded in what it costs them (a small query each) whatever the read rate.
+     */
+    static final long REFRESH_GAP_NANOS = 1_000_000;
+
+    private void refreshLoop() {
+        List<Node> round = new ArrayList<>();
+        while (!closed) {
+            Node n;
+            while ((n = positionsWanted.poll()) != null) {
+                if (!round.contains(n)) {
+                    round.add(n);
+                }
+            }
+            if (round.isEmpty()) {
+                java.util.concurrent.locks.LockSupport.park(this);
+                continue;
+            }
+            long began = System.nanoTime();
+            for (Node node : round) {
+                if (node.takePositionWanted()) {
+                    refresh(node);
+                }
+            }
+            round.clear();
+            long left = REFRESH_GAP_NANOS - (System.nanoTime() - began);
+            if (left > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+    }
+
+    private void refresh(Node node) {
+        Tracked t = nodes.get(node.name());
+        if (t == null) {
+            return;
+        }
+        long epoch = node.confirmationEpoch();
+        node.refreshing(System.nanoTime());
+        try {
+            dev.replicaware.dialect.Replayed r = t.positions().replayed();
+            refreshes.increment();
+            if (r != null && r.position() != Probe.NO_POSITION && Probe.follows(r.timeline(), primaryTimeline())) {
+                node.confirmReadPosition(epoch, r.position(), r.gtids());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("{} - refreshing the replayed position of node {} failed: {}", cluster, node.name(), t.probe.describe(e));
+        }
     }
 
     private void publish(Tracked t, NodeStatus status) {
@@ -650,19 +766,25 @@ public final class TopologyMonitor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Thread r = refresher;
+        if (r != null) {
+            java.util.concurrent.locks.LockSupport.unpark(r);
+        }
         for (Tracked t : nodes.values()) {
-            t.probe.close();
+            t.closeProbes();
         }
     }
 
     /** Per-node monitor state; touched by one probe at a time (inFlight) and by fence(), both under its monitor. */
-    private static final class Tracked {
+    private final class Tracked {
         final Target target;
         final NodeProbe probe;
+        /** The position refresher's own connection to the node, opened on first use: never the probe's. */
+        private volatile NodeProbe positions;
         final AtomicBoolean inFlight = new AtomicBoolean();
         volatile java.util.concurrent.ScheduledFuture<?> schedule;
-        NodeState state = NodeState.DOWN;
-        Role role;
+        volatile NodeState state = NodeState.DOWN; // volatile: primaryTimeline() reads the primary's from other threads
+        volatile Role role;
         int failures;
         int successes;
         long probes;
@@ -678,6 +800,28 @@ public final class TopologyMonitor implements AutoCloseable {
             this.target = target;
             this.probe = probe;
             this.role = target.configuredRole();
+        }
+
+        NodeProbe positions() {
+            NodeProbe p = positions;
+            if (p == null) {
+                synchronized (this) {
+                    p = positions;
+                    if (p == null) {
+                        p = new NodeProbe(target.url(), target.username(), target.password(), probe.dialect(), health.timeout());
+                        positions = p;
+                    }
+                }
+            }
+            return p;
+        }
+
+        void closeProbes() {
+            probe.close();
+            NodeProbe p = positions;
+            if (p != null) {
+                p.close();
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.replicaware.ReadConsistency;
 import dev.replicaware.config.RoutingConfig.ReadYourWrites;
+import dev.replicaware.config.RoutingConfig.ReadYourWritesWait;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,24 @@ class ReadYourWritesConfigTest {
         RoutingConfig routing = YamlConfig.parse(CLUSTER, null, Map.<String, String>of()::get).cluster().routing();
         assertThat(routing.readYourWrites()).isEqualTo(ReadYourWrites.INSTANCE);
         assertThat(routing.readYourWritesTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(routing.readYourWritesWait()).as("reads never wait by default").isEqualTo(ReadYourWritesWait.NEVER);
+    }
+
+    @Test
+    void yamlSetsTheWait() {
+        RoutingConfig routing = YamlConfig.parse(CLUSTER + "routing: { readYourWritesWait: Always }\n", null,
+                Map.<String, String>of()::get).cluster().routing();
+        assertThat(routing.readYourWritesWait()).isEqualTo(ReadYourWritesWait.ALWAYS);
+    }
+
+    @Test
+    void anUnknownWaitIsRefusedNamingTheKeyTheLineAndTheChoices() {
+        assertThatThrownBy(() -> YamlConfig.parse(CLUSTER + "routing: { readYourWritesWait: sometimes }\n", null,
+                Map.<String, String>of()::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routing.readYourWritesWait")
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("must be never or always, but was 'sometimes'");
     }
 
     @Test

@@ -101,7 +101,10 @@ abstract class AutocommitReadRoutingContract {
         cluster.waitForReplication(Duration.ofSeconds(30));
         prepareNodes(cluster);
         // after the functions: on PostgreSQL, one created later is called by x.y only once a refresh read it (docs)
-        dataSource = RoutingContractTest.dataSource(cluster, b -> b.autocommitReads(AutocommitReads.REPLICA));
+        // reads wait on a replica for the commits before them (sequences, updates): the routing of each statement is
+        // the point here, not where read-your-writes would send a read whose replica is not known to be there yet
+        dataSource = RoutingContractTest.dataSource(cluster, b -> b.autocommitReads(AutocommitReads.REPLICA)
+                .readYourWritesWait(dev.replicaware.config.RoutingConfig.ReadYourWritesWait.ALWAYS));
     }
 
     ReplicatedCluster cluster() {

@@ -9,6 +9,7 @@ import dev.replicaware.ReplicaAwareDataSource;
 import dev.replicaware.config.HealthConfig;
 import dev.replicaware.config.RoutingConfig.AutocommitReads;
 import dev.replicaware.config.RoutingConfig.ReadYourWrites;
+import dev.replicaware.config.RoutingConfig.ReadYourWritesWait;
 import dev.replicaware.metrics.ReplicawareMetrics;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.testkit.ClusterNode;
@@ -77,7 +78,7 @@ abstract class ReadYourWritesContract {
     void everyReadSeesTheWriteBeforeItOnAnotherConnectionAndTheCaughtUpReplicaServesMost() throws SQLException {
         int cycles = 1000;
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ReplicaAwareDataSource ds = dataSource(b -> { })) { // the default: readYourWrites instance
+        try (ReplicaAwareDataSource ds = dataSource(b -> { })) { // readYourWrites instance, reads wait
             new ReplicawareMetrics(ds).bindTo(registry);
             Map<String, Integer> served = new TreeMap<>();
             int stale = 0;
@@ -105,6 +106,45 @@ abstract class ReadYourWritesContract {
                     .isEqualTo((double) served.getOrDefault(cluster.primary().name(), 0));
             assertThat(registry.get("replicaware.causal.wait").functionTimer().count()).isEqualTo((double) figures.waits());
             assertThat(registry.get("replicaware.causal.positions").functionCounter().count()).isEqualTo((double) cycles);
+        }
+    }
+
+    /**
+     * The default ({@code readYourWritesWait: never}): a read no replica is known to serve fresh goes to the primary at
+     * once, never waiting; replicas serve such reads once they are known to be there (the refresh those reads asked
+     * for), and never stale.
+     */
+    @Test
+    void byDefaultAReadNeverWaitsNeverReadsStaleAndTheCaughtUpReplicaServesOnceKnownThere() throws SQLException {
+        int cycles = 300;
+        try (ReplicaAwareDataSource ds = defaultDataSource()) {
+            Map<String, Integer> served = new TreeMap<>();
+            int stale = 0;
+            for (int i = 0; i < cycles; i++) {
+                long id = insertInTransaction(ds);
+                // reads of the same write, one after another: the first ones may find no replica known there yet
+                for (int read = 0; read < 3; read++) {
+                    try (Connection c = ds.getConnection()) {
+                        c.setReadOnly(true);
+                        c.setAutoCommit(false);
+                        Row row = read(c, id);
+                        c.commit();
+                        served.merge(row.node, 1, Integer::sum);
+                        if (row.count != 1) {
+                            stale++;
+                        }
+                    }
+                }
+            }
+            CausalReads figures = ds.causalReads();
+            System.out.printf("%s default (never waits), %d writes, 3 reads each: stale %d; served %s; replica known there %d,"
+                            + " primary %d, waits %d%n", getClass().getSimpleName(), cycles, stale, served,
+                    figures.caughtUpReads(), figures.primaryReads(), figures.waits());
+            assertThat(stale).as("reads that did not see the write committed before them; served " + served).isZero();
+            assertThat(figures.waits()).as("waits on replicas with readYourWritesWait never").isZero();
+            assertThat(served).as("the replica 2 s behind serves none of them").doesNotContainKey(delayed.name());
+            assertThat(served.getOrDefault(caughtUp.name(), 0)).as("reads the caught-up replica served; served " + served)
+                    .isPositive();
         }
     }
 
@@ -325,11 +365,20 @@ abstract class ReadYourWritesContract {
         long read() throws SQLException;
     }
 
+    /**
+     * A DataSource whose reads wait on a replica for the commit they must see ({@code readYourWritesWait: always}),
+     * which most tests here are about; {@link #defaultDataSource} is the default, which never waits.
+     */
     ReplicaAwareDataSource dataSource(Consumer<dev.replicaware.config.ClusterConfig.Builder> customizer) {
         return RoutingContractTest.dataSource(cluster, b -> {
             b.pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1"));
+            b.readYourWritesWait(ReadYourWritesWait.ALWAYS);
             customizer.accept(b);
         });
+    }
+
+    ReplicaAwareDataSource defaultDataSource() {
+        return RoutingContractTest.dataSource(cluster, b -> b.pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1")));
     }
 
     /** A write transaction, then a read-only one (as Spring runs them) that reads the row written: what it saw, where. */

@@ -176,6 +176,9 @@ abstract class RoundTripContract {
                 .pool(Map.of("maximumPoolSize", "2", "minimumIdle", "1"))
                 .readYourWrites(readYourWrites)
                 .readYourWritesTimeout(readYourWritesTimeout)
+                // reads wait on the replica, which counts as one round trip; reads that never wait would ask for
+                // refreshes of its position, through the same proxy
+                .readYourWritesWait(RoutingConfig.ReadYourWritesWait.ALWAYS)
                 // probes go through the same proxies: one an hour keeps them out of the counts
                 .health(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(5), 3, 1))
                 .build());

@@ -52,7 +52,9 @@ public abstract class RoutingContractTest {
     @BeforeAll
     void startClusterAndDataSource() throws SQLException {
         cluster = startCluster();
-        dataSource = dataSource(cluster, b -> { });
+        // tests here write, then read: reads wait for their replica, so that where a read runs does not depend on
+        // whether a replica is already known to have the write (the default would send it to the primary until then)
+        dataSource = dataSource(cluster, b -> b.readYourWritesWait(dev.replicaware.config.RoutingConfig.ReadYourWritesWait.ALWAYS));
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE routing_probe (id INT PRIMARY KEY, note VARCHAR(40))");
         }

@@ -77,6 +77,15 @@ final class ClusterConfigFactory {
             builder.readYourWrites(readYourWrites);
         }
         builder.readYourWritesTimeout(routing.getReadYourWritesTimeout());
+        RoutingConfig.ReadYourWritesWait readYourWritesWait = routing.getReadYourWritesWait() == null
+                ? RoutingConfig.ReadYourWritesWait.NEVER
+                : RoutingConfig.ReadYourWritesWait.parse(routing.getReadYourWritesWait()).orElse(null);
+        if (readYourWritesWait == null) {
+            problems.add(new ConfigException.Problem("routing.readYourWritesWait", "must be never or always, but was "
+                    + quote(routing.getReadYourWritesWait())));
+        } else {
+            builder.readYourWritesWait(readYourWritesWait);
+        }
         RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.AutocommitReads.parse(routing.getAutocommitReads()).orElse(null);
         if (autocommitReads == null) {
             problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "

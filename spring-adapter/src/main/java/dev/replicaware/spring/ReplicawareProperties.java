@@ -307,8 +307,18 @@ public class ReplicawareProperties {
          */
         private String readYourWrites = "instance";
 
-        /** How long a read waits for a replica to replay a commit it must see before it reads from the primary. */
+        /**
+         * How long a read waits for a replica to replay a commit it must see before it reads from the primary, with
+         * {@code read-your-writes-wait: always}.
+         */
         private Duration readYourWritesTimeout = dev.replicaware.config.RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
+
+        /**
+         * What a read that must see a commit does when no replica is known to have replayed it: {@code never} (the
+         * default) reads from the primary at once, so that read-your-writes never makes a read slower than the
+         * primary; {@code always} waits on a replica up to {@code read-your-writes-timeout} first.
+         */
+        private String readYourWritesWait = "never";
 
         /**
          * Where a statement outside a transaction (autocommit on) goes on a connection that is not read-only:
@@ -379,6 +389,14 @@ public class ReplicawareProperties {
 
         public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
             this.readYourWritesTimeout = readYourWritesTimeout;
+        }
+
+        public String getReadYourWritesWait() {
+            return readYourWritesWait;
+        }
+
+        public void setReadYourWritesWait(String readYourWritesWait) {
+            this.readYourWritesWait = readYourWritesWait;
         }
     }
 

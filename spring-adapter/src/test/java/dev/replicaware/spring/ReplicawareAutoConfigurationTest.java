@@ -275,6 +275,7 @@ class ReplicawareAutoConfigurationTest {
                         "replicaware.routing.load-balance=fastest",
                         "replicaware.routing.read-consistency=soon",
                         "replicaware.routing.read-your-writes=global",
+                        "replicaware.routing.read-your-writes-wait=sometimes",
                         "replicaware.health.failures-before-down=0",
                         "replicaware.failover.mode=automatic"))
                 .run(context -> {
@@ -289,6 +290,8 @@ class ReplicawareAutoConfigurationTest {
                             .contains("Property: replicaware.routing.load-balance").contains("round-robin, random")
                             .contains("Property: replicaware.routing.read-consistency").contains("expected any, primary, read-your-writes, or a duration")
                             .contains("Property: replicaware.routing.read-your-writes").contains("expected instance, session or off")
+                            .contains("Property: replicaware.routing.read-your-writes-wait")
+                            .contains("must be never or always, but was 'sometimes'")
                             .contains("Property: replicaware.health.failures-before-down")
                             .contains("Property: replicaware.failover.admin-username")
                             .doesNotContain("s3cret-pw");

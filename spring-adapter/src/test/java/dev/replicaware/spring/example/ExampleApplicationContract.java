@@ -65,6 +65,9 @@ abstract class ExampleApplicationContract {
         }
         registry.add("replicaware.pool.maximum-pool-size", () -> "4");
         registry.add("replicaware.health.interval", () -> "200ms");
+        // reads right after a write wait for a replica here, as the assertions on where they ran expect; the default
+        // (never) would serve them on the primary until a replica is known to have the write
+        registry.add("replicaware.routing.read-your-writes-wait", () -> "always");
         registry.add("spring.jpa.hibernate.ddl-auto", () -> "update");
         registry.add("shop.port-query", () -> portQuery);
     }

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = ShopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "replicaware.routing.read-your-writes=session",
+        "replicaware.routing.read-your-writes-wait=always", // the view waits for the caught-up replica, as asserted
         "replicaware.web.consistency-token=http-session"})
 class PostgresSessionTokenTest {
     static final PostgresCluster CLUSTER = PostgresCluster.builder().replicas(2).app("shop", "pg-Sh0p-pw-71").start();
