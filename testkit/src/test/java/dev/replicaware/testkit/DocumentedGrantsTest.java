@@ -39,11 +39,15 @@ class DocumentedGrantsTest {
     }
 
     @Test
-    void theApplicationUsersGetTheReadmesGrants() throws IOException {
-        String readme = read("README.md");
-        assertThat(readme).contains("| PostgreSQL | `" + DocumentedGrants.POSTGRES_APP + "`")
+    void theApplicationUsersGetTheDocumentedGrants() throws IOException {
+        String settings = read("docs/configuration.md");
+        assertThat(settings).contains("| PostgreSQL | `" + DocumentedGrants.POSTGRES_APP + "`")
                 .contains("| MariaDB | `" + DocumentedGrants.MARIADB_APP + "`")
                 .contains("| MySQL | `" + DocumentedGrants.MYSQL_APP + "`");
+        String readme = read("README.md").replaceAll("\\s+", " ");
+        assertThat(readme).contains("PostgreSQL `" + DocumentedGrants.POSTGRES_APP + "`")
+                .contains("MariaDB `" + DocumentedGrants.MARIADB_APP + "`")
+                .contains("MySQL `" + DocumentedGrants.MYSQL_APP + "`");
     }
 
     @Test
