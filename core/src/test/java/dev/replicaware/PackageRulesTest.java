@@ -29,7 +29,8 @@ class PackageRulesTest {
             "jdbc", Set.of("jdbc.delegate", "routing", "topology", "config", "dialect"),
             "jdbc.delegate", Set.of(),
             "", Set.of("jdbc", "jdbc.delegate", "routing", "failover", "topology", "config", "dialect"),
-            "metrics", Set.of("", "failover", "routing", "topology", "config", "dialect"));
+            "metrics", Set.of("", "failover", "routing", "topology", "config", "dialect"),
+            "backup", Set.of("", "topology", "config", "dialect"));
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.replicaware((?:\\.[a-z]\\w*)*)\\.([A-Z]\\w*)");
 
