@@ -56,21 +56,20 @@ class StatementWrapper extends DelegatingStatement {
 
     /**
      * The logical connection serving this statement: the one it was made on, or, for a read that follows the
-     * connection's state ({@link #followsState}), the owner or its replica side, whichever served its last run.
+     * connection's state ({@link #followState}), the owner or its replica side, whichever served its last run.
      */
     LogicalConnection connection;
     private StatementFactory factory;
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
+    /**
+     * The attachment of {@code connection} this statement was made on; stored complemented ({@code ~generation},
+     * negative) for a read that follows the connection's state ({@link #followState}), so that such a read takes the
+     * slow path of {@link #beforeExecute} with no field of its own and no extra test for the others.
+     */
     private int generation;
     private Node madeOn;
     private SqlAction[] replay; // by slot, see above; null until a call is remembered
     private ResultSetWrapper current; // the result set last handed out
-    /**
-     * A classified read made on the replica side: each run goes where the owner's state says at that moment
-     * ({@link ReadSide#forExecution}), so it remembers all its calls, not only those of its first run. The field fits
-     * in the object's padding (48 bytes with or without it).
-     */
-    private boolean followsState;
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
         this(connection, delegate, null, null);
@@ -95,7 +94,23 @@ class StatementWrapper extends DelegatingStatement {
      * by the owner's state then ({@link ReadSide#forExecution}).
      */
     final void followState() {
-        followsState = true;
+        generation = ~generation;
+    }
+
+    /** True for a read that follows the connection's state: it remembers all its calls, not only its first run's. */
+    private boolean followsState() {
+        return generation < 0;
+    }
+
+    /** The attachment this statement was made on. */
+    private int madeAt() {
+        int g = generation;
+        return g < 0 ? ~g : g;
+    }
+
+    /** This statement is now on attachment {@code g} of {@code connection}. */
+    private void madeAt(int g) {
+        generation = followsState() ? ~g : g;
     }
 
     /** Makes a statement of the same kind on a connection. */
@@ -145,7 +160,7 @@ class StatementWrapper extends DelegatingStatement {
         if (factory == null) {
             return false;
         }
-        if (followsState || connection.nothingRunSince(generation)) {
+        if (followsState() || connection.nothingRunSince(generation)) {
             return true;
         }
         forgetRetry();
@@ -215,16 +230,16 @@ class StatementWrapper extends DelegatingStatement {
         if (factory == null) {
             return false;
         }
-        Connection fresh = Statements.retryRead(connection, generation, failure);
+        Connection fresh = Statements.retryRead(connection, madeAt(), failure);
         if (fresh == null) {
             return false;
         }
         Statement next = factory.create(fresh, sql);
         replayOnto(next);
         replaceDelegate(next);
-        generation = connection.generation();
+        madeAt(connection.generation());
         madeOn = connection.node();
-        if (!followsState) {
+        if (!followsState()) {
             factory = null; // one retry (Statements.retryRead allows one anyway); a following read keeps it to move
         }
         return true;
@@ -252,10 +267,12 @@ class StatementWrapper extends DelegatingStatement {
      * with its settings and parameters, or, when it cannot be, fails naming both nodes.
      */
     final void beforeExecute() throws SQLException {
-        if (followsState) {
-            follow();
-        } else if (generation != connection.generation()) {
-            remake();
+        if (generation != connection.generation()) { // always, for a read that follows the connection's state
+            if (followsState()) {
+                follow();
+            } else {
+                remake();
+            }
         }
         connection.beforeExecute();
     }
@@ -269,7 +286,7 @@ class StatementWrapper extends DelegatingStatement {
         LogicalConnection target = ReadSide.forExecution(ReadSide.owner(connection));
         if (target != connection) {
             moveTo(target);
-        } else if (generation != connection.generation()) {
+        } else if (madeAt() != connection.generation()) {
             remake();
         }
     }
@@ -299,7 +316,7 @@ class StatementWrapper extends DelegatingStatement {
         OpenStatements.remove(connection, delegate);
         connection = target;
         replaceDelegate(next); // tracks it on target and closes the statement of the side it leaves
-        generation = target.generation();
+        madeAt(target.generation());
         madeOn = target.node();
     }
 
@@ -316,7 +333,7 @@ class StatementWrapper extends DelegatingStatement {
         Statement next = factory.create(current, sql);
         replayOnto(next);
         replaceDelegate(next);
-        generation = connection.generation();
+        madeAt(connection.generation());
         madeOn = now;
     }
 
