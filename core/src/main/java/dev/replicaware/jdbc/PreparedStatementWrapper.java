@@ -55,9 +55,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     @Override
     public void clearParameters() throws SQLException {
         delegate.clearParameters();
-        if (remembering()) {
-            remember(st -> ((PreparedStatement) st).clearParameters());
-        }
+        forgetParameters();
     }
 
     @Override
@@ -160,7 +158,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setBigDecimal(int index, BigDecimal x) throws SQLException {
         delegate.setBigDecimal(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setBigDecimal(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setBigDecimal(index, x));
         }
     }
 
@@ -204,7 +202,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setBoolean(int index, boolean x) throws SQLException {
         delegate.setBoolean(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setBoolean(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setBoolean(index, x));
         }
     }
 
@@ -212,7 +210,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setByte(int index, byte x) throws SQLException {
         delegate.setByte(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setByte(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setByte(index, x));
         }
     }
 
@@ -220,7 +218,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setBytes(int index, byte[] x) throws SQLException {
         delegate.setBytes(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setBytes(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setBytes(index, x));
         }
     }
 
@@ -264,7 +262,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setDate(int index, Date x, Calendar cal) throws SQLException {
         delegate.setDate(index, x, cal);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setDate(index, x, cal));
+            rememberParameter(index, st -> ((PreparedStatement) st).setDate(index, x, cal));
         }
     }
 
@@ -272,7 +270,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setDate(int index, Date x) throws SQLException {
         delegate.setDate(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setDate(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setDate(index, x));
         }
     }
 
@@ -280,7 +278,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setDouble(int index, double x) throws SQLException {
         delegate.setDouble(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setDouble(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setDouble(index, x));
         }
     }
 
@@ -288,7 +286,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setFloat(int index, float x) throws SQLException {
         delegate.setFloat(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setFloat(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setFloat(index, x));
         }
     }
 
@@ -296,7 +294,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setInt(int index, int x) throws SQLException {
         delegate.setInt(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setInt(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setInt(index, x));
         }
     }
 
@@ -304,7 +302,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setLong(int index, long x) throws SQLException {
         delegate.setLong(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setLong(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setLong(index, x));
         }
     }
 
@@ -342,7 +340,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setNString(int index, String x) throws SQLException {
         delegate.setNString(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setNString(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setNString(index, x));
         }
     }
 
@@ -350,7 +348,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setNull(int index, int sqlType, String typeName) throws SQLException {
         delegate.setNull(index, sqlType, typeName);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setNull(index, sqlType, typeName));
+            rememberParameter(index, st -> ((PreparedStatement) st).setNull(index, sqlType, typeName));
         }
     }
 
@@ -358,7 +356,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setNull(int index, int x) throws SQLException {
         delegate.setNull(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setNull(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setNull(index, x));
         }
     }
 
@@ -366,7 +364,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setObject(int index, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
         delegate.setObject(index, x, targetSqlType, scaleOrLength);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setObject(index, x, targetSqlType, scaleOrLength));
+            rememberParameter(index, st -> ((PreparedStatement) st).setObject(index, x, targetSqlType, scaleOrLength));
         }
     }
 
@@ -374,7 +372,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setObject(int index, Object x, int targetSqlType) throws SQLException {
         delegate.setObject(index, x, targetSqlType);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setObject(index, x, targetSqlType));
+            rememberParameter(index, st -> ((PreparedStatement) st).setObject(index, x, targetSqlType));
         }
     }
 
@@ -382,7 +380,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setObject(int index, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
         delegate.setObject(index, x, targetSqlType, scaleOrLength);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setObject(index, x, targetSqlType, scaleOrLength));
+            rememberParameter(index, st -> ((PreparedStatement) st).setObject(index, x, targetSqlType, scaleOrLength));
         }
     }
 
@@ -390,7 +388,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setObject(int index, Object x, SQLType targetSqlType) throws SQLException {
         delegate.setObject(index, x, targetSqlType);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setObject(index, x, targetSqlType));
+            rememberParameter(index, st -> ((PreparedStatement) st).setObject(index, x, targetSqlType));
         }
     }
 
@@ -398,7 +396,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setObject(int index, Object x) throws SQLException {
         delegate.setObject(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setObject(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setObject(index, x));
         }
     }
 
@@ -424,7 +422,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setShort(int index, short x) throws SQLException {
         delegate.setShort(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setShort(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setShort(index, x));
         }
     }
 
@@ -432,7 +430,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setString(int index, String x) throws SQLException {
         delegate.setString(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setString(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setString(index, x));
         }
     }
 
@@ -440,7 +438,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setTime(int index, Time x, Calendar cal) throws SQLException {
         delegate.setTime(index, x, cal);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setTime(index, x, cal));
+            rememberParameter(index, st -> ((PreparedStatement) st).setTime(index, x, cal));
         }
     }
 
@@ -448,7 +446,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setTime(int index, Time x) throws SQLException {
         delegate.setTime(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setTime(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setTime(index, x));
         }
     }
 
@@ -456,7 +454,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setTimestamp(int index, Timestamp x, Calendar cal) throws SQLException {
         delegate.setTimestamp(index, x, cal);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setTimestamp(index, x, cal));
+            rememberParameter(index, st -> ((PreparedStatement) st).setTimestamp(index, x, cal));
         }
     }
 
@@ -464,7 +462,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setTimestamp(int index, Timestamp x) throws SQLException {
         delegate.setTimestamp(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setTimestamp(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setTimestamp(index, x));
         }
     }
 
@@ -472,7 +470,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public void setURL(int index, URL x) throws SQLException {
         delegate.setURL(index, x);
         if (remembering()) {
-            remember(st -> ((PreparedStatement) st).setURL(index, x));
+            rememberParameter(index, st -> ((PreparedStatement) st).setURL(index, x));
         }
     }
 

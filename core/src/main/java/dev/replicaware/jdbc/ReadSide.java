@@ -44,6 +44,26 @@ final class ReadSide {
         return side;
     }
 
+    /**
+     * Where a read made on the replica side runs now, by its owner's state at this moment: the replica side while the
+     * owner is outside a transaction and has run nothing else on the primary (so has not written); otherwise the owner
+     * itself, inside its transaction, or on the primary that has its writes, or routed as its read-only flag says. The
+     * check is a few field reads; the side is routed again only when it was given up.
+     */
+    static LogicalConnection forExecution(LogicalConnection owner) throws SQLException {
+        if (!owner.autoCommit || owner.pinnedToPrimary || owner.readOnly) {
+            return owner;
+        }
+        LogicalConnection side = of(owner);
+        if (side == null) {
+            return owner; // the owner is closing
+        }
+        if (side.physical == null && !owner.router.routeAutocommitRead(side, owner.lastCommit(), owner.getReadConsistency())) {
+            return owner; // no replica can serve now: the primary side, left unpinned
+        }
+        return side;
+    }
+
     /** The connection the application holds: statements made on a read side report it. */
     static LogicalConnection owner(LogicalConnection c) {
         RarelySetState r = c.rarelySet;

@@ -24,8 +24,6 @@ import java.sql.SQLType;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
@@ -44,12 +42,33 @@ import dev.replicaware.topology.Node;
  * Writes are never retried.
  */
 class StatementWrapper extends DelegatingStatement {
-    final LogicalConnection connection;
+    // Slots of the calls a statement remembers: one per setting (the last call wins), then one per parameter index.
+    static final int CLOSE_ON_COMPLETION = 0;
+    static final int CURSOR_NAME = 1;
+    static final int ESCAPE_PROCESSING = 2;
+    static final int FETCH_DIRECTION = 3;
+    static final int FETCH_SIZE = 4;
+    static final int MAX_ROWS = 5; // setMaxRows and setLargeMaxRows set the same limit
+    static final int MAX_FIELD_SIZE = 6;
+    static final int POOLABLE = 7;
+    static final int QUERY_TIMEOUT = 8;
+    private static final int SETTINGS = 9;
+
+    /**
+     * The logical connection serving this statement: the one it was made on, or, for a read that follows the
+     * connection's state ({@link #followState}), the owner or its replica side, whichever served its last run.
+     */
+    LogicalConnection connection;
     private StatementFactory factory;
     private final String sql; // what a prepared statement was prepared with, for a retry; null for a plain one
+    /**
+     * The attachment of {@code connection} this statement was made on; stored complemented ({@code ~generation},
+     * negative) for a read that follows the connection's state ({@link #followState}), so that such a read takes the
+     * slow path of {@link #beforeExecute} with no field of its own and no extra test for the others.
+     */
     private int generation;
     private Node madeOn;
-    private List<SqlAction> replay;
+    private SqlAction[] replay; // by slot, see above; null until a call is remembered
     private ResultSetWrapper current; // the result set last handed out
 
     StatementWrapper(LogicalConnection connection, Statement delegate) {
@@ -68,6 +87,30 @@ class StatementWrapper extends DelegatingStatement {
         this.sql = sql;
         this.generation = connection.generation();
         this.madeOn = connection.node();
+    }
+
+    /**
+     * This statement is a classified read made on {@code connection}'s replica side: from now on each run is routed
+     * by the owner's state then ({@link ReadSide#forExecution}).
+     */
+    final void followState() {
+        generation = ~generation;
+    }
+
+    /** True for a read that follows the connection's state: it remembers all its calls, not only its first run's. */
+    private boolean followsState() {
+        return generation < 0;
+    }
+
+    /** The attachment this statement was made on. */
+    private int madeAt() {
+        int g = generation;
+        return g < 0 ? ~g : g;
+    }
+
+    /** This statement is now on attachment {@code g} of {@code connection}. */
+    private void madeAt(int g) {
+        generation = followsState() ? ~g : g;
     }
 
     /** Makes a statement of the same kind on a connection. */
@@ -117,7 +160,7 @@ class StatementWrapper extends DelegatingStatement {
         if (factory == null) {
             return false;
         }
-        if (connection.nothingRunSince(generation)) {
+        if (followsState() || connection.nothingRunSince(generation)) {
             return true;
         }
         forgetRetry();
@@ -126,14 +169,51 @@ class StatementWrapper extends DelegatingStatement {
 
     /** How many calls are kept for replay; for tests. */
     final int rememberedCalls() {
-        return replay == null ? 0 : replay.size();
+        int n = 0;
+        if (replay != null) {
+            for (SqlAction a : replay) {
+                n += a == null ? 0 : 1;
+            }
+        }
+        return n;
     }
 
-    final void remember(SqlAction action) {
-        if (replay == null) {
-            replay = new ArrayList<>(4);
+    /** Remembers a setting's call ({@link #FETCH_SIZE}...): it replaces the one before. */
+    final void remember(int slot, SqlAction action) {
+        SqlAction[] r = replay;
+        if (r == null) {
+            r = new SqlAction[SETTINGS + 4];
+            replay = r;
+        } else if (slot >= r.length) {
+            r = java.util.Arrays.copyOf(r, Math.max(slot + 1, r.length * 2));
+            replay = r;
         }
-        replay.add(action);
+        r[slot] = action;
+    }
+
+    /** Remembers the call that set parameter {@code index} (the driver accepted it, so it is 1 or more). */
+    final void rememberParameter(int index, SqlAction action) {
+        remember(SETTINGS - 1 + index, action);
+    }
+
+    /** clearParameters: the parameters remembered so far are no longer set. */
+    final void forgetParameters() {
+        SqlAction[] r = replay;
+        if (r != null) {
+            java.util.Arrays.fill(r, SETTINGS, r.length, null);
+        }
+    }
+
+    /** Replays the remembered calls onto {@code next}: settings, then parameters by index. */
+    private void replayOnto(Statement next) throws SQLException {
+        SqlAction[] r = replay;
+        if (r != null) {
+            for (SqlAction a : r) {
+                if (a != null) {
+                    a.apply(next);
+                }
+            }
+        }
     }
 
     /** Something that cannot be replayed was done: this statement is no longer retried. */
@@ -150,20 +230,18 @@ class StatementWrapper extends DelegatingStatement {
         if (factory == null) {
             return false;
         }
-        Connection fresh = Statements.retryRead(connection, generation, failure);
+        Connection fresh = Statements.retryRead(connection, madeAt(), failure);
         if (fresh == null) {
             return false;
         }
         Statement next = factory.create(fresh, sql);
-        if (replay != null) {
-            for (SqlAction a : replay) {
-                a.apply(next);
-            }
-        }
+        replayOnto(next);
         replaceDelegate(next);
-        generation = connection.generation();
+        madeAt(connection.generation());
         madeOn = connection.node();
-        factory = null; // one retry
+        if (!followsState()) {
+            factory = null; // one retry (Statements.retryRead allows one anyway); a following read keeps it to move
+        }
         return true;
     }
 
@@ -189,10 +267,57 @@ class StatementWrapper extends DelegatingStatement {
      * with its settings and parameters, or, when it cannot be, fails naming both nodes.
      */
     final void beforeExecute() throws SQLException {
-        if (generation != connection.generation()) {
-            remake();
+        if (generation != connection.generation()) { // always, for a read that follows the connection's state
+            if (followsState()) {
+                follow();
+            } else {
+                remake();
+            }
         }
         connection.beforeExecute();
+    }
+
+    /**
+     * A read made on the replica side runs where the owner's state says now: on the replica side outside transactions
+     * until the owner runs anything else on the primary, otherwise on the owner (inside its transaction, or on the
+     * primary that has its writes). A few field reads when it stays; made again, with its calls, when it moves.
+     */
+    private void follow() throws SQLException {
+        LogicalConnection target = ReadSide.forExecution(ReadSide.owner(connection));
+        if (target != connection) {
+            moveTo(target);
+        } else if (madeAt() != connection.generation()) {
+            remake();
+        }
+    }
+
+    private void moveTo(LogicalConnection target) throws SQLException {
+        if (factory == null) {
+            Node n = target.node();
+            throw new SQLException("A read of cluster '" + target.router.cluster() + "' prepared outside a transaction"
+                    + " ran on the replica side (node '" + (madeOn == null ? "none" : madeOn.name()) + "'); the"
+                    + " connection is now in a transaction or has written, so it must run on " + (n == null
+                    ? "the primary" : "node '" + n.name() + "'") + ", where it cannot be made again (it was given a"
+                    + " stream, a LOB or a batch): prepare the statement again from the connection", "25000");
+        }
+        Connection d = target.driver();
+        Statement next;
+        try {
+            next = factory.create(d, sql);
+        } catch (SQLException e) {
+            throw target.onError(e);
+        }
+        try {
+            replayOnto(next);
+        } catch (SQLException e) {
+            next.close();
+            throw target.onError(e);
+        }
+        OpenStatements.remove(connection, delegate);
+        connection = target;
+        replaceDelegate(next); // tracks it on target and closes the statement of the side it leaves
+        madeAt(target.generation());
+        madeOn = target.node();
     }
 
     private void remake() throws SQLException {
@@ -206,13 +331,9 @@ class StatementWrapper extends DelegatingStatement {
                     + " make the statement again from the connection", "08003");
         }
         Statement next = factory.create(current, sql);
-        if (replay != null) {
-            for (SqlAction a : replay) {
-                a.apply(next);
-            }
-        }
+        replayOnto(next);
         replaceDelegate(next);
-        generation = connection.generation();
+        madeAt(connection.generation());
         madeOn = now;
     }
 
@@ -278,7 +399,7 @@ class StatementWrapper extends DelegatingStatement {
     public void closeOnCompletion() throws SQLException {
         delegate.closeOnCompletion();
         if (remembering()) {
-            remember(Statement::closeOnCompletion);
+            remember(CLOSE_ON_COMPLETION, Statement::closeOnCompletion);
         }
     }
 
@@ -486,7 +607,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setCursorName(String name) throws SQLException {
         delegate.setCursorName(name);
         if (remembering()) {
-            remember(st -> st.setCursorName(name));
+            remember(CURSOR_NAME, st -> st.setCursorName(name));
         }
     }
 
@@ -494,7 +615,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setEscapeProcessing(boolean escapeProcessing) throws SQLException {
         delegate.setEscapeProcessing(escapeProcessing);
         if (remembering()) {
-            remember(st -> st.setEscapeProcessing(escapeProcessing));
+            remember(ESCAPE_PROCESSING, st -> st.setEscapeProcessing(escapeProcessing));
         }
     }
 
@@ -502,7 +623,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setFetchDirection(int fetchDirection) throws SQLException {
         delegate.setFetchDirection(fetchDirection);
         if (remembering()) {
-            remember(st -> st.setFetchDirection(fetchDirection));
+            remember(FETCH_DIRECTION, st -> st.setFetchDirection(fetchDirection));
         }
     }
 
@@ -510,7 +631,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setFetchSize(int fetchSize) throws SQLException {
         delegate.setFetchSize(fetchSize);
         if (remembering()) {
-            remember(st -> st.setFetchSize(fetchSize));
+            remember(FETCH_SIZE, st -> st.setFetchSize(fetchSize));
         }
     }
 
@@ -518,7 +639,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setLargeMaxRows(long largeMaxRows) throws SQLException {
         delegate.setLargeMaxRows(largeMaxRows);
         if (remembering()) {
-            remember(st -> st.setLargeMaxRows(largeMaxRows));
+            remember(MAX_ROWS, st -> st.setLargeMaxRows(largeMaxRows));
         }
     }
 
@@ -526,7 +647,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setMaxFieldSize(int maxFieldSize) throws SQLException {
         delegate.setMaxFieldSize(maxFieldSize);
         if (remembering()) {
-            remember(st -> st.setMaxFieldSize(maxFieldSize));
+            remember(MAX_FIELD_SIZE, st -> st.setMaxFieldSize(maxFieldSize));
         }
     }
 
@@ -534,7 +655,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setMaxRows(int maxRows) throws SQLException {
         delegate.setMaxRows(maxRows);
         if (remembering()) {
-            remember(st -> st.setMaxRows(maxRows));
+            remember(MAX_ROWS, st -> st.setMaxRows(maxRows));
         }
     }
 
@@ -542,7 +663,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setPoolable(boolean poolable) throws SQLException {
         delegate.setPoolable(poolable);
         if (remembering()) {
-            remember(st -> st.setPoolable(poolable));
+            remember(POOLABLE, st -> st.setPoolable(poolable));
         }
     }
 
@@ -550,7 +671,7 @@ class StatementWrapper extends DelegatingStatement {
     public void setQueryTimeout(int queryTimeout) throws SQLException {
         delegate.setQueryTimeout(queryTimeout);
         if (remembering()) {
-            remember(st -> st.setQueryTimeout(queryTimeout));
+            remember(QUERY_TIMEOUT, st -> st.setQueryTimeout(queryTimeout));
         }
     }
 

@@ -91,6 +91,7 @@ abstract class AutocommitReadRoutingContract {
             s.execute("INSERT INTO ac_probe VALUES (1, 'one')");
             s.execute("CREATE SEQUENCE ac_seq");
             s.execute("CREATE TABLE ac_log (note VARCHAR(40))");
+            s.execute("CREATE TABLE ac_keys (k INT)");
             prepare(s);
         }
         try (Connection c = cluster.connectAdmin(cluster.primary()); Statement s = c.createStatement()) {
@@ -237,6 +238,95 @@ abstract class AutocommitReadRoutingContract {
                 assertThat(rs.getString(2)).isEqualTo("written");
             }
             assertThat(read.executeQuery().next()).as("a statement made on the replica side still runs").isTrue();
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    /** Answers the serving node's port (first column) and how many rows of {@code ac_keys} hold the parameter. */
+    private String keyLookup() {
+        return "SELECT " + port() + " AS port, (SELECT count(*) FROM ac_keys WHERE k = ?) AS n";
+    }
+
+    /** Runs {@code lookup} for {@code key}: the node that served it and the count it saw. */
+    private Object[] lookUp(PreparedStatement lookup, int key) throws SQLException {
+        lookup.setInt(1, key);
+        try (ResultSet rs = lookup.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return new Object[] {portName(rs.getInt(1)), rs.getLong(2)};
+        }
+    }
+
+    private long keysOnThePrimary(int key) throws SQLException {
+        try (Connection c = cluster.connectApp(cluster.primary());
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM ac_keys WHERE k = ?")) {
+            s.setInt(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void aReadPreparedOutsideATransactionRunsInsideTheTransactionOpenedLater() throws SQLException {
+        int key = 101;
+        try (Connection c = dataSource.getConnection(); PreparedStatement lookup = c.prepareStatement(keyLookup())) {
+            assertThat(lookUp(lookup, key)[0]).as("prepared and run in autocommit").isIn(replicaNames());
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO ac_keys VALUES (?)")) {
+                for (int attempt = 1; attempt <= 2; attempt++) { // lookup-then-insert: the second must see the first
+                    Object[] seen = lookUp(lookup, key);
+                    assertThat(seen[0]).as("attempt %d runs in the transaction, on the primary", attempt)
+                            .isEqualTo(primaryName());
+                    assertThat(seen[1]).as("attempt %d sees the transaction's own insert", attempt)
+                            .isEqualTo(attempt == 1 ? 0L : 1L);
+                    if ((Long) seen[1] == 0L) {
+                        insert.setInt(1, key);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            Object[] after = lookUp(lookup, key);
+            assertThat(after[0]).as("after the write, outside the transaction").isEqualTo(primaryName());
+            assertThat(after[1]).isEqualTo(1L);
+        }
+        assertThat(keysOnThePrimary(key)).as("rows the lookup-then-insert loop inserted").isEqualTo(1);
+        try (Connection c = dataSource.getConnection(); PreparedStatement lookup = c.prepareStatement(keyLookup())) {
+            lookup.setInt(1, key);
+            assertThat(lookUp(lookup, key)[0]).as("prepared in autocommit").isIn(replicaNames());
+            c.setAutoCommit(false);
+            lookup.setFetchSize(10);
+            Object[] inside = lookUp(lookup, key);
+            assertThat(inside[0]).as("inside a transaction that only reads").isEqualTo(primaryName());
+            assertThat(inside[1]).isEqualTo(1L);
+            c.commit();
+            c.setAutoCommit(true);
+            try (ResultSet rs = lookup.executeQuery()) { // the parameter set before the move, replayed both ways
+                assertThat(rs.next()).isTrue();
+                assertThat(portName(rs.getInt(1))).as("autocommit again, nothing written: the state is followed again")
+                        .isIn(replicaNames());
+                assertThat(rs.getLong(2)).isEqualTo(1L);
+            }
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
+    void aReadPreparedOnTheReplicaSideRunsOnThePrimaryAfterTheConnectionWrote() throws SQLException {
+        int key = 202;
+        try (Connection c = dataSource.getConnection(); PreparedStatement lookup = c.prepareStatement(keyLookup())) {
+            Object[] before = lookUp(lookup, key);
+            assertThat(before[0]).as("prepared and run before the write").isIn(replicaNames());
+            assertThat(before[1]).isEqualTo(0L);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO ac_keys VALUES (?)")) {
+                insert.setInt(1, key);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            Object[] after = lookUp(lookup, key);
+            assertThat(after[0]).as("the same statement, run again after the connection wrote").isEqualTo(primaryName());
+            assertThat(after[1]).as("the connection's own write").isEqualTo(1L);
         }
         RoutingContractTest.awaitNoActiveConnections(dataSource);
     }
