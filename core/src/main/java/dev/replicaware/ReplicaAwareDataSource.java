@@ -17,6 +17,7 @@ import dev.replicaware.topology.Topology;
 import dev.replicaware.topology.TopologyHolder;
 import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyListener;
+import dev.replicaware.topology.TopologyEvent;
 import dev.replicaware.topology.TopologyMonitor;
 import dev.replicaware.topology.TopologySnapshot;
 import dev.replicaware.dialect.Role;
@@ -296,6 +297,14 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
                 awaitPrimaryPerConfig(router, next);
             }
             removed.forEach(this::retire);
+            // removed first: a changed replica keeps its name, and what follows nodes by name must drop the old one first
+            java.time.Instant at = java.time.Instant.now();
+            for (Node n : removed) {
+                monitor.publishEvent(new TopologyEvent(next.name(), n.name(), TopologyEvent.Type.NODE_REMOVED, "REPLICA", "REMOVED", at));
+            }
+            for (Node n : started) {
+                monitor.publishEvent(new TopologyEvent(next.name(), n.name(), TopologyEvent.Type.NODE_ADDED, "ADDED", "REPLICA", at));
+            }
             LOG.info("{} - configuration reloaded: replicas added {}, removed {}; routing {}, health {}", next.name(),
                     started.stream().map(Node::name).toList(), removed.stream().map(Node::name).toList(),
                     current.routing().equals(next.routing()) ? "unchanged" : "changed",

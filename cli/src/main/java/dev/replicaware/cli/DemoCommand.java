@@ -233,6 +233,8 @@ final class DemoCommand implements Callable<Integer> {
             case FAILOVER_STARTED -> "lost: failover started";
             case FAILOVER_COMPLETED -> "promoted" + (e.duration() == null ? "" : " in " + e.duration().toMillis() + " ms");
             case FAILOVER_REFUSED -> "not promoted: " + e.detail();
+            case NODE_ADDED -> "added by a configuration reload";
+            case NODE_REMOVED -> "removed by a configuration reload";
         };
         String since = kill == 0 ? "" : String.format(Locale.ROOT, "  (kill +%d ms)", (now - kill) / 1_000_000);
         screen.line(String.format(Locale.ROOT, "  %5.1f s  %-9s %s%s", elapsed(), e.node(), Secrets.maskUrl(what), since));

@@ -195,6 +195,14 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
     }
 
     SQLException onError(Node n, SQLException e) {
+        if (dev.replicaware.routing.ConnectionErrors.isInterrupt(e)) {
+            // the caller's interrupt broke the connection, not the node: evict the connection, keep routing to the node
+            if (n == node && isConnectionError(e)) {
+                evictOnRelease = true;
+            }
+            Thread.currentThread().interrupt();
+            return e;
+        }
         if (isConnectionError(e)) {
             n.markFailed(System.nanoTime(), router.backoffNanos());
             n.evictConnections();

@@ -6,6 +6,7 @@ import dev.replicaware.topology.Node;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -33,11 +34,13 @@ final class Statements {
     }
 
     static Statement create(LogicalConnection c, int type, int concurrency) throws SQLException {
+        refuseUpdatableOnReadOnly(c, concurrency);
         Statement s = c.pinnedDriver().createStatement(type, concurrency);
         return opened(c, new StatementWrapper(c, s, readRetryable(c) ? (d, q) -> d.createStatement(type, concurrency) : null, null));
     }
 
     static Statement create(LogicalConnection c, int type, int concurrency, int holdability) throws SQLException {
+        refuseUpdatableOnReadOnly(c, concurrency);
         Statement s = c.pinnedDriver().createStatement(type, concurrency, holdability);
         return opened(c, new StatementWrapper(c, s, readRetryable(c)
                 ? (d, q) -> d.createStatement(type, concurrency, holdability) : null, null));
@@ -53,7 +56,9 @@ final class Statements {
     }
 
     static PreparedStatement prepare(LogicalConnection c, String sql, int type, int concurrency) throws SQLException {
-        LogicalConnection side = ReadSide.forStatement(c, sql);
+        refuseUpdatableOnReadOnly(c, concurrency);
+        // an updatable result set writes through its rows: never to the replica side
+        LogicalConnection side = concurrency == ResultSet.CONCUR_UPDATABLE ? null : ReadSide.forStatement(c, sql);
         if (side != null) {
             return onReadSide(side, sql, (d, q) -> d.prepareStatement(q, type, concurrency));
         }
@@ -64,7 +69,8 @@ final class Statements {
 
     static PreparedStatement prepare(LogicalConnection c, String sql, int type, int concurrency, int holdability)
             throws SQLException {
-        LogicalConnection side = ReadSide.forStatement(c, sql);
+        refuseUpdatableOnReadOnly(c, concurrency);
+        LogicalConnection side = concurrency == ResultSet.CONCUR_UPDATABLE ? null : ReadSide.forStatement(c, sql);
         if (side != null) {
             return onReadSide(side, sql, (d, q) -> d.prepareStatement(q, type, concurrency, holdability));
         }
@@ -108,11 +114,13 @@ final class Statements {
     }
 
     static CallableStatement call(LogicalConnection c, String sql, int type, int concurrency) throws SQLException {
+        refuseUpdatableOnReadOnly(c, concurrency);
         return opened(c, new CallableStatementWrapper(c, c.pinnedDriver().prepareCall(sql, type, concurrency)));
     }
 
     static CallableStatement call(LogicalConnection c, String sql, int type, int concurrency, int holdability)
             throws SQLException {
+        refuseUpdatableOnReadOnly(c, concurrency);
         return opened(c, new CallableStatementWrapper(c, c.pinnedDriver().prepareCall(sql, type, concurrency, holdability)));
     }
 
@@ -122,11 +130,28 @@ final class Statements {
      * null when a retry would not be safe.
      */
     static Connection retryRead(LogicalConnection c, int statementGeneration, SQLException failure) throws SQLException {
-        if (!c.readOnly || statementGeneration != c.generation() || c.executions != 1 || !isConnectionError(failure) || c.closed) {
+        if (!c.readOnly || statementGeneration != c.generation() || c.executions != 1 || !isConnectionError(failure) || c.closed
+                || dev.replicaware.routing.ConnectionErrors.isInterrupt(failure)) { // the caller's interrupt: no retry
             return null;
         }
         Release.release(c);
         return c.driver();
+    }
+
+    /**
+     * An updatable result set writes through its rows ({@code updateRow}, {@code insertRow}, {@code deleteRow}); a
+     * read-only connection whose reads may go to a replica would make it there, where every update fails with 25006
+     * long after the statement was made. Refused when made, saying why and what to do: the connection's read-only flag
+     * is what routes it, so moving it to the primary behind the caller's back would ignore the flag the caller set.
+     */
+    private static void refuseUpdatableOnReadOnly(LogicalConnection c, int concurrency) throws SQLException {
+        if (concurrency == ResultSet.CONCUR_UPDATABLE && c.readOnly && c.getReadConsistency().allowsReplicas()) {
+            c.checkOpen();
+            throw new SQLException("Cluster '" + c.router.cluster() + "': an updatable result set (CONCUR_UPDATABLE) was"
+                    + " asked for on a read-only connection, whose reads go to replicas, where every row update is refused"
+                    + " (read-only); use a read-write connection (setReadOnly(false)) to update rows through a result set,"
+                    + " or CONCUR_READ_ONLY to only read", "25006");
+        }
     }
 
     /** {@code s}, made on the driver's connection, is tracked so that it is closed when the connection is given up. */

@@ -53,46 +53,12 @@ public final class ReplicawareMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         String cluster = dataSource.config().name();
-        Map<String, Meter> upGauges = new ConcurrentHashMap<>();
-        Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
-        Map<String, Counter> roleChanges = new ConcurrentHashMap<>();
+        NodeMeters perNode = new NodeMeters(registry, cluster);
         for (Node node : dataSource.routingTopology().nodes()) {
-            Tags tags = Tags.of("cluster", cluster, "node", node.name());
-            Gauge.builder("replicaware.replica.lag", node, n -> n.status().lagSeconds())
-                    .description("How long ago the primary was where this node is (0 on the primary, NaN when unknown)")
-                    .baseUnit("seconds").tags(tags).strongReference(true).register(registry);
-            String unit = node.status().positionUnit();
-            if (!"none".equals(unit)) {
-                String name = "bytes".equals(unit) ? "replicaware.replica.lag.bytes" : "replicaware.replica.lag.transactions";
-                Gauge.builder(name, node, n -> positions(n.status()))
-                        .description("How far this node is behind the primary's last sampled position, in " + unit)
-                        .baseUnit(unit).tags(tags).strongReference(true).register(registry);
-            }
-            upGauges.put(node.name(), registerUp(registry, tags, node));
-            for (NodeState state : NodeState.values()) {
-                Gauge.builder("replicaware.node.state", node, n -> n.status().state() == state ? 1 : 0)
-                        .description("1 for the node's current health (up, lagging, down, fenced), 0 for the others;"
-                                + " a fenced former primary needs a rewind or re-clone to rejoin")
-                        .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
-            }
-            roleChanges.put(node.name(), Counter.builder("replicaware.role.changes")
-                    .description("Times the node's server reported another role than before (a promotion, or a demotion)")
-                    .tags(tags).register(registry));
-            Gauge.builder("replicaware.node.in.rotation", node, n -> n.status().outOfRotation() == null ? 1 : 0)
-                    .description("1 while the node may serve reads as far as rotation goes; 0 while a replica is held out of"
-                            + " read rotation (a backup runs on it, or its replay is paused)")
-                    .tags(tags).strongReference(true).register(registry);
-            routed(registry, tags, node, "read", Node::reads);
-            routed(registry, tags, node, "write", Node::writes);
-            routed(registry, tags, node, "fallback", Node::fallbacks);
-            routed(registry, tags, node, "busy", Node::busy);
-            for (boolean answered : new boolean[] {true, false}) {
-                probeTimers.put(node.name() + answered, Timer.builder("replicaware.probe.duration")
-                        .description("Time of one health probe of a node, on its dedicated connection")
-                        .tags(tags).tag("outcome", answered ? "success" : "failure").register(registry));
-            }
-            bindPool(registry, node);
+            perNode.bind(node);
         }
+        Map<String, Timer> probeTimers = perNode.probeTimers;
+        Map<String, Counter> roleChanges = perNode.roleChanges;
         dataSource.monitor().addProbeObserver((node, nanos, answered) -> {
             Timer t = probeTimers.get(node + answered);
             if (t != null) {
@@ -140,6 +106,9 @@ public final class ReplicawareMetrics implements MeterBinder {
                         promotionDurations.get(FailoverCoordinator.isSwitchover(event)).record(event.duration());
                     }
                 }
+                // a reload: the new replica's meters from now on; the removed one's go, so no gauge keeps its Node
+                case NODE_REMOVED -> perNode.unbind(event.node());
+                case NODE_ADDED -> dataSource.routingTopology().node(event.node()).ifPresent(perNode::bind);
                 default -> { }
             }
             if (event.type() != TopologyEvent.Type.ROLE_CHANGED) {
@@ -149,14 +118,102 @@ public final class ReplicawareMetrics implements MeterBinder {
             if (changes != null) {
                 changes.increment();
             }
-            dataSource.routingTopology().node(event.node()).ifPresent(node -> {
-                Meter old = upGauges.get(node.name());
-                if (old != null) {
-                    registry.remove(old);
-                }
-                upGauges.put(node.name(), registerUp(registry, Tags.of("cluster", cluster, "node", node.name()), node));
-            });
+            dataSource.routingTopology().node(event.node()).ifPresent(perNode::rebindUp);
         });
+    }
+
+    /**
+     * The meters of each node, by node name, so that a reload can add a new replica's and remove a removed one's: a
+     * gauge holds its node strongly, so a meter left in the registry would keep a removed node (and its closed pool)
+     * alive and report it forever. Listeners run on the monitor's and the reloading thread: one lock.
+     */
+    private static final class NodeMeters {
+        private final MeterRegistry registry;
+        private final String cluster;
+        private final Map<String, java.util.List<Meter>> meters = new java.util.HashMap<>();
+        final Map<String, Meter> upGauges = new ConcurrentHashMap<>();
+        final Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
+        final Map<String, Counter> roleChanges = new ConcurrentHashMap<>();
+
+        NodeMeters(MeterRegistry registry, String cluster) {
+            this.registry = registry;
+            this.cluster = cluster;
+        }
+
+        synchronized void bind(Node node) {
+            if (meters.containsKey(node.name())) {
+                return; // bound at bind time and heard again from a reload that raced it
+            }
+            java.util.List<Meter> mine = new java.util.ArrayList<>();
+            Tags tags = Tags.of("cluster", cluster, "node", node.name());
+            mine.add(Gauge.builder("replicaware.replica.lag", node, n -> n.status().lagSeconds())
+                    .description("How long ago the primary was where this node is (0 on the primary, NaN when unknown)")
+                    .baseUnit("seconds").tags(tags).strongReference(true).register(registry));
+            String unit = node.status().positionUnit();
+            if (!"none".equals(unit)) {
+                String name = "bytes".equals(unit) ? "replicaware.replica.lag.bytes" : "replicaware.replica.lag.transactions";
+                mine.add(Gauge.builder(name, node, n -> positions(n.status()))
+                        .description("How far this node is behind the primary's last sampled position, in " + unit)
+                        .baseUnit(unit).tags(tags).strongReference(true).register(registry));
+            }
+            upGauges.put(node.name(), registerUp(registry, tags, node));
+            for (NodeState state : NodeState.values()) {
+                mine.add(Gauge.builder("replicaware.node.state", node, n -> n.status().state() == state ? 1 : 0)
+                        .description("1 for the node's current health (up, lagging, down, fenced), 0 for the others;"
+                                + " a fenced former primary needs a rewind or re-clone to rejoin")
+                        .tags(tags).tag("state", state.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry));
+            }
+            Counter changes = Counter.builder("replicaware.role.changes")
+                    .description("Times the node's server reported another role than before (a promotion, or a demotion)")
+                    .tags(tags).register(registry);
+            roleChanges.put(node.name(), changes);
+            mine.add(changes);
+            mine.add(Gauge.builder("replicaware.node.in.rotation", node, n -> n.status().outOfRotation() == null ? 1 : 0)
+                    .description("1 while the node may serve reads as far as rotation goes; 0 while a replica is held out of"
+                            + " read rotation (a backup runs on it, or its replay is paused)")
+                    .tags(tags).strongReference(true).register(registry));
+            mine.add(routed(registry, tags, node, "read", Node::reads));
+            mine.add(routed(registry, tags, node, "write", Node::writes));
+            mine.add(routed(registry, tags, node, "fallback", Node::fallbacks));
+            mine.add(routed(registry, tags, node, "busy", Node::busy));
+            for (boolean answered : new boolean[] {true, false}) {
+                Timer t = Timer.builder("replicaware.probe.duration")
+                        .description("Time of one health probe of a node, on its dedicated connection")
+                        .tags(tags).tag("outcome", answered ? "success" : "failure").register(registry);
+                probeTimers.put(node.name() + answered, t);
+                mine.add(t);
+            }
+            meters.put(node.name(), mine);
+            bindPool(registry, node);
+        }
+
+        /** node.up carries the role, which a promotion changes: re-registered under the new tag. */
+        synchronized void rebindUp(Node node) {
+            if (!meters.containsKey(node.name())) {
+                return;
+            }
+            Meter old = upGauges.get(node.name());
+            if (old != null) {
+                registry.remove(old);
+            }
+            upGauges.put(node.name(), registerUp(registry, Tags.of("cluster", cluster, "node", node.name()), node));
+        }
+
+        /** Removes every meter of {@code name}; its pool's HikariCP meters go when the retired pool closes. */
+        synchronized void unbind(String name) {
+            java.util.List<Meter> mine = meters.remove(name);
+            if (mine == null) {
+                return;
+            }
+            mine.forEach(registry::remove);
+            Meter up = upGauges.remove(name);
+            if (up != null) {
+                registry.remove(up);
+            }
+            roleChanges.remove(name);
+            probeTimers.remove(name + true);
+            probeTimers.remove(name + false);
+        }
     }
 
     /** Read-your-writes: how reads that had to see a commit were served, the time spent waiting, the positions read. */
@@ -184,8 +241,8 @@ public final class ReplicawareMetrics implements MeterBinder {
                 .tags(tags).tag("role", role(node.status().role())).strongReference(true).register(registry);
     }
 
-    private static void routed(MeterRegistry registry, Tags tags, Node node, String kind, java.util.function.ToLongFunction<Node> count) {
-        FunctionCounter.builder("replicaware.routed", node, n -> count.applyAsLong(n))
+    private static FunctionCounter routed(MeterRegistry registry, Tags tags, Node node, String kind, java.util.function.ToLongFunction<Node> count) {
+        return FunctionCounter.builder("replicaware.routed", node, n -> count.applyAsLong(n))
                 .description("Requests routed to this node: reads, writes, reads that fell back to it; busy: reads sent"
                         + " elsewhere because every connection of this node's pool was in use")
                 .baseUnit("requests").tags(tags).tag("kind", kind).register(registry);

@@ -296,6 +296,9 @@ public final class CausalReads {
         try {
             physical = replica.pool().getConnection();
         } catch (SQLException e) {
+            if (ConnectionErrors.isInterrupt(e)) {
+                throw ConnectionErrors.interrupted(cluster, replica.name(), "waiting for a connection of", e);
+            }
             replica.markFailed(System.nanoTime(), router.backoffNanos());
             return false;
         }
@@ -306,6 +309,10 @@ public final class CausalReads {
             reached = dialects.apply(replica.name()).awaitPosition(physical.unwrap(Connection.class), required, timeout);
         } catch (SQLException e) {
             LOG.debug("{} - waiting on node {} for {} failed: {}", cluster, replica.name(), required, dev.replicaware.config.Secrets.maskUrl(String.valueOf(e.getMessage())));
+            if (ConnectionErrors.isInterrupt(e)) {
+                physical.close();
+                throw ConnectionErrors.interrupted(cluster, replica.name(), "waiting for a commit to replay on", e);
+            }
             if (ConnectionErrors.isConnectionError(e)) {
                 replica.markFailed(System.nanoTime(), router.backoffNanos());
             }

@@ -222,6 +222,9 @@ public final class Router {
             try {
                 physical = primary.pool().getConnection();
             } catch (SQLException e) {
+                if (ConnectionErrors.isInterrupt(e)) {
+                    throw ConnectionErrors.interrupted(cluster, primary.name(), "waiting for a connection of", e);
+                }
                 long failedAt = System.nanoTime();
                 primary.markFailed(failedAt, 0); // re-probe now: is it gone?
                 if (!(e instanceof java.sql.SQLTransientConnectionException || ConnectionErrors.isConnectionError(e))) {
@@ -390,13 +393,17 @@ public final class Router {
 
     /**
      * Borrows from {@code replica} and attaches: null when attached; otherwise why the replica could not serve, so that
-     * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure that another replica would not cure.
+     * the next one is tried (a failed borrow marks it failed; a pool that was only exhausted does not). Throws a failure
+     * that another replica would not cure, and the calling thread's interrupt, which is not the replica's failure.
      */
     SQLException attachReplica(RoutedConnection connection, Node replica) throws SQLException {
         Connection physical;
         try {
             physical = replica.pool().getConnection();
         } catch (SQLException e) {
+            if (ConnectionErrors.isInterrupt(e)) {
+                throw ConnectionErrors.interrupted(cluster, replica.name(), "waiting for a connection of", e);
+            }
             if (PoolExhaustion.isBusy(replica, e)) {
                 replica.countBusy(); // load, not failure: no back-off, so it serves again once a connection is free
             } else {
@@ -407,6 +414,9 @@ public final class Router {
         try {
             connection.attach(replica, physical); // replays state: the first round trip on a pooled connection
         } catch (SQLException e) {
+            if (ConnectionErrors.isInterrupt(e)) {
+                throw ConnectionErrors.interrupted(cluster, replica.name(), "setting up a connection of", e);
+            }
             if (!ConnectionErrors.isConnectionError(e)) {
                 throw e;
             }

@@ -49,7 +49,11 @@ public record TopologyEvent(String cluster, String node, Type type, String from,
         /** A replica was promoted and published; {@code node} is the new primary, {@code from} the old, with duration. */
         FAILOVER_COMPLETED,
         /** This instance did not promote; {@code detail} says why (replicas still receive, lag, lock, no candidate). */
-        FAILOVER_REFUSED
+        FAILOVER_REFUSED,
+        /** A configuration reload added this replica (or changed it: removed, then added); it is routed to from now on. */
+        NODE_ADDED,
+        /** A configuration reload removed this replica (or changed it); nothing is routed to it from now on. */
+        NODE_REMOVED
     }
 
     @Override

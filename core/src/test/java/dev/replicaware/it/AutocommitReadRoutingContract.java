@@ -217,6 +217,34 @@ abstract class AutocommitReadRoutingContract {
     }
 
     @Test
+    void anUpdatablePreparedStatementStaysOnThePrimaryAndItsUpdateRowLandsThere() throws SQLException {
+        try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO ac_probe VALUES (70, 'before')");
+        }
+        cluster.waitForReplication(Duration.ofSeconds(30));
+        try {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT id, note FROM ac_probe WHERE id = 70",
+                         ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                 ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                rs.updateString("note", "updated");
+                rs.updateRow(); // on a replica: 25006
+            }
+            try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT note FROM ac_probe WHERE id = 70")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the row on the primary").isEqualTo("updated");
+            }
+        } finally {
+            try (Connection c = cluster.connectApp(cluster.primary()); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM ac_probe WHERE id = 70");
+            }
+        }
+        RoutingContractTest.awaitNoActiveConnections(dataSource);
+    }
+
+    @Test
     void aWriteKeepsTheConnectionOnThePrimaryWhileEarlierReadsStayOpen() throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement read = c.prepareStatement("SELECT " + port() + ", id FROM ac_probe")) {

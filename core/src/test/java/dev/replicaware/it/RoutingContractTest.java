@@ -131,6 +131,97 @@ public abstract class RoutingContractTest {
     }
 
     @Test
+    void anInterruptedBorrowLeavesItsReplicaServingAndSaysTheCallingThreadWasInterrupted() throws Exception {
+        ClusterNode replica = cluster.replicas().get(0);
+        ClusterConfig config = ClusterConfig.builder("it")
+                .primary(NodeConfig.of(cluster.primary().name(), cluster.primary().jdbcUrl()))
+                .username(cluster.app().username()).password(cluster.app().password())
+                .pool(Map.of("maximumPoolSize", "1", "minimumIdle", "1", "connectionTimeout", "20000"))
+                .replica(NodeConfig.of(replica.name(), replica.jdbcUrl()))
+                .build();
+        try (ReplicaAwareDataSource ds = new ReplicaAwareDataSource(config)) {
+            Node node = ds.routingTopology().node(replica.name()).orElseThrow();
+            List<String> served = new ArrayList<>();
+            await("a read on " + replica.name(), Duration.ofSeconds(10), () -> {
+                try {
+                    served.add(readOnlyTransaction(ds, cluster));
+                } catch (SQLException e) {
+                    served.add(e.toString());
+                }
+                return served.get(served.size() - 1).equals(replica.name());
+            }, () -> served);
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean flagSet = new java.util.concurrent.atomic.AtomicBoolean();
+            try (Connection holder = ds.getConnection()) { // holds the replica's one connection: the next read waits
+                holder.setReadOnly(true);
+                holder.setAutoCommit(false);
+                assertThat(servedBy(holder)).isEqualTo(replica.name());
+                Thread reader = new Thread(() -> {
+                    try (Connection c = ds.getConnection()) {
+                        c.setReadOnly(true);
+                        c.setAutoCommit(false);
+                        outcome.set("served by " + servedBy(c));
+                    } catch (Throwable e) {
+                        outcome.set(e);
+                    }
+                    flagSet.set(Thread.currentThread().isInterrupted());
+                }, "interrupted-reader");
+                reader.start();
+                await("the reader waiting for the replica's one connection", Duration.ofSeconds(10),
+                        () -> node.pool().getHikariPoolMXBean().getThreadsAwaitingConnection() == 1,
+                        () -> node.pool().getHikariPoolMXBean().getThreadsAwaitingConnection() + " waiting");
+                reader.interrupt();
+                reader.join(TimeUnit.SECONDS.toMillis(20));
+                assertThat(reader.isAlive()).as("the interrupted reader returned").isFalse();
+                holder.commit();
+            }
+            assertThat(outcome.get()).as("what the interrupted read got").isInstanceOf(SQLException.class);
+            assertThat(((SQLException) outcome.get()).getMessage()).contains("Cluster 'it'", "calling thread was interrupted",
+                    "'" + replica.name() + "'", "not marked failed");
+            assertThat(flagSet).as("the reader's interrupt flag after the failure").isTrue();
+            assertThat(node.isAvailable()).as("the replica is not backing off").isTrue();
+            assertThat(readOnlyTransaction(ds, cluster)).as("the read right after").isEqualTo(replica.name());
+        }
+    }
+
+    @Test
+    void anUpdatableResultSetIsRefusedOnAReadOnlyConnectionAndUpdatesThePrimaryOnAReadWriteOne() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO routing_probe VALUES (60, 'before')");
+        }
+        cluster.waitForReplication(Duration.ofSeconds(30));
+        String select = "SELECT id, note FROM routing_probe WHERE id = 60";
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable updatable : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE),
+                    () -> c.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE))) {
+                SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class, updatable);
+                assertThat((Throwable) refused).as("an updatable result set on a read-only connection").isNotNull();
+                assertThat(refused.getMessage()).contains("Cluster 'it'", "CONCUR_UPDATABLE", "read-only connection",
+                        "setReadOnly(false)");
+                assertThat(refused.getSQLState()).isEqualTo("25006");
+            }
+            c.commit();
+            c.setReadOnly(false);
+            try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
+                 ResultSet rs = s.executeQuery(select)) {
+                assertThat(rs.next()).isTrue();
+                rs.updateString("note", "updated");
+                rs.updateRow();
+            }
+            c.commit();
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT note FROM routing_probe WHERE id = 60")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("updated");
+            assertThat(servedBy(c)).as("where the updated row was read").isEqualTo("primary");
+        }
+    }
+
+    @Test
     void writesAndReadWriteTransactionsRunOnThePrimary() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO routing_probe VALUES (1, 'autocommit')");

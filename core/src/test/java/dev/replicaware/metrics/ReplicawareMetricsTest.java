@@ -126,6 +126,60 @@ class ReplicawareMetricsTest {
         }
     }
 
+    /** Only {@code replica} as the cluster's replica: what a reload swaps. */
+    private static ClusterConfig withReplica(PostgresCluster pg, ClusterNode replica) {
+        return ClusterConfig.builder("orders")
+                .primary(NodeConfig.of(pg.primary().name(), pg.primary().jdbcUrl()))
+                .username(pg.app().username()).password(pg.app().password())
+                .pool(Map.of("maximumPoolSize", "2"))
+                .replica(NodeConfig.of(replica.name(), replica.jdbcUrl()))
+                .build();
+    }
+
+    private static List<String> replicawareMetersOf(SimpleMeterRegistry registry, String node) {
+        return registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("replicaware.") && node.equals(m.getId().getTag("node")))
+                .map(m -> m.getId().toString()).toList();
+    }
+
+    @Test
+    void aReloadGivesTheAddedReplicaItsMetersAndTakesTheRemovedOnesSoNoGaugeKeepsItsNode(PostgresCluster pg) throws Exception {
+        ClusterNode kept = pg.replicas().get(0);
+        ClusterNode added = pg.replicas().get(1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ReplicaAwareDataSource ds = new ReplicaAwareDataSource(withReplica(pg, kept))) {
+            new ReplicawareMetrics(ds).bindTo(registry);
+            assertThat(replicawareMetersOf(registry, kept.name())).isNotEmpty();
+            assertThat(replicawareMetersOf(registry, added.name())).isEmpty();
+            java.lang.ref.WeakReference<dev.replicaware.topology.Node> removed =
+                    new java.lang.ref.WeakReference<>(ds.routingTopology().node(kept.name()).orElseThrow());
+
+            ds.reload(withReplica(pg, added)); // adds one replica, removes the other
+
+            assertThat(replicawareMetersOf(registry, kept.name())).as("meters of the removed replica").isEmpty();
+            awaitValue("node.up 1 for the added replica", () -> registry.find("replicaware.node.up").tags("node", added.name())
+                    .gauges().stream().mapToDouble(g -> g.value()).sum(), v -> v == 1);
+            try (Connection c = ds.getConnection()) {
+                c.setReadOnly(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                }
+            }
+            assertThat(registry.get("replicaware.routed").tags("node", added.name(), "kind", "read").functionCounter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("replicaware.replica.lag.bytes").tags("node", added.name()).gauge()).isNotNull();
+            awaitValue("probe timer count of the added replica", () -> registry.get("replicaware.probe.duration")
+                    .tags("node", added.name(), "outcome", "success").timer().count(), v -> v >= 1);
+            // the removed replica's pool closes once it has nothing borrowed, and HikariCP takes its meters with it
+            awaitValue("HikariCP meters of the removed replica's pool", () -> registry.find("hikaricp.connections")
+                    .tags("pool", "orders-" + kept.name()).meters().size(), v -> v == 0);
+            awaitValue("the removed Node collected", () -> {
+                System.gc();
+                return removed.get() == null ? 1 : 0;
+            }, v -> v == 1);
+        }
+    }
+
     static double awaitValue(String what, DoubleSupplier value, java.util.function.DoublePredicate ok) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         double v = value.getAsDouble();
