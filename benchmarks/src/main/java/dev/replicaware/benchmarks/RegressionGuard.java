@@ -66,6 +66,9 @@ final class RegressionGuard {
                         regressions.add(String.format("%s: allocates %.1f B/op, committed %.1f B/op (tolerance +%.0f B/op)",
                                 cycle, bytesNow, bytesWas, toleranceBytes));
                     }
+                    if (!(was.get("opsPerMs") instanceof Number)) {
+                        continue; // a baseline recorded on a loaded machine holds allocation only: no throughput to hold to
+                    }
                     Map<String, Object> baseWas = committedFigure(committed, path, base, threads);
                     Map<String, Object> baseNow = figure(run, path, base, threads);
                     if (baseWas == null || baseNow == null) {

@@ -52,7 +52,6 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * <pre>java -jar benchmarks/target/benchmarks.jar 'RoutingOverhead.*(hikariDefaults|replicawareDefaults)' -t 8 -prof gc</pre>
  * or, for threads 1, 8 and 32 with JSON and a chart, {@link RoutingOverhead}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
@@ -61,52 +60,76 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 public class RoutingOverheadBenchmark {
     private static final int POOL_SIZE = 40; // more than the most threads run, so no benchmark waits on its pool
 
-    private HikariDataSource raw;
-    private ReplicaAwareDataSource replicawareTuned;
-    private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
-    private DataSource springLazy;
-    private DataSource springLazyTwoReplicas;
+    /**
+     * The tuned contenders, on their own state so that the defaults contenders' forks start only what they measure:
+     * every pool of 40, opened at start.
+     */
+    @State(Scope.Benchmark)
+    public static class Tuned {
+        private HikariDataSource raw;
+        private ReplicaAwareDataSource replicawareTuned;
+        private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
+        private DataSource springLazy;
+        private DataSource springLazyTwoReplicas;
 
-    @Setup(Level.Trial)
-    public void start() {
-        StubDriver.register();
-        StubServer rawServer = quiet(StubServer.named("bench-raw"));
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(rawServer.url());
-        hikari.setMaximumPoolSize(POOL_SIZE);
-        hikari.setMinimumIdle(POOL_SIZE);
-        hikari.setPoolName("raw");
-        raw = new HikariDataSource(hikari);
+        @Setup(Level.Trial)
+        public void start() {
+            StubDriver.register();
+            StubServer rawServer = quiet(StubServer.named("bench-raw"));
+            HikariConfig hikari = new HikariConfig();
+            hikari.setJdbcUrl(rawServer.url());
+            hikari.setMaximumPoolSize(POOL_SIZE);
+            hikari.setMinimumIdle(POOL_SIZE);
+            hikari.setPoolName("raw");
+            raw = new HikariDataSource(hikari);
 
-        StubServer primary = quiet(StubServer.named("bench-primary"));
-        StubServer replica1 = quiet(StubServer.named("bench-replica1"));
-        StubServer replica2 = quiet(StubServer.named("bench-replica2"));
-        replicawareTuned = new ReplicaAwareDataSource(ClusterConfig.builder("bench")
-                .primary(NodeConfig.of("primary", primary.url()))
-                .replica(NodeConfig.of("replica1", replica1.url()))
-                .replica(NodeConfig.of("replica2", replica2.url()))
-                .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
-                .build());
+            StubServer primary = quiet(StubServer.named("bench-primary"));
+            StubServer replica1 = quiet(StubServer.named("bench-replica1"));
+            StubServer replica2 = quiet(StubServer.named("bench-replica2"));
+            replicawareTuned = new ReplicaAwareDataSource(ClusterConfig.builder("bench")
+                    .primary(NodeConfig.of("primary", primary.url()))
+                    .replica(NodeConfig.of("replica1", replica1.url()))
+                    .replica(NodeConfig.of("replica2", replica2.url()))
+                    .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
+                    .build());
 
-        LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(pool("spring-primary"));
-        lazy.setReadOnlyDataSource(pool("spring-replica"));
-        lazy.setDefaultAutoCommit(true);
-        lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        springLazy = lazy;
+            LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(pool("spring-primary"));
+            lazy.setReadOnlyDataSource(pool("spring-replica"));
+            lazy.setDefaultAutoCommit(true);
+            lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            springLazy = lazy;
 
-        StubServer twoPrimary = quiet(StubServer.named("bench-spring2-primary"));
-        StubServer twoReplica1 = quiet(StubServer.named("bench-spring2-replica1"));
-        StubServer twoReplica2 = quiet(StubServer.named("bench-spring2-replica2"));
-        LazyConnectionDataSourceProxy lazyTwo = new LazyConnectionDataSourceProxy(pool("spring2-primary", twoPrimary));
-        lazyTwo.setReadOnlyDataSource(new RoundRobinDataSource(pool("spring2-replica1", twoReplica1),
-                pool("spring2-replica2", twoReplica2)));
-        lazyTwo.setDefaultAutoCommit(true);
-        lazyTwo.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        springLazyTwoReplicas = lazyTwo;
-        try {
-            proveReadWriteSplitting("Spring lazy proxy over two replica pools", lazyTwo, twoPrimary, twoReplica1, twoReplica2);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            StubServer twoPrimary = quiet(StubServer.named("bench-spring2-primary"));
+            StubServer twoReplica1 = quiet(StubServer.named("bench-spring2-replica1"));
+            StubServer twoReplica2 = quiet(StubServer.named("bench-spring2-replica2"));
+            LazyConnectionDataSourceProxy lazyTwo = new LazyConnectionDataSourceProxy(pool("spring2-primary", twoPrimary));
+            lazyTwo.setReadOnlyDataSource(new RoundRobinDataSource(pool("spring2-replica1", twoReplica1),
+                    pool("spring2-replica2", twoReplica2)));
+            lazyTwo.setDefaultAutoCommit(true);
+            lazyTwo.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            springLazyTwoReplicas = lazyTwo;
+            try {
+                proveReadWriteSplitting("Spring lazy proxy over two replica pools", lazyTwo, twoPrimary, twoReplica1, twoReplica2);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private HikariDataSource pool(String name) {
+            return pool(name, quiet(StubServer.named("bench-" + name)));
+        }
+
+        private HikariDataSource pool(String name, StubServer server) {
+            HikariDataSource ds = stubPool(name, server);
+            peerPools.add(ds);
+            return ds;
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            raw.close();
+            replicawareTuned.close();
+            peerPools.forEach(HikariDataSource::close);
         }
     }
 
@@ -135,16 +158,6 @@ public class RoutingOverheadBenchmark {
         }
     }
 
-    private HikariDataSource pool(String name) {
-        return pool(name, quiet(StubServer.named("bench-" + name)));
-    }
-
-    private HikariDataSource pool(String name, StubServer server) {
-        HikariDataSource ds = stubPool(name, server);
-        peerPools.add(ds);
-        return ds;
-    }
-
     static HikariDataSource stubPool(String name) {
         return stubPool(name, quiet(StubServer.named("bench-" + name)));
     }
@@ -163,52 +176,45 @@ public class RoutingOverheadBenchmark {
         return server;
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        raw.close();
-        replicawareTuned.close();
-        peerPools.forEach(HikariDataSource::close);
-    }
-
     @Benchmark
-    public boolean hikariRead() throws SQLException {
-        return readCycle(raw);
+    public boolean hikariRead(Tuned t) throws SQLException {
+        return readCycle(t.raw);
     }
 
     /** Tuned: the builder, pools of 40 filled at start, as raw HikariCP's {@link #hikariRead}; not what a user gets. */
     @Benchmark
-    public boolean replicawareTunedRead() throws SQLException {
-        return readCycle(replicawareTuned);
+    public boolean replicawareTunedRead(Tuned t) throws SQLException {
+        return readCycle(t.replicawareTuned);
     }
 
     @Benchmark
-    public int hikariWrite() throws SQLException {
-        return writeCycle(raw);
+    public int hikariWrite(Tuned t) throws SQLException {
+        return writeCycle(t.raw);
     }
 
     @Benchmark
-    public int replicawareTunedWrite() throws SQLException {
-        return writeCycle(replicawareTuned);
+    public int replicawareTunedWrite(Tuned t) throws SQLException {
+        return writeCycle(t.replicawareTuned);
     }
 
     @Benchmark
-    public boolean springLazyRead() throws SQLException {
-        return readCycle(springLazy);
+    public boolean springLazyRead(Tuned t) throws SQLException {
+        return readCycle(t.springLazy);
     }
 
     @Benchmark
-    public int springLazyWrite() throws SQLException {
-        return writeCycle(springLazy);
+    public int springLazyWrite(Tuned t) throws SQLException {
+        return writeCycle(t.springLazy);
     }
 
     @Benchmark
-    public boolean springLazyTwoReplicasRead() throws SQLException {
-        return readCycle(springLazyTwoReplicas);
+    public boolean springLazyTwoReplicasRead(Tuned t) throws SQLException {
+        return readCycle(t.springLazyTwoReplicas);
     }
 
     @Benchmark
-    public int springLazyTwoReplicasWrite() throws SQLException {
-        return writeCycle(springLazyTwoReplicas);
+    public int springLazyTwoReplicasWrite(Tuned t) throws SQLException {
+        return writeCycle(t.springLazyTwoReplicas);
     }
 
     /**
