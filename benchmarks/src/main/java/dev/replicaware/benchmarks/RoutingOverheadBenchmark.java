@@ -37,18 +37,21 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * cycle Spring's {@code DataSourceTransactionManager} runs for a {@code @Transactional} method, reset calls included:
  * read-only, getConnection, setReadOnly(true), setAutoCommit(false), prepareStatement, executeQuery, next, close,
  * commit, setAutoCommit(true), setReadOnly(false), close; read-write, the same without the two setReadOnly calls.
- * Contenders, each on its own stub servers and HikariCP pools of the same size: one raw HikariCP pool; Replicaware
- * (a primary and two replicas); Spring's {@link LazyConnectionDataSourceProxy} with a read-only DataSource (a primary
+ * Two sets of contenders. <b>Defaults</b>, configured as a user configures them from the README: raw HikariCP, one pool
+ * of 32 with HikariCP's defaults otherwise ({@code hikariDefaults}); Replicaware from a YAML file (a primary, two
+ * replicas, {@link #DEFAULTS_POOL_YAML}, nothing else set: {@code replicawareDefaults}); and, to tell HikariCP's share of
+ * the difference from routing's, raw HikariCP with that same pool setting ({@code hikariMinIdle0}). <b>Tuned</b>, each
+ * on its own stub servers and HikariCP pools of 40 opened at start: one raw HikariCP pool ({@code hikari}); Replicaware
+ * built with the builder (a primary and two replicas: {@code replicawareTuned}); Spring's {@link LazyConnectionDataSourceProxy} with a read-only DataSource (a primary
  * pool and a replica pool); the same proxy with two replica pools behind a round-robin DataSource
  * ({@code springLazyTwoReplicas}, the read scaling Replicaware gives, built by hand); ShardingSphere-JDBC's read/write splitting (a write data source and two read data sources,
  * round robin, reads in a transaction on one replica: {@link ShardingSphereReadWriteSplitting}). Before measuring, the
  * setup proves from the stub servers' statement counts that ShardingSphere sends the read cycle to the replicas and the
  * write cycle to the primary.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar RoutingOverhead -t 8 -prof gc</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar 'RoutingOverhead.*(hikariDefaults|replicawareDefaults)' -t 8 -prof gc</pre>
  * or, for threads 1, 8 and 32 with JSON and a chart, {@link RoutingOverhead}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
@@ -57,52 +60,76 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 public class RoutingOverheadBenchmark {
     private static final int POOL_SIZE = 40; // more than the most threads run, so no benchmark waits on its pool
 
-    private HikariDataSource raw;
-    private ReplicaAwareDataSource replicaware;
-    private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
-    private DataSource springLazy;
-    private DataSource springLazyTwoReplicas;
+    /**
+     * The tuned contenders, on their own state so that the defaults contenders' forks start only what they measure:
+     * every pool of 40, opened at start.
+     */
+    @State(Scope.Benchmark)
+    public static class Tuned {
+        private HikariDataSource raw;
+        private ReplicaAwareDataSource replicawareTuned;
+        private final List<HikariDataSource> peerPools = new java.util.ArrayList<>();
+        private DataSource springLazy;
+        private DataSource springLazyTwoReplicas;
 
-    @Setup(Level.Trial)
-    public void start() {
-        StubDriver.register();
-        StubServer rawServer = quiet(StubServer.named("bench-raw"));
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(rawServer.url());
-        hikari.setMaximumPoolSize(POOL_SIZE);
-        hikari.setMinimumIdle(POOL_SIZE);
-        hikari.setPoolName("raw");
-        raw = new HikariDataSource(hikari);
+        @Setup(Level.Trial)
+        public void start() {
+            StubDriver.register();
+            StubServer rawServer = quiet(StubServer.named("bench-raw"));
+            HikariConfig hikari = new HikariConfig();
+            hikari.setJdbcUrl(rawServer.url());
+            hikari.setMaximumPoolSize(POOL_SIZE);
+            hikari.setMinimumIdle(POOL_SIZE);
+            hikari.setPoolName("raw");
+            raw = new HikariDataSource(hikari);
 
-        StubServer primary = quiet(StubServer.named("bench-primary"));
-        StubServer replica1 = quiet(StubServer.named("bench-replica1"));
-        StubServer replica2 = quiet(StubServer.named("bench-replica2"));
-        replicaware = new ReplicaAwareDataSource(ClusterConfig.builder("bench")
-                .primary(NodeConfig.of("primary", primary.url()))
-                .replica(NodeConfig.of("replica1", replica1.url()))
-                .replica(NodeConfig.of("replica2", replica2.url()))
-                .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
-                .build());
+            StubServer primary = quiet(StubServer.named("bench-primary"));
+            StubServer replica1 = quiet(StubServer.named("bench-replica1"));
+            StubServer replica2 = quiet(StubServer.named("bench-replica2"));
+            replicawareTuned = new ReplicaAwareDataSource(ClusterConfig.builder("bench")
+                    .primary(NodeConfig.of("primary", primary.url()))
+                    .replica(NodeConfig.of("replica1", replica1.url()))
+                    .replica(NodeConfig.of("replica2", replica2.url()))
+                    .pool(Map.of("maximumPoolSize", String.valueOf(POOL_SIZE), "minimumIdle", String.valueOf(POOL_SIZE)))
+                    .build());
 
-        LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(pool("spring-primary"));
-        lazy.setReadOnlyDataSource(pool("spring-replica"));
-        lazy.setDefaultAutoCommit(true);
-        lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        springLazy = lazy;
+            LazyConnectionDataSourceProxy lazy = new LazyConnectionDataSourceProxy(pool("spring-primary"));
+            lazy.setReadOnlyDataSource(pool("spring-replica"));
+            lazy.setDefaultAutoCommit(true);
+            lazy.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            springLazy = lazy;
 
-        StubServer twoPrimary = quiet(StubServer.named("bench-spring2-primary"));
-        StubServer twoReplica1 = quiet(StubServer.named("bench-spring2-replica1"));
-        StubServer twoReplica2 = quiet(StubServer.named("bench-spring2-replica2"));
-        LazyConnectionDataSourceProxy lazyTwo = new LazyConnectionDataSourceProxy(pool("spring2-primary", twoPrimary));
-        lazyTwo.setReadOnlyDataSource(new RoundRobinDataSource(pool("spring2-replica1", twoReplica1),
-                pool("spring2-replica2", twoReplica2)));
-        lazyTwo.setDefaultAutoCommit(true);
-        lazyTwo.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        springLazyTwoReplicas = lazyTwo;
-        try {
-            proveReadWriteSplitting("Spring lazy proxy over two replica pools", lazyTwo, twoPrimary, twoReplica1, twoReplica2);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+            StubServer twoPrimary = quiet(StubServer.named("bench-spring2-primary"));
+            StubServer twoReplica1 = quiet(StubServer.named("bench-spring2-replica1"));
+            StubServer twoReplica2 = quiet(StubServer.named("bench-spring2-replica2"));
+            LazyConnectionDataSourceProxy lazyTwo = new LazyConnectionDataSourceProxy(pool("spring2-primary", twoPrimary));
+            lazyTwo.setReadOnlyDataSource(new RoundRobinDataSource(pool("spring2-replica1", twoReplica1),
+                    pool("spring2-replica2", twoReplica2)));
+            lazyTwo.setDefaultAutoCommit(true);
+            lazyTwo.setDefaultTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            springLazyTwoReplicas = lazyTwo;
+            try {
+                proveReadWriteSplitting("Spring lazy proxy over two replica pools", lazyTwo, twoPrimary, twoReplica1, twoReplica2);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private HikariDataSource pool(String name) {
+            return pool(name, quiet(StubServer.named("bench-" + name)));
+        }
+
+        private HikariDataSource pool(String name, StubServer server) {
+            HikariDataSource ds = stubPool(name, server);
+            peerPools.add(ds);
+            return ds;
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            raw.close();
+            replicawareTuned.close();
+            peerPools.forEach(HikariDataSource::close);
         }
     }
 
@@ -131,16 +158,6 @@ public class RoutingOverheadBenchmark {
         }
     }
 
-    private HikariDataSource pool(String name) {
-        return pool(name, quiet(StubServer.named("bench-" + name)));
-    }
-
-    private HikariDataSource pool(String name, StubServer server) {
-        HikariDataSource ds = stubPool(name, server);
-        peerPools.add(ds);
-        return ds;
-    }
-
     static HikariDataSource stubPool(String name) {
         return stubPool(name, quiet(StubServer.named("bench-" + name)));
     }
@@ -159,51 +176,162 @@ public class RoutingOverheadBenchmark {
         return server;
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        raw.close();
-        replicaware.close();
-        peerPools.forEach(HikariDataSource::close);
+    @Benchmark
+    public boolean hikariRead(Tuned t) throws SQLException {
+        return readCycle(t.raw);
+    }
+
+    /** Tuned: the builder, pools of 40 filled at start, as raw HikariCP's {@link #hikariRead}; not what a user gets. */
+    @Benchmark
+    public boolean replicawareTunedRead(Tuned t) throws SQLException {
+        return readCycle(t.replicawareTuned);
     }
 
     @Benchmark
-    public boolean hikariRead() throws SQLException {
-        return readCycle(raw);
+    public int hikariWrite(Tuned t) throws SQLException {
+        return writeCycle(t.raw);
     }
 
     @Benchmark
-    public boolean replicawareRead() throws SQLException {
-        return readCycle(replicaware);
+    public int replicawareTunedWrite(Tuned t) throws SQLException {
+        return writeCycle(t.replicawareTuned);
     }
 
     @Benchmark
-    public int hikariWrite() throws SQLException {
-        return writeCycle(raw);
+    public boolean springLazyRead(Tuned t) throws SQLException {
+        return readCycle(t.springLazy);
     }
 
     @Benchmark
-    public int replicawareWrite() throws SQLException {
-        return writeCycle(replicaware);
+    public int springLazyWrite(Tuned t) throws SQLException {
+        return writeCycle(t.springLazy);
     }
 
     @Benchmark
-    public boolean springLazyRead() throws SQLException {
-        return readCycle(springLazy);
+    public boolean springLazyTwoReplicasRead(Tuned t) throws SQLException {
+        return readCycle(t.springLazyTwoReplicas);
     }
 
     @Benchmark
-    public int springLazyWrite() throws SQLException {
-        return writeCycle(springLazy);
+    public int springLazyTwoReplicasWrite(Tuned t) throws SQLException {
+        return writeCycle(t.springLazyTwoReplicas);
+    }
+
+    /**
+     * The pool settings of the defaults contenders, as a user writes them in YAML following the README: a pool of 32,
+     * none opened at start, a borrow waits up to 8 s. Nothing else is set.
+     */
+    static final String DEFAULTS_POOL_YAML = "{ maximumPoolSize: 32, minimumIdle: 0, connectionTimeout: 8s }";
+
+    /** Raw HikariCP as a user gets it: one pool of 32, HikariCP's defaults otherwise (it opens all 32 at start). */
+    @State(Scope.Benchmark)
+    public static class HikariDefaults {
+        HikariDataSource pool;
+
+        @Setup(Level.Trial)
+        public void start() {
+            StubDriver.register();
+            HikariConfig hikari = new HikariConfig();
+            hikari.setJdbcUrl(quiet(StubServer.named("bench-hikari-defaults")).url());
+            hikari.setMaximumPoolSize(32);
+            pool = new HikariDataSource(hikari);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            pool.close();
+        }
+    }
+
+    /**
+     * Raw HikariCP with the defaults contender's own pool settings (32, minimumIdle 0, connectionTimeout 8 s): what of
+     * the difference between {@link ReplicawareDefaults} and {@link HikariDefaults} is HikariCP's, not routing's.
+     */
+    @State(Scope.Benchmark)
+    public static class HikariMinIdle0 {
+        HikariDataSource pool;
+
+        @Setup(Level.Trial)
+        public void start() {
+            StubDriver.register();
+            HikariConfig hikari = new HikariConfig();
+            hikari.setJdbcUrl(quiet(StubServer.named("bench-hikari-minidle0")).url());
+            hikari.setMaximumPoolSize(32);
+            hikari.setMinimumIdle(0);
+            hikari.setConnectionTimeout(8000);
+            pool = new HikariDataSource(hikari);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            pool.close();
+        }
+    }
+
+    /**
+     * Replicaware as a user gets it from the README: {@code ReplicaAwareDataSource.fromYaml} on a file naming a primary
+     * and two replicas and {@link #DEFAULTS_POOL_YAML}, every other setting (round robin, read-your-writes
+     * {@code instance}, health, failover) left to its default.
+     */
+    @State(Scope.Benchmark)
+    public static class ReplicawareDefaults {
+        ReplicaAwareDataSource dataSource;
+
+        @Setup(Level.Trial)
+        public void start() throws java.io.IOException, SQLException {
+            StubDriver.register();
+            StubServer primary = quiet(StubServer.named("bench-defaults-primary"));
+            StubServer replica1 = quiet(StubServer.named("bench-defaults-replica1"));
+            StubServer replica2 = quiet(StubServer.named("bench-defaults-replica2"));
+            java.nio.file.Path yaml = java.nio.file.Files.createTempFile("replicaware-bench", ".yml");
+            try {
+                java.nio.file.Files.writeString(yaml, "cluster: bench-defaults\n"
+                        + "primary: { url: \"" + primary.url() + "\" }\n"
+                        + "replicas:\n"
+                        + "  - url: \"" + replica1.url() + "\"\n"
+                        + "  - url: \"" + replica2.url() + "\"\n"
+                        + "pool: " + DEFAULTS_POOL_YAML + "\n");
+                dataSource = ReplicaAwareDataSource.fromYaml(yaml);
+            } finally {
+                java.nio.file.Files.deleteIfExists(yaml);
+            }
+            proveReadWriteSplitting("Replicaware from YAML", dataSource, primary, replica1, replica2);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            dataSource.close();
+        }
     }
 
     @Benchmark
-    public boolean springLazyTwoReplicasRead() throws SQLException {
-        return readCycle(springLazyTwoReplicas);
+    public boolean hikariDefaultsRead(HikariDefaults h) throws SQLException {
+        return readCycle(h.pool);
     }
 
     @Benchmark
-    public int springLazyTwoReplicasWrite() throws SQLException {
-        return writeCycle(springLazyTwoReplicas);
+    public int hikariDefaultsWrite(HikariDefaults h) throws SQLException {
+        return writeCycle(h.pool);
+    }
+
+    @Benchmark
+    public boolean hikariMinIdle0Read(HikariMinIdle0 h) throws SQLException {
+        return readCycle(h.pool);
+    }
+
+    @Benchmark
+    public int hikariMinIdle0Write(HikariMinIdle0 h) throws SQLException {
+        return writeCycle(h.pool);
+    }
+
+    @Benchmark
+    public boolean replicawareDefaultsRead(ReplicawareDefaults r) throws SQLException {
+        return readCycle(r.dataSource);
+    }
+
+    @Benchmark
+    public int replicawareDefaultsWrite(ReplicawareDefaults r) throws SQLException {
+        return writeCycle(r.dataSource);
     }
 
     /**
