@@ -355,6 +355,20 @@ public final class PostgresDialect extends Dialect {
         resetFence(admin, step);
     }
 
+    @Override
+    public boolean repointsBeforePromotion() {
+        return true;
+    }
+
+    /** The walreceiver's status and sender (pg_monitor shows them); null without a walreceiver. */
+    @Override
+    public String upstream(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT status, coalesce(sender_host, ''), coalesce(sender_port::text, '') FROM pg_stat_wal_receiver")) {
+            return rs.next() ? rs.getString(1) + " " + rs.getString(2) + ":" + rs.getString(3) : null;
+        }
+    }
+
     /**
      * As {@link Dialect#fenceResumedPrimary}, with the fence first: both branches fence, and on a resumed server the
      * first statement served (the one queued in the held session during the pause) should be the one that makes it
