@@ -190,6 +190,23 @@ public abstract class Dialect {
         throw unsupported("rejoin a former primary as a replica");
     }
 
+    /**
+     * True where a replica can stream from another replica (PostgreSQL's cascading replication): a switchover then
+     * re-points the other replicas to its target before it reads the old primary's last position, so that none can
+     * receive WAL of the old primary that the target lacks (it could never follow the target's new timeline).
+     */
+    public boolean repointsBeforePromotion() {
+        return false;
+    }
+
+    /**
+     * Where this replica's replication stream comes from: {@code status host:port} as the server reports it (host
+     * and port empty while not connected), or null when no stream runs. Null by default: nothing to check.
+     */
+    public String upstream(Connection admin) throws SQLException {
+        return null;
+    }
+
     /** Makes a former primary refuse the application's writes, as far as the database allows. */
     public void fence(Connection admin) throws SQLException {
         throw unsupported("fence a node");

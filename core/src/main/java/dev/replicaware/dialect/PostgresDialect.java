@@ -380,6 +380,20 @@ public final class PostgresDialect extends Dialect {
         resetFence(admin, step);
     }
 
+    @Override
+    public boolean repointsBeforePromotion() {
+        return true;
+    }
+
+    /** The walreceiver's status and sender (pg_monitor shows them); null without a walreceiver. */
+    @Override
+    public String upstream(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT status, coalesce(sender_host, ''), coalesce(sender_port::text, '') FROM pg_stat_wal_receiver")) {
+            return rs.next() ? rs.getString(1) + " " + rs.getString(2) + ":" + rs.getString(3) : null;
+        }
+    }
+
     /**
      * As {@link Dialect#fenceResumedPrimary}, with the fence first: both branches fence, and on a resumed server the
      * first statement served (the one queued in the held session during the pause) should be the one that makes it
@@ -407,6 +421,36 @@ public final class PostgresDialect extends Dialect {
             AdminErrors.execute(s, "ALTER SYSTEM SET default_transaction_read_only = on",
                     "ALTER SYSTEM SET default_transaction_read_only", "fence", ALTER_FENCE);
             reload(s, "fence");
+            awaitReloaded(s);
+        }
+    }
+
+    /** How long the postmaster may take to act on the fence's reload before the fence counts as failed. */
+    private static final java.time.Duration RELOAD_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Returns once the postmaster has reloaded: this session reads a pending reload before each statement, and the
+     * postmaster signals its children only after reading the files itself. From then on every server process it
+     * starts begins read-only, and every one it started before has the signal pending, which it acts on before its
+     * next statement; only one whose statement had begun may still write, and {@link #endWritesInFlight} (run after
+     * this) ends those: until the reload was in force, a session authenticating when it ran escaped it.
+     */
+    private static void awaitReloaded(Statement s) throws SQLException {
+        long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+        while (true) {
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('default_transaction_read_only')::boolean /* replicaware: fence reloaded? */")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SQLException("the fence's reload did not take effect within " + RELOAD_TIMEOUT.toSeconds()
+                        + " s (default_transaction_read_only still off in a new statement); expected the postmaster to reload after pg_reload_conf()", "55000");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SQLException("Interrupted while waiting for the fence's reload", "57014");
+            }
         }
     }
 

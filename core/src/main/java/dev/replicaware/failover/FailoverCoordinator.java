@@ -310,7 +310,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             fenced.fence(lost, "replaced by " + chosen.name());             // 7. fence the old primary
             awaitPublished(chosen.name());                                  // 8. verify the monitor publishes it
             lastPrimary = chosen.name();
-            completed(chosen.name(), lost, promotedDetail(lost, chosen, dialect, notRepointed),
+            List<String> repointed = new ArrayList<>(sessions.names());     // 9. verify the replicas follow it
+            repointed.removeAll(notRepointed);
+            repointed.remove(chosen.name());
+            List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointed);
+            completed(chosen.name(), lost, promotedDetail(lost, chosen, dialect, notRepointed) + notFollowingDetail(notFollowing, chosen.name()),
                     Duration.ofNanos(System.nanoTime() - episodeStartNanos));
             endEpisode();
             return true;
@@ -425,6 +429,84 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
         }
         return failed;
+    }
+
+    /**
+     * A switchover's step where replicas can cascade (PostgreSQL): re-points every other replica to the target while the
+     * target still replicates from the old primary, waits (bounded by {@code writeWait}) until none still receives
+     * from the old primary, and answers the position the target must replay: the old primary's, read only then, or a
+     * re-pointed replica's received position where that is further. From then on only the target receives the old
+     * primary's WAL (it may write some still), so whatever the target holds when promoted, every other replica is at
+     * or behind it on the same history and follows the new timeline. Refuses when a replica does not let go in time.
+     */
+    private long detachFromOld(FailoverSessions sessions, Dialect dialect, String target, String old, List<String> others)
+            throws SQLException {
+        String targetAt = " " + replicationHost(target) + ":" + replicationPort(target, dialect);
+        for (String name : others) {
+            sessions.dialect().repoint(sessions.connection(name), replicationHost(target), replicationPort(target, dialect));
+            LOG.info("{} - re-pointed replica {} to {} before promoting it", cluster, name, target);
+        }
+        long deadline = System.nanoTime() + config.writeWait().toNanos();
+        long position = Probe.NO_POSITION;
+        for (String name : others) {
+            Connection c = sessions.connection(name);
+            String upstream;
+            // a walreceiver streaming from anywhere but the target is the old one, not yet restarted by the reload
+            while ((upstream = dialect.upstream(c)) != null && upstream.startsWith("streaming ") && !upstream.endsWith(targetAt)) {
+                if (System.nanoTime() > deadline) {
+                    throw new SQLException("Switchover of cluster '" + cluster + "' to " + target + " refused: replica " + name
+                            + " still streams from " + old + " (" + upstream + ") " + config.writeWait().toMillis()
+                            + " ms after it was re-pointed to" + targetAt);
+                }
+                sleep(5);
+            }
+            Probe p = dialect.probe(c);
+            position = Math.max(position, Math.max(p.receivedPosition(), p.replayedPosition()));
+        }
+        return Math.max(position, dialect.probe(sessions.connection(old)).writePosition());
+    }
+
+    /** How long a re-pointed replica may take to stream from a new primary (its walreceiver retries every 5 s by default). */
+    private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * After a promotion: waits (up to {@link #FOLLOW_TIMEOUT}) until each of {@code replicas} streams from
+     * {@code primary}; answers those that do not, each with what its walreceiver says, logged at WARN. One that
+     * received WAL the new primary lacks can never follow it: it needs pg_rewind or a new base backup.
+     */
+    private List<String> awaitFollowing(FailoverSessions sessions, Dialect dialect, String primary, List<String> replicas) {
+        String primaryAt = " " + replicationHost(primary) + ":" + replicationPort(primary, dialect);
+        List<String> failing = new ArrayList<>();
+        if (!dialect.repointsBeforePromotion()) {
+            return failing; // (MariaDB/MySQL: the IO thread's source is not checked here)
+        }
+        String expected = "streaming" + primaryAt;
+        long deadline = System.nanoTime() + FOLLOW_TIMEOUT.toNanos();
+        for (String name : replicas) {
+            String upstream;
+            try {
+                Connection c = sessions.connection(name);
+                while (!expected.equals(upstream = dialect.upstream(c)) && System.nanoTime() < deadline) {
+                    sleep(20);
+                }
+                if (expected.equals(upstream)) {
+                    continue;
+                }
+            } catch (SQLException | RuntimeException e) {
+                upstream = "not asked: " + describe(e);
+            }
+            String what = name + " (walreceiver: " + (upstream == null ? "none" : upstream) + ")";
+            failing.add(what);
+            LOG.warn("{} - replica {} does not stream from the new primary {} {} s after the promotion (walreceiver: {});"
+                    + " if it received WAL {} lacks, it needs pg_rewind or a new base backup", cluster, name, primary,
+                    FOLLOW_TIMEOUT.toSeconds(), upstream == null ? "none" : upstream, primary);
+        }
+        return failing;
+    }
+
+    private static String notFollowingDetail(List<String> notFollowing, String primary) {
+        return notFollowing.isEmpty() ? "" : "; replicas not streaming from " + primary + ": " + String.join(", ", notFollowing)
+                + " (they need pg_rewind or a new base backup if they received WAL it lacks)";
     }
 
     /**
@@ -572,9 +654,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             situation = "switchover from " + old + " to " + target + " in progress";
             republish.run();
             boolean promoted = false;
+            boolean early = dialect.repointsBeforePromotion();
+            List<String> others = new ArrayList<>(sessions.names());
+            others.removeAll(List.of(old, target));
             try {
                 SwitchoverWriteStop.stopWrites(cluster, old, nodes.get(old), dialect, oldConnection, config.writeWait().dividedBy(2));
-                long position = dialect.probe(oldConnection).writePosition();
+                // the old primary may still write WAL (the end of the sessions just terminated, background records):
+                // the other replicas stop receiving from it before its last position is read (PostgreSQL), so none can
+                // hold WAL the target lacks when it is promoted
+                long position = early ? detachFromOld(sessions, dialect, target, old, others) : dialect.probe(oldConnection).writePosition();
                 long deadline = System.nanoTime() + config.writeWait().toNanos();
                 Probe p;
                 while ((p = dialect.probe(targetConnection)).replayedPosition() < position) {
@@ -587,7 +675,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 dialect.promote(targetConnection);
                 promoted = true;
                 awaitRole(dialect, targetConnection, target, Role.PRIMARY);
-                repointOthers(sessions, target, old);
+                if (!early) {
+                    repointOthers(sessions, target, old);
+                }
                 try {
                     dialect.rejoin(oldConnection, replicationHost(target), replicationPort(target, dialect),
                             config.adminUsername(), config.adminPassword());
@@ -601,6 +691,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 awaitPublished(target);
             } finally {
                 if (!promoted) {
+                    if (early) {
+                        repointOthers(sessions, old, target); // back to the old primary, which takes writes again
+                    }
                     SwitchoverWriteStop.resumeWrites(cluster, old, dialect, oldConnection, this::describe);
                 }
                 holdWrites = false;
@@ -611,8 +704,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             if (nodes.get(old) != null) {
                 nodes.get(old).evictConnections();
             }
-            completed(target, old, SWITCHOVER_DETAIL + old + " to " + target + "; writes held for " + pause.toMillis() + " ms",
-                    Duration.ofNanos(System.nanoTime() - t0));
+            List<String> notFollowing = awaitFollowing(sessions, dialect, target, others);
+            completed(target, old, SWITCHOVER_DETAIL + old + " to " + target + "; writes held for " + pause.toMillis() + " ms"
+                    + notFollowingDetail(notFollowing, target), Duration.ofNanos(System.nanoTime() - t0));
             return pause;
         }
     }

@@ -9,6 +9,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.replicaware.ReplicaAwareDataSource;
+import dev.replicaware.topology.TopologyEvent;
+import org.junit.jupiter.api.Test;
 
 /** {@link FailoverSafetyContract} on PostgreSQL; it also runs the tests whose outcome does not depend on the engine. */
 class PostgresFailoverSafetyTest extends FailoverSafetyContract {
@@ -102,5 +110,190 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
                 assertThat(rs.getString(3)).as("the WAL receiver of %s", node).isEqualTo("streaming");
             }
         }
+    }
+
+    /**
+     * Issue 23, §2 item 2: WAL the old primary writes after the switchover read its position (the end of the sessions
+     * it terminated, background records) must not reach a replica the target lacks it on, or that replica forks off
+     * the new timeline and never follows. Held open by construction: a superuser session (which the switchover cannot
+     * end) writes WAL without a transaction id on the old primary the whole time.
+     */
+    @Test
+    void switchoverWhileTheOldPrimaryStillWritesWalLeavesTheOtherReplicaStreamingFromTheNewPrimary() throws Exception {
+        ReplicatedCluster c = cluster(2, false);
+        ReplicaAwareDataSource ds = automatic(c, Duration.ofSeconds(10));
+        createTable(ds);
+        assertThat(write(ds, 1)).isTrue();
+        ClusterNode old = c.primary();
+        ClusterNode target = c.replicas().get(0);
+        ClusterNode other = c.replicas().get(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong records = new AtomicLong();
+        AtomicReference<Object> writerEnd = new AtomicReference<>();
+        Thread walWriter = new Thread(() -> {
+            try (Connection conn = c.connectAdmin(old); Statement s = conn.createStatement()) {
+                s.execute("SET default_transaction_read_only = off"); // the fence's reload does not stop it
+                while (!stop.get()) {
+                    s.execute("SELECT pg_logical_emit_message(false, 'fs', 'a record after the last position', true)");
+                    records.incrementAndGet();
+                }
+                writerEnd.set("stopped");
+            } catch (SQLException e) {
+                writerEnd.set(e);
+            }
+        }, "fs-wal-writer");
+        walWriter.start();
+        FailoverContract.await("the old primary writes WAL", Duration.ofSeconds(10), () -> records.get() > 10, records::get);
+        try {
+            ds.switchover(target.name());
+        } finally {
+            stop.set(true);
+            walWriter.join(10_000);
+        }
+        assertThat(writerEnd.get()).as("the WAL writer on the old primary ran through the switchover").isEqualTo("stopped");
+        AtomicReference<String> upstream = new AtomicReference<>();
+        FailoverContract.await(other.name() + " streams from the new primary " + target.name(), Duration.ofSeconds(30), () -> {
+            upstream.set(walReceiver(c, other));
+            return ("streaming " + target.port()).equals(upstream.get());
+        }, upstream::get);
+        assertThat(write(ds, 2)).isTrue();
+        FailoverContract.await(other.name() + " replays a write made on " + target.name(), Duration.ofSeconds(30),
+                () -> ids(c, other).contains(2L), () -> {
+                    try {
+                        return ids(c, other);
+                    } catch (SQLException e) {
+                        return e.toString();
+                    }
+                });
+        assertThat(events).filteredOn(e -> e.type() == TopologyEvent.Type.FAILOVER_COMPLETED)
+                .allSatisfy(e -> assertThat(e.detail()).doesNotContain("not streaming"));
+    }
+
+    /** The walreceiver of {@code node}: its status and sender port, or "none". */
+    static String walReceiver(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT status || ' ' || coalesce(sender_port::text, '') FROM pg_stat_wal_receiver")) {
+            return rs.next() ? rs.getString(1) : "none";
+        }
+    }
+
+    /**
+     * Issue 23, §2 item 8: a server process started before the fence's reload reached the postmaster (a connect queued
+     * during a pause) must not keep a write transaction it began before the reload reached it. Held open by
+     * construction: the session's authentication is held by a proxy while the fence runs, and the postmaster is
+     * stopped (superuser, fault injection) so that the reload reaches nobody until the session has written.
+     */
+    @Test
+    void sessionAuthenticatingWhenTheFenceRanCannotCommitWhatItWroteBeforeTheReloadReachedIt() throws Exception {
+        ReplicatedCluster c = cluster(1, false);
+        ClusterNode node = c.primary();
+        try (Connection su = c.connectAdmin(node); Statement s = su.createStatement()) {
+            s.execute("CREATE TABLE fs_writes (id BIGINT PRIMARY KEY, pad VARCHAR(200))");
+            s.execute("GRANT ALL ON fs_writes TO " + c.app().username());
+        }
+        Connection inspect = c.connectAdmin(node); // opened now: no connection can start while the postmaster is stopped
+        resources.add(inspect);
+        Connection fenceSession = java.sql.DriverManager.getConnection(node.jdbcUrl(), c.failoverAdmin().username(), c.failoverAdmin().password());
+        resources.add(fenceSession);
+        long postmaster = postmasterPid(inspect);
+        java.util.concurrent.CountDownLatch greetClient = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commitNow = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch wrote = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.net.Socket[] server = new java.net.Socket[1];
+            Thread relay = new Thread(() -> {
+                try (java.net.Socket client = proxy.accept(); java.net.Socket up = new java.net.Socket(node.host(), node.port())) {
+                    server[0] = up;
+                    Thread toServer = new Thread(() -> copy(client, up), "fs-to-server");
+                    toServer.start();
+                    greetClient.await(); // the server's answers wait here: the session stays in authentication
+                    copy(up, client);
+                    toServer.join(5_000);
+                } catch (Exception e) {
+                    // the session ended
+                }
+            }, "fs-proxy");
+            relay.start();
+            String url = node.jdbcUrl().replace(node.host() + ":" + node.port(), "127.0.0.1:" + proxy.getLocalPort());
+            Thread session = new Thread(() -> {
+                try (Connection conn = java.sql.DriverManager.getConnection(url, c.app().username(), c.app().password())) {
+                    conn.setAutoCommit(false);
+                    try (Statement st = conn.createStatement()) {
+                        st.executeUpdate("INSERT INTO fs_writes VALUES (8, 'queued')");
+                    }
+                    wrote.countDown();
+                    commitNow.await();
+                    conn.commit();
+                    outcome.set("committed");
+                } catch (SQLException | InterruptedException e) {
+                    outcome.set(e);
+                } finally {
+                    wrote.countDown();
+                }
+            }, "fs-queued-session");
+            session.start();
+            FailoverContract.await("the server process of the held session greets it", Duration.ofSeconds(10),
+                    () -> server[0] != null && server[0].getInputStream().available() > 0, () -> server[0]);
+            AtomicReference<Object> fenced = new AtomicReference<>();
+            Thread fence = new Thread(() -> {
+                try {
+                    fenced.set(dev.replicaware.dialect.Dialect.forUrl(node.jdbcUrl()).fenceResumedPrimary(fenceSession, Duration.ofSeconds(30)));
+                } catch (SQLException e) {
+                    fenced.set(e);
+                }
+            }, "fs-fence");
+            signal("STOP", postmaster);
+            try {
+                fence.start();
+                // the fence has ended its pass over the sessions, or waits for the reload
+                FailoverContract.await("the fence ran or waits for its reload", Duration.ofSeconds(20), () -> !fence.isAlive()
+                        || fenceWaitsForReload(inspect), fenced::get);
+                greetClient.countDown();
+                assertThat(wrote.await(20, TimeUnit.SECONDS)).as("the held session wrote").isTrue();
+            } finally {
+                signal("CONT", postmaster);
+            }
+            fence.join(40_000);
+            assertThat(fenced.get()).as("the fence's outcome").isInstanceOf(String.class);
+            commitNow.countDown();
+            session.join(30_000);
+        }
+        assertThat(outcome.get()).as("the commit of a write begun before the fence's reload reached its session")
+                .isInstanceOf(SQLException.class);
+        try (Statement s = inspect.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM fs_writes WHERE id = 8")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows of the held session on the fenced node").isZero();
+        }
+    }
+
+    private static void copy(java.net.Socket from, java.net.Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+        } catch (java.io.IOException e) {
+            // closed
+        }
+    }
+
+    /** True while the fence's session polls for its reload (its last statement, as the server shows it). */
+    private static boolean fenceWaitsForReload(Connection inspect) throws SQLException {
+        try (Statement s = inspect.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%fence reloaded?%' AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    /** The postmaster: the parent of this session's server process. */
+    private static long postmasterPid(Connection su) throws Exception {
+        try (Statement s = su.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return ProcessHandle.of(rs.getLong(1)).orElseThrow().parent().orElseThrow().pid();
+        }
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(p.waitFor()).as("kill -" + signal + " " + pid).isZero();
     }
 }
