@@ -210,10 +210,12 @@ public final class CausalReads {
 
     /**
      * Attaches a replica that has replayed {@code required} and returns true; false when the primary should serve
-     * (none is there, none got there within the timeout, or the position is unknown).
+     * (none is there, none got there within the timeout, or the position is unknown). With {@code readYourWritesWait:
+     * never} a replica not known to be there is waited on only when the primary cannot serve ({@code primaryServes}
+     * false: it is down, or there is none): the read would otherwise fail although a replica may well have the commit.
      */
     boolean routeToReplica(Router router, RoutedConnection connection, List<Node> replicas, ConsistencyToken required,
-                           Duration lagBound) throws SQLException {
+                           Duration lagBound, boolean primaryServes) throws SQLException {
         int count = replicas.size();
         if (required == UNKNOWN || count == 0) {
             primary.increment();
@@ -227,7 +229,7 @@ public final class CausalReads {
             primary.increment();
             return false;
         }
-        boolean mayWait = this.mayWait;
+        boolean mayWait = this.mayWait || !primaryServes;
         double waitSeconds = timeout.toNanos() / 1e9;
         long excluded = 0;
         long caughtUpSet = 0;

@@ -195,7 +195,9 @@ public final class Router {
         if (required == null) {
             return routeToReplica(connection, current.replicas(), consistency.lagBound(maxLag));
         }
-        if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag))) {
+        Node primary = current.primary();
+        boolean primaryServes = primary != null && primary.isAvailable();
+        if (causal.routeToReplica(this, connection, current.replicas(), required, consistency.lagBound(maxLag), primaryServes)) {
             return true;
         }
         if (!fallbackToPrimary) {

@@ -527,6 +527,9 @@ public final class TopologyMonitor implements AutoCloseable {
             }
             t.role = observed;
             receiving = probe.receiving();
+            if (probe.timeline() > 0 && observed == Role.REPLICA) {
+                t.streamedTimeline = probe.timeline();
+            }
             if (observed == Role.PRIMARY) {
                 recordPrimary(name, probe.writePosition(), probe.timeline(), atNanos);
                 lagSeconds = 0;
@@ -537,7 +540,10 @@ public final class TopologyMonitor implements AutoCloseable {
                 readPosition = -1;
                 lagSeconds = probe.reportedLagSeconds();
             } else if (observed == Role.REPLICA && dialect.comparesPositions()
-                    && !Probe.follows(probe.timeline(), primaryTimeline())) {
+                    && !Probe.follows(probe.timeline(), primaryTimeline())
+                    && !(probe.timeline() == Probe.NOT_STREAMING && t.streamedTimeline == ownerTimeline && primaryUnanswered())) {
+                // (a replica last seen streaming the primary's timeline, which lost its stream because the primary stopped
+                // answering, keeps its place on that history: reads that must see a commit may still wait on it)
                 // streaming another history, or none while the primary streams its own: its position may be ahead of
                 // the primary's and hold none of its latest commits; neither its lag nor its position is known
                 readPosition = -1;
@@ -624,6 +630,13 @@ public final class TopologyMonitor implements AutoCloseable {
      * The timeline of the primary serving now; {@link Probe#UNKNOWN_TIMELINE} when none serves (replicas lost their
      * stream with it: what they replayed is still the last history known) or the dialect has none.
      */
+    /** The primary whose history replicas follow did not answer its last probe. */
+    private boolean primaryUnanswered() {
+        String owner = historyOwner;
+        Tracked t = owner == null ? null : nodes.get(owner);
+        return t != null && t.failures > 0;
+    }
+
     long primaryTimeline() {
         String owner = historyOwner;
         Tracked t = owner == null ? null : nodes.get(owner);
@@ -788,6 +801,8 @@ public final class TopologyMonitor implements AutoCloseable {
         int failures;
         int successes;
         long probes;
+        /** The timeline a replica was last seen streaming; a primary's history it may keep when that primary fails. */
+        long streamedTimeline = Probe.UNKNOWN_TIMELINE;
         long lastAnswerNanos;
         boolean answered;
         NodeStatus last;
