@@ -11,7 +11,9 @@ public final class PostgresDialect extends Dialect {
 
     /*
      * pg_current_wal_lsn() fails on a standby and the replay/receive functions return NULL on a primary, so the CASE
-     * keeps one statement valid on both. The walreceiver row exists only while a standby streams.
+     * keeps one statement valid on both. The walreceiver row exists only while a standby streams. The last column is
+     * the fence ({@link #fence}): default_transaction_read_only on from the configuration file (ALTER SYSTEM), which
+     * every instance reads, not only the one that fenced; a session's or a role's own setting has another source.
      */
     private static final String PROBE = """
             SELECT r.in_recovery,
@@ -20,7 +22,9 @@ public final class PostgresDialect extends Dialect {
                    (pg_last_wal_replay_lsn() - '0/0')::bigint,
                    coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false),
                    extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
-                   CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END
+                   CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END,
+                   (SELECT setting = 'on' AND source = 'configuration file' FROM pg_settings
+                     WHERE name = 'default_transaction_read_only')
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r""";
 
     private static final String COMMIT_POSITION = """
@@ -53,6 +57,7 @@ public final class PostgresDialect extends Dialect {
             double reported = rs.getDouble(6);
             boolean noTimestamp = rs.wasNull();
             boolean paused = replica && rs.getBoolean(7);
+            boolean fenced = !replica && rs.getBoolean(8);
             if (!replica) {
                 reported = Double.NaN;
             } else if (streaming && received != Probe.NO_POSITION && replayed >= received) {
@@ -60,7 +65,7 @@ public final class PostgresDialect extends Dialect {
             } else if (noTimestamp) {
                 reported = Double.NaN;
             }
-            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported, paused);
+            return new Probe(replica ? Role.REPLICA : fenced ? Role.FENCED : Role.PRIMARY, write, received, replayed, streaming, reported, paused);
         }
     }
 
@@ -364,7 +369,7 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
         fence(admin);
-        if (probe(admin).role() != Role.PRIMARY) {
+        if (probe(admin).role() == Role.REPLICA) { // FENCED (this fence or another's) still commits open transactions
             return "it no longer served as primary: set read-only, its sessions left alone";
         }
         String left = endWritesInFlight(admin, timeout);

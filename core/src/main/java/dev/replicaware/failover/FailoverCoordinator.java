@@ -229,6 +229,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (status.state() == NodeState.FENCED || (status.state() != NodeState.DOWN && status.role() == Role.PRIMARY)) {
             return;
         }
+        if (status.state() != NodeState.DOWN && status.role() == Role.FENCED) {
+            // another instance fenced it (a switchover, or the end of its failover): the new primary shows at its next probe
+            situation = "the primary " + lost + " was fenced by another instance; waiting for the node that replaces it";
+            return;
+        }
         if (episodeStartNanos == 0) {
             episodeStartNanos = System.nanoTime();
         }

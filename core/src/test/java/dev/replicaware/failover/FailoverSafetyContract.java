@@ -13,6 +13,7 @@ import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.DocumentedGrants;
 import dev.replicaware.testkit.ReplicatedCluster;
 import dev.replicaware.topology.NodeState;
+import dev.replicaware.topology.NodeStatus;
 import dev.replicaware.topology.TopologyEvent;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -330,6 +331,43 @@ abstract class FailoverSafetyContract {
         }
         assertThat(isPrimary(c, first)).isTrue();
         assertThat(ids(c, first)).contains(11L, 12L, 13L, 14L);
+    }
+
+    /**
+     * Issue 23, section 2, item 3: the fenced old primary (PostgreSQL: out of recovery, read-only by configuration)
+     * must count as a primary for no instance, not only for the one that fenced it; else the others, and any started
+     * later, see two primaries and refuse every write as split brain.
+     */
+    @Test
+    void afterASwitchoverByOneInstanceTheOthersAndOneStartedLaterWriteToTheNewPrimaryWithoutSplitBrain() throws Exception {
+        ReplicatedCluster c = cluster(1, false);
+        ReplicaAwareDataSource a = automatic(c, WRITE_WAIT);
+        ReplicaAwareDataSource b = automatic(c, WRITE_WAIT);
+        createTable(a);
+        ClusterNode target = c.replicas().get(0);
+        a.switchover(target.name());
+        ReplicaAwareDataSource later = automatic(c, WRITE_WAIT); // a rolling deploy: configured with the old primary
+        List<String> errors = new CopyOnWriteArrayList<>();
+        long id = 10;
+        for (ReplicaAwareDataSource ds : List.of(a, b, later)) {
+            long mine = ++id;
+            await("a write through " + ds + " after the switchover to " + target.name(), WRITE_WAIT, () -> {
+                try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+                    s.executeUpdate("INSERT INTO fs_writes VALUES (" + mine + ", 'after')");
+                    return true;
+                } catch (SQLException e) {
+                    errors.add(e.getMessage());
+                    return false;
+                }
+            }, () -> errors.isEmpty() ? ds.topology().toString() : errors.get(errors.size() - 1) + "; " + ds.topology());
+        }
+        assertThat(errors).as("write errors after the switchover").noneMatch(e -> e.contains("split brain"));
+        assertThat(isPrimary(c, target)).isTrue();
+        assertThat(ids(c, target)).contains(11L, 12L, 13L);
+        for (ReplicaAwareDataSource ds : List.of(a, b, later)) {
+            assertThat(ds.topology().primaries()).as("primaries seen by " + ds).extracting(NodeStatus::name)
+                    .containsExactly(target.name());
+        }
     }
 
     @Test
