@@ -334,6 +334,53 @@ abstract class FailoverSafetyContract {
     }
 
     /**
+     * Issue 23, section 2, item 1: the lost primary restarts as the failover begins, while the candidate (asynchronous,
+     * its apply delayed) still replays. Before the fix the monitor saw it UP and primary again and writes went there
+     * until the promotion fenced it: hundreds of acknowledged writes missing on the new primary.
+     */
+    @Test
+    void primaryRestartedAsTheFailoverBeginsLosesNoAcknowledgedWriteAndLeavesOnePrimary() throws Exception {
+        ReplicatedCluster c = cluster(1, false);
+        ReplicaAwareDataSource ds = automatic(c, WRITE_WAIT);
+        createTable(ds);
+        ClusterNode old = c.primary();
+        c.applyDelay(c.replicas().get(0), Duration.ofSeconds(6));
+        Writers writers = new Writers(List.of(ds), 4);
+        try {
+            writers.awaitAcked(300);
+            Instant killed = Instant.now();
+            c.kill(old);
+            await("the failover to begin", Duration.ofSeconds(30), () -> events.stream().anyMatch(
+                    e -> e.type() == TopologyEvent.Type.FAILOVER_STARTED && !e.at().isBefore(killed)), events::toString);
+            c.start(old);
+            // the failover's outcome: a promotion, or a refusal because the old primary is back
+            await("the failover to end", Duration.ofSeconds(60), () -> events.stream().anyMatch(
+                    e -> (e.type() == TopologyEvent.Type.FAILOVER_COMPLETED || e.type() == TopologyEvent.Type.FAILOVER_REFUSED)
+                            && !e.at().isBefore(killed)), events::toString);
+            writers.awaitAcked(writers.acked.size() + 300);
+        } finally {
+            writers.stop();
+        }
+        assertThat(writers.stuck()).as("writer threads still waiting on a write").isEmpty();
+        List<NodeStatus> primaries = ds.topology().primaries();
+        assertThat(primaries).as("primaries after the failover").hasSize(1);
+        ClusterNode primary = c.node(primaries.get(0).name());
+        assertThat(isPrimary(c, primary)).isTrue();
+        Set<Long> missing = new HashSet<>(writers.acked);
+        missing.removeAll(ids(c, primary));
+        System.out.println("[" + c.engine() + "] primary restarted during the failover: acknowledged " + writers.acked.size()
+                + ", primary now " + primary.name() + ", missing there: " + missing.size() + "; " + ds.failoverStats());
+        assertThat(missing).as("acknowledged writes missing on " + primary.name()).isEmpty();
+        for (ClusterNode n : c.nodes()) {
+            if (!n.equals(primary)) {
+                NodeStatus s = ds.topology().node(n.name()).orElseThrow();
+                assertThat(s.role() != dev.replicaware.dialect.Role.PRIMARY || s.state() == NodeState.FENCED)
+                        .as("second primary " + s).isTrue();
+            }
+        }
+    }
+
+    /**
      * Issue 23, section 2, item 3: the fenced old primary (PostgreSQL: out of recovery, read-only by configuration)
      * must count as a primary for no instance, not only for the one that fenced it; else the others, and any started
      * later, see two primaries and refuse every write as split brain.
