@@ -379,7 +379,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      */
     private void refuseIfBack(String lost, Dialect dialect) throws Refused {
         Role role;
-        try (Connection c = openAdmin(lost)) {
+        // the probe timeout bounds the statement too: a paused primary must not hold the promotion for 40 s
+        try (Connection c = AdminSessions.open(lost, nodeConfigs.get(lost).url(), dialect, config, probeTimeout, probeTimeout)) {
             role = dialect.probe(c).role();
         } catch (SQLException | RuntimeException e) {
             return;

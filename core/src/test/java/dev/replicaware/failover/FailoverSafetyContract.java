@@ -396,14 +396,15 @@ abstract class FailoverSafetyContract {
         ReplicaAwareDataSource later = automatic(c, WRITE_WAIT); // a rolling deploy: configured with the old primary
         List<String> errors = new CopyOnWriteArrayList<>();
         long id = 10;
-        for (ReplicaAwareDataSource ds : List.of(a, b, later)) {
+        for (ReplicaAwareDataSource ds : List.of(later, a, b)) {
             long mine = ++id;
             await("a write through " + ds + " after the switchover to " + target.name(), WRITE_WAIT, () -> {
                 try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
                     s.executeUpdate("INSERT INTO fs_writes VALUES (" + mine + ", 'after')");
                     return true;
                 } catch (SQLException e) {
-                    errors.add(e.getMessage());
+                    errors.add((ds == later ? "the later instance: " : ds == b ? "the other instance: " : "the switching one: ")
+                            + e.getMessage());
                     return false;
                 }
             }, () -> errors.isEmpty() ? ds.topology().toString() : errors.get(errors.size() - 1) + "; " + ds.topology());
