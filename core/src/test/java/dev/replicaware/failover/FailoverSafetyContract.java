@@ -409,7 +409,12 @@ abstract class FailoverSafetyContract {
                 }
             }, () -> errors.isEmpty() ? ds.topology().toString() : errors.get(errors.size() - 1) + "; " + ds.topology());
         }
-        assertThat(errors).as("write errors after the switchover").noneMatch(e -> e.contains("split brain"));
+        // the instance started later and the switching one never see two primaries; the other may, for as long as its
+        // probe of the old primary predates the fence (a probe round trip since the new primary's probe re-probes it):
+        // its writes go on within the bound above, and it ends seeing one primary (asserted below)
+        assertThat(errors).as("write errors after the switchover").noneMatch(e -> e.contains("split brain") && !e.startsWith("the other"));
+        System.out.println("[" + c.engine() + "] split brain reports of the other instance, transient: "
+                + errors.stream().filter(e -> e.contains("split brain")).count());
         assertThat(isPrimary(c, target)).isTrue();
         assertThat(ids(c, target)).contains(11L, 12L, 13L);
         for (ReplicaAwareDataSource ds : List.of(a, b, later)) {
