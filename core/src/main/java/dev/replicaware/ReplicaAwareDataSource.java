@@ -415,10 +415,18 @@ public class ReplicaAwareDataSource implements DataSource, AutoCloseable {
         republish();
     }
 
-    /** The topology the nodes' statuses describe, without a primary while a switchover holds writes. */
+    /**
+     * The topology the nodes' statuses describe, without a primary while a switchover holds writes, and without the
+     * primary a failover is replacing (it may restart and look primary before it is fenced).
+     */
     private synchronized void republish() {
         Topology observed = Topology.observed(config.name(), nodes, monitor::servesReads);
-        topology.publish(failover != null && failover.holdsWrites() ? observed.withoutPrimaries() : observed);
+        if (failover != null && failover.holdsWrites()) {
+            observed = observed.withoutPrimaries();
+        } else if (failover != null && failover.replacing() != null) {
+            observed = observed.withoutPrimary(failover.replacing());
+        }
+        topology.publish(observed);
     }
 
     /**

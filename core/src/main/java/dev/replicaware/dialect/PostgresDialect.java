@@ -12,8 +12,10 @@ public final class PostgresDialect extends Dialect {
     /*
      * pg_current_wal_lsn() fails on a standby and the replay/receive functions return NULL on a primary, so the CASE
      * keeps one statement valid on both. The walreceiver row exists only while a standby has a walreceiver; without
-     * pg_read_all_stats (pg_monitor) its status and timeline read NULL. The last column is the timeline (see
-     * Probe.timeline): a primary's from the name of the WAL file it writes, a replica's the one it streams.
+     * pg_read_all_stats (pg_monitor) its status and timeline read NULL. Column 8 is the timeline (see Probe.timeline):
+     * a primary's from the name of the WAL file it writes, a replica's the one it streams. The last column is the fence
+     * ({@link #fence}): default_transaction_read_only on from the configuration file (ALTER SYSTEM), which every
+     * instance reads, not only the one that fenced; a session's or a role's own setting has another source.
      */
     private static final String PROBE = """
             SELECT r.in_recovery,
@@ -25,7 +27,9 @@ public final class PostgresDialect extends Dialect {
                    CASE WHEN r.in_recovery THEN pg_is_wal_replay_paused() ELSE false END,
                    CASE WHEN NOT r.in_recovery THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int
                         WHEN w.pid IS NULL THEN 0 WHEN w.status IS NULL THEN -1
-                        WHEN w.status = 'streaming' THEN w.received_tli ELSE 0 END
+                        WHEN w.status = 'streaming' THEN w.received_tli ELSE 0 END,
+                   (SELECT setting = 'on' AND source = 'configuration file' FROM pg_settings
+                     WHERE name = 'default_transaction_read_only')
               FROM (SELECT pg_is_in_recovery() AS in_recovery) r LEFT JOIN pg_stat_wal_receiver w ON true""";
 
     /** A replica's replay position and timeline, for read-your-writes between probes. */
@@ -74,6 +78,7 @@ public final class PostgresDialect extends Dialect {
             boolean noTimestamp = rs.wasNull();
             boolean paused = replica && rs.getBoolean(7);
             long timeline = rs.getLong(8);
+            boolean fenced = !replica && rs.getBoolean(9);
             if (!replica) {
                 reported = Double.NaN;
             } else if (streaming && received != Probe.NO_POSITION && replayed >= received) {
@@ -81,7 +86,8 @@ public final class PostgresDialect extends Dialect {
             } else if (noTimestamp) {
                 reported = Double.NaN;
             }
-            return new Probe(replica ? Role.REPLICA : Role.PRIMARY, write, received, replayed, streaming, reported, paused, timeline);
+            return new Probe(replica ? Role.REPLICA : fenced ? Role.FENCED : Role.PRIMARY, write, received, replayed, streaming,
+                    reported, paused, timeline);
         }
     }
 
@@ -403,7 +409,7 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String fenceResumedPrimary(Connection admin, java.time.Duration timeout) throws SQLException {
         fence(admin);
-        if (probe(admin).role() != Role.PRIMARY) {
+        if (probe(admin).role() == Role.REPLICA) { // FENCED (this fence or another's) still commits open transactions
             return "it no longer served as primary: set read-only, its sessions left alone";
         }
         String left = endWritesInFlight(admin, timeout);

@@ -82,6 +82,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private String removedPrimary;
     private volatile String situation;
     private volatile boolean holdWrites;
+    private volatile String replacing;
     private volatile boolean closed;
     private long episodeStartNanos;
     private boolean episodeAnnounced;
@@ -150,6 +151,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     /** While true, the DataSource publishes topologies without a primary: new writes wait (a switchover). */
     public boolean holdsWrites() {
         return holdWrites;
+    }
+
+    /**
+     * The lost primary a failover is replacing, null when none: the DataSource routes no write there however its
+     * probes look (writes wait for the new primary), so that a node that restarts during the failover takes no write
+     * the promotion would then lose. Cleared when the failover ends: by then it is fenced, or it serves again.
+     */
+    public String replacing() {
+        return replacing;
     }
 
     /**
@@ -229,6 +239,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (status.state() == NodeState.FENCED || (status.state() != NodeState.DOWN && status.role() == Role.PRIMARY)) {
             return;
         }
+        if (status.state() != NodeState.DOWN && status.role() == Role.FENCED) {
+            // another instance fenced it (a switchover, or the end of its failover): the new primary shows at its next probe
+            situation = "the primary " + lost + " was fenced by another instance; waiting for the node that replaces it";
+            return;
+        }
         if (episodeStartNanos == 0) {
             episodeStartNanos = System.nanoTime();
         }
@@ -278,10 +293,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     /** One attempt to replace the lost primary; true when a new primary is published (by us or found). */
     private boolean failover(String lost) {
         announce(lost);
+        replacing = lost; // from here until it is fenced or found serving again, it takes no write
+        republish.run();
         try (FailoverSessions sessions = openSessions(lost)) { // admin sessions to every node the monitor can reach
             return replace(lost, sessions);
         } catch (SQLException | RuntimeException e) { // closing the sessions released the locks
             return refuse("the failover sequence failed: " + describe(e));
+        } finally {
+            replacing = null;
+            republish.run();
         }
     }
 
@@ -305,6 +325,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             Chosen chosen = choose(lost, answers, dialect);                 // 3. choose the candidate
             Connection c = sessions.connection(chosen.name());
             drain(dialect, c, chosen.name());                               // 4. let it replay what it received
+            refuseIfBack(lost, dialect);                                    //    it restarted meanwhile: it serves again
             promote(dialect, c, chosen.name(), lost);                       // 5. cut off the old primary, promote, verify
             List<String> notRepointed = repointOthers(sessions, chosen.name(), null); // 6. re-point the other replicas
             fenced.fence(lost, "replaced by " + chosen.name());             // 7. fence the old primary
@@ -352,6 +373,27 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private boolean resolvedMeanwhile(String lost) {
         NodeStatus lostStatus = monitor.statuses().get(lost);
         return lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty();
+    }
+
+    /**
+     * Right before promoting: the lost primary answers again and still says it is primary (it restarted while the
+     * candidate replayed). It took no write since the failover began ({@link #replacing()}), so it serves again and
+     * nothing is promoted: promoting would leave its writes from before the loss that the candidate never received
+     * on a node about to be fenced. A node that does not answer within the probe timeout is taken as still lost.
+     */
+    private void refuseIfBack(String lost, Dialect dialect) throws Refused {
+        Role role;
+        // the probe timeout bounds the statement too: a paused primary must not hold the promotion for 40 s
+        try (Connection c = AdminSessions.open(lost, nodeConfigs.get(lost).url(), dialect, config, probeTimeout, probeTimeout)) {
+            role = dialect.probe(c).role();
+        } catch (SQLException | RuntimeException e) {
+            return;
+        }
+        if (role == Role.PRIMARY) {
+            monitor.reprobe(lost);
+            throw new Refused("the lost primary " + lost + " answers again as primary (it restarted during the failover);"
+                    + " nothing promoted, it serves again once the monitor sees it up");
+        }
     }
 
     /** Step 2: a node says it is the primary now: the monitor re-probes it, and routing follows. */

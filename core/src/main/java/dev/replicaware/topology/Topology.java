@@ -57,6 +57,14 @@ public final class Topology {
         return new Topology(cluster, nodes, List.of(), replicas);
     }
 
+    /** This topology with {@code name} taking no writes (a lost primary being replaced): writes wait for another. */
+    public Topology withoutPrimary(String name) {
+        if (primaries.stream().noneMatch(n -> n.name().equals(name))) {
+            return this;
+        }
+        return new Topology(cluster, nodes, primaries.stream().filter(n -> !n.name().equals(name)).toList(), replicas);
+    }
+
     private static List<Node> concat(Node primary, List<Node> replicas) {
         List<Node> all = new ArrayList<>(replicas.size() + 1);
         all.add(primary);

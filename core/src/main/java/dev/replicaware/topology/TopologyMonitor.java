@@ -599,6 +599,15 @@ public final class TopologyMonitor implements AutoCloseable {
         }
         if (roleBefore != t.role) {
             fire(name, TopologyEvent.Type.ROLE_CHANGED, roleBefore.name(), t.role.name());
+            if (t.role == Role.PRIMARY) {
+                // another instance switched over or failed over: the old primary was fenced since its last probe here,
+                // and until it is probed again this instance would see two primaries (writes refused as split brain)
+                for (Tracked other : nodes.values()) {
+                    if (other != t && other.role == Role.PRIMARY) {
+                        reprobe(other.target.name());
+                    }
+                }
+            }
         }
         if (before != t.state) {
             TopologyEvent.Type type = switch (t.state) {
