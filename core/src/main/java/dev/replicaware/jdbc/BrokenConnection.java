@@ -2,6 +2,8 @@ package dev.replicaware.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.replicaware.routing.ConnectionErrors;
+import dev.replicaware.topology.Node;
 
 import java.sql.SQLException;
 import java.util.Set;
@@ -17,6 +19,26 @@ final class BrokenConnection {
             "0A000", "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1");
 
     private BrokenConnection() {
+    }
+
+    /**
+     * What a failure on {@code c}'s connection to {@code n} means, and {@code e} back for the caller to throw: a
+     * connection error marks the node failed (reads skip it for the back-off) and evicts its pool's connections; a
+     * caller's interrupt is the caller's, so the node keeps serving and only the broken connection goes; a connection
+     * this rule calls broken is evicted when the logical connection gives it up, as HikariCP's proxy did.
+     */
+    static SQLException afterError(LogicalConnection c, Node n, SQLException e) {
+        boolean interrupt = ConnectionErrors.isInterrupt(e);
+        if (interrupt) {
+            Thread.currentThread().interrupt();
+        } else if (ConnectionErrors.isConnectionError(e)) {
+            n.markFailed(System.nanoTime(), c.router.backoffNanos());
+            n.evictConnections();
+        }
+        if (n == c.node && (interrupt ? ConnectionErrors.isConnectionError(e) : evicts(n.pool(), e))) {
+            c.evictOnRelease = true;
+        }
+        return e;
     }
 
     static boolean evicts(HikariDataSource pool, SQLException failure) {

@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
-import static dev.replicaware.routing.ConnectionErrors.isConnectionError;
 
 /**
  * The connection an application holds. It takes no physical connection until a call needs the database; until then
@@ -195,22 +194,7 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
     }
 
     SQLException onError(Node n, SQLException e) {
-        if (dev.replicaware.routing.ConnectionErrors.isInterrupt(e)) {
-            // the caller's interrupt broke the connection, not the node: evict the connection, keep routing to the node
-            if (n == node && isConnectionError(e)) {
-                evictOnRelease = true;
-            }
-            Thread.currentThread().interrupt();
-            return e;
-        }
-        if (isConnectionError(e)) {
-            n.markFailed(System.nanoTime(), router.backoffNanos());
-            n.evictConnections();
-        }
-        if (n == node && BrokenConnection.evicts(n.pool(), e)) {
-            evictOnRelease = true; // what HikariCP's proxy did for the statements it made
-        }
-        return e;
+        return BrokenConnection.afterError(this, n, e);
     }
 
     void checkOpen() throws SQLException {
