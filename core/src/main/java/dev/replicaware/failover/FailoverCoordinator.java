@@ -331,10 +331,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             fenced.fence(lost, "replaced by " + chosen.name());             // 7. fence the old primary
             awaitPublished(chosen.name());                                  // 8. verify the monitor publishes it
             lastPrimary = chosen.name();
-            List<String> repointed = new ArrayList<>(sessions.names());     // 9. verify the replicas follow it
-            repointed.removeAll(notRepointed);
-            repointed.remove(chosen.name());
-            List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointed);
+            List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointedOf(sessions, chosen.name(), notRepointed)); // 9. verify the replicas follow it
             completed(chosen.name(), lost, promotedDetail(lost, chosen, dialect, notRepointed) + notFollowingDetail(notFollowing, chosen.name()),
                     Duration.ofNanos(System.nanoTime() - episodeStartNanos));
             endEpisode();
@@ -510,6 +507,14 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     /** How long a re-pointed replica may take to stream from a new primary (its walreceiver retries every 5 s by default). */
     private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The replicas re-pointed to {@code primary}: every session's node but it and those not re-pointed. */
+    private static List<String> repointedOf(FailoverSessions sessions, String primary, List<String> notRepointed) {
+        List<String> repointed = new ArrayList<>(sessions.names());
+        repointed.removeAll(notRepointed);
+        repointed.remove(primary);
+        return repointed;
+    }
 
     /**
      * After a promotion: waits (up to {@link #FOLLOW_TIMEOUT}) until each of {@code replicas} streams from
