@@ -58,7 +58,10 @@ abstract class ObservedRoleContract {
         ReplicaAwareDataSource ds = closing(new ReplicaAwareDataSource(ClusterConfig.builder("swapped")
                 .primary(NodeConfig.of(realReplica.name(), realReplica.jdbcUrl()))
                 .replica(NodeConfig.of(realPrimary.name(), realPrimary.jdbcUrl()))
-                .username(c.app().username()).password(c.app().password()).build()));
+                .username(c.app().username()).password(c.app().password())
+                // the read after the CREATE TABLE must reach the replica: it waits there for the commit rather than
+                // going to the primary, which is what this test tells apart
+                .readYourWritesWait(dev.replicaware.config.RoutingConfig.ReadYourWritesWait.ALWAYS).build()));
         assertThat(ds.topology().node(realPrimary.name()).orElseThrow().role()).isEqualTo(Role.PRIMARY);
         try (Connection conn = ds.getConnection()) {
             assertThat(port(conn)).isEqualTo(realPrimary.port());

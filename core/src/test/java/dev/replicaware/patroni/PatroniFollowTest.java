@@ -46,6 +46,9 @@ class PatroniFollowTest {
                 .pool(Map.of("maximumPoolSize", "4", "minimumIdle", "1", "connectionTimeout", "2000"))
                 .failover(new FailoverConfig(FailoverConfig.Mode.EXTERNAL, null, Duration.ofSeconds(2), null, null, false,
                         new PatroniConfig(patroni.members().stream().map(PatroniCluster.Member::restUrl).toList())));
+        // reads right after a write must reach a replica (waiting there for the commit), not the primary: where
+        // reads go is what these tests tell apart
+        b.readYourWritesWait(dev.replicaware.config.RoutingConfig.ReadYourWritesWait.ALWAYS);
         b.primary(NodeConfig.of(leader.name(), leader.jdbcUrl()));
         for (PatroniCluster.Member m : patroni.members()) {
             if (!m.equals(leader)) {

@@ -65,6 +65,9 @@ class PatroniRolesTest {
                 .health(new HealthConfig(Duration.ofMillis(200), Duration.ofSeconds(1), 3, 1))
                 .failover(new FailoverConfig(FailoverConfig.Mode.EXTERNAL, null, Duration.ofMillis(500), null, null, false,
                         new PatroniConfig(List.of("http://127.0.0.1:1", "http://127.0.0.1:" + patroni.getAddress().getPort()))));
+        // reads right after a write must reach a replica (waiting there for the commit), not the primary: where
+        // reads go is what these tests tell apart
+        b.readYourWritesWait(dev.replicaware.config.RoutingConfig.ReadYourWritesWait.ALWAYS);
         for (ClusterNode r : cluster.replicas()) {
             b.replica(NodeConfig.of(r.name(), r.jdbcUrl()));
         }
