@@ -175,6 +175,11 @@ public final class ReplicaBackup {
         }
         try {
             return take();
+        } catch (BackupException e) {
+            if (aborted && !e.getMessage().contains("aborted")) { // abort() cancelled a statement: say why it failed
+                throw new BackupException(e.getMessage() + " (the backup was aborted)", e);
+            }
+            throw e;
         } finally {
             finished.countDown();
         }
