@@ -125,6 +125,14 @@ public class RoutingOverheadBenchmark {
             return ds;
         }
 
+        DataSource raw() {
+            return raw;
+        }
+
+        DataSource replicaware() {
+            return replicawareTuned;
+        }
+
         @TearDown(Level.Trial)
         public void stop() {
             raw.close();
