@@ -46,8 +46,8 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     @Override
-    boolean provesRestartDuringFailoverWithAsyncReplication() {
-        return false;
+    boolean restartDuringFailoverNeedsSynchronousReplication() {
+        return true;
     }
 
     @Override
