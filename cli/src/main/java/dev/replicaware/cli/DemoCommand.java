@@ -56,6 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Reads skip a replica further behind than this; the 2 s apply delay puts replica1 beyond it. */
     static final Duration MAX_LAG = Duration.ofSeconds(1);
     static final Duration WRITE_WAIT = Duration.ofSeconds(15);
+    /** Warm-up and the run on the new primary with {@code --quick}. */
+    static final Duration QUICK_PHASE = Duration.ofSeconds(3);
 
     @Option(names = "--engine", defaultValue = "postgresql", paramLabel = "ENGINE",
             description = "postgresql (default) or mariadb")
@@ -64,6 +66,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Print a status block every 2 s instead of redrawing the table in place "
             + "(the default when the output is not a terminal).")
     boolean plain;
+
+    /** The build's test: the same steps on a shorter timeline, so that CI keeps within its time. */
+    @Option(names = "--quick", hidden = true, description = "Phases of 3 s instead of 10 s; the delayed phase ends once "
+            + "the delay made the replica LAGGING (at most 15 s).")
+    boolean quick;
 
     @Option(names = "--writers", defaultValue = "2", paramLabel = "N", description = "Writer threads (default: ${DEFAULT-VALUE}).")
     int writers;
@@ -77,6 +84,8 @@ final class DemoCommand implements Callable<Integer> {
     private final long startNanos = System.nanoTime();
     private final AtomicLong killNanos = new AtomicLong();
     private final Map<TopologyEvent.Type, Long> afterKill = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many times each node was seen going LAGGING. */
+    private final Map<String, Integer> laggingCount = new java.util.concurrent.ConcurrentHashMap<>();
     private Screen screen;
 
     @Override
@@ -131,13 +140,19 @@ final class DemoCommand implements Callable<Integer> {
         long refresh = screen.live() ? 500 : 2000;
         ticker.scheduleAtFixedRate(() -> screen.block(table.render(elapsed())), refresh, refresh, TimeUnit.MILLISECONDS);
         try {
-            phase("1/5", "Warm-up: writes go to the primary, read-only transactions to the replicas", WARM_UP);
-            waitFor(WARM_UP);
+            Duration warmUp = quick ? QUICK_PHASE : WARM_UP;
+            phase("1/5", "Warm-up: writes go to the primary, read-only transactions to the replicas", warmUp);
+            waitFor(warmUp);
 
             phase("2/5", "A " + APPLY_DELAY.toSeconds() + " s apply delay on " + delayed.name() + ": beyond maxLag "
-                    + MAX_LAG.toSeconds() + " s it is LAGGING, and reads skip it", DELAYED_PHASE);
+                    + MAX_LAG.toSeconds() + " s it is LAGGING, and reads skip it", quick ? null : DELAYED_PHASE);
+            int laggingBefore = laggingCount.getOrDefault(delayed.name(), 0);
             cluster.applyDelay(delayed, APPLY_DELAY);
-            waitFor(DELAYED_PHASE);
+            if (quick) { // until the delay, not the load, made it LAGGING
+                awaitUpTo(DELAYED_PHASE, () -> laggingCount.getOrDefault(delayed.name(), 0) > laggingBefore);
+            } else {
+                waitFor(DELAYED_PHASE);
+            }
 
             phase("3/5", "Delay removed: " + delayed.name() + " catches up and serves reads again", null);
             cluster.applyDelay(delayed, Duration.ZERO);
@@ -155,8 +170,9 @@ final class DemoCommand implements Callable<Integer> {
                     : "    writes have not resumed within " + WRITE_WAIT.plusSeconds(15).toSeconds() + " s");
 
             if (resumed) {
-                phase("5/5", "Running on the new primary", AFTER_FAILOVER);
-                waitFor(AFTER_FAILOVER);
+                Duration after = quick ? QUICK_PHASE : AFTER_FAILOVER;
+                phase("5/5", "Running on the new primary", after);
+                waitFor(after);
             }
         } finally {
             w.close();
@@ -220,6 +236,9 @@ final class DemoCommand implements Callable<Integer> {
         long kill = killNanos.get();
         if (kill != 0) {
             afterKill.putIfAbsent(e.type(), now - kill);
+        }
+        if (e.type() == TopologyEvent.Type.LAG_OVER_THRESHOLD) {
+            laggingCount.merge(e.node(), 1, Integer::sum);
         }
         String what = switch (e.type()) {
             case NODE_DOWN -> "is DOWN: its probes fail";

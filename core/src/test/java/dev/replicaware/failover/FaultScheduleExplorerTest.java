@@ -17,12 +17,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code Explore --engine <engine> --schedules 1 --seed <seed>} replays it.
  */
 class FaultScheduleExplorerTest {
-    // postgres 8 / mariadb 8: a replica killed, a crash-restart of the primary, replication cut from the new primary;
-    // postgres 9: an apply delay, then the primary killed; mariadb 3: an apply delay, a partition of both instances
-    // from a replica, a crash-restart of the primary (postgres 3 is that schedule too: see knownFindings)
+    // postgres 8: a replica killed, a crash-restart of the primary, replication cut from the new primary; mariadb 3: an
+    // apply delay, a partition of both instances from a replica, a crash-restart of the primary (postgres 3 is that
+    // schedule too: see knownFindings). One seed per engine keeps the build's time (issue 23); the fixed seeds that
+    // left it, postgres 9 (an apply delay, then the primary killed) and mariadb 8 (postgres 8's schedule), replay with
+    // Explore --engine <engine> --schedules 1 --seed <seed> (docs/testkit.md).
 
     @ParameterizedTest(name = "{0} seed {1}")
-    @CsvSource({"postgres, 8", "postgres, 9", "mariadb, 3", "mariadb, 8"})
+    @CsvSource({"postgres, 8", "mariadb, 3"})
     void everyInvariantHoldsUnderTheSchedule(String engine, long seed) {
         ScheduleResult r = ReplicawareApplication.explorer(engine).build().run(seed);
         System.out.println(engine + " " + r.report());

@@ -80,17 +80,28 @@ final class Binaries {
         }
     }
 
-    private interface Unpacker {
+    interface Unpacker {
         void unpackInto(Path dir) throws IOException;
     }
 
-    private static Path cached(String name, Unpacker unpacker) {
+    /**
+     * The directory {@code name} of the per-user cache, made by {@code unpacker} into a temporary directory the first
+     * time and moved into place whole, behind a file lock that other JVMs share.
+     */
+    static Path cached(String name, Unpacker unpacker) {
         // Per user: another user's cache may be readable but not writable.
         Path root = Path.of(System.getProperty("java.io.tmpdir"), "replicaware-testkit-" + System.getProperty("user.name"));
         Path target = root.resolve(name);
         if (Files.isDirectory(target)) {
             return target;
         }
+        // the file lock is per JVM: a second thread of this one asking for it would fail, so threads queue here first
+        synchronized (Binaries.class) {
+            return cachedLocked(root, name, target, unpacker);
+        }
+    }
+
+    private static Path cachedLocked(Path root, String name, Path target, Unpacker unpacker) {
         try {
             Files.createDirectories(root);
             makeWorldReadable(root);
@@ -196,6 +207,16 @@ final class Binaries {
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /** Hex SHA-256 of {@code text}'s UTF-8 bytes: a cache key. */
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

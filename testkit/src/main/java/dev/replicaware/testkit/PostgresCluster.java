@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * A PostgreSQL primary with 0 to 4 streaming replicas, from the binaries published on Maven Central.
  *
- * <p>The primary is initialised with {@code initdb}, its roles and database are created in single-user mode, and each
+ * <p>The primary is initialised with {@code initdb}, its roles and database are created in single-user mode (once per
+ * machine for each set of settings and users: the data directory is cached beside the binaries), and each
  * replica starts from a cold copy of that cleanly stopped data directory with {@code standby.signal} and
  * {@code primary_conninfo}. When the JVM is root the servers run as an unprivileged user (see {@link OsUser}).
  *
@@ -37,6 +38,9 @@ public final class PostgresCluster extends AbstractCluster {
     private final Path binDir;
     private final int synchronousReplicas;
     private final Map<String, String> extraSettings;
+    /** initdb's options besides the data directory, the superuser and its password file. */
+    private static final List<String> INITDB_OPTIONS = List.of("--auth-host=scram-sha-256", "--auth-local=trust",
+            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions");
 
     private PostgresCluster(Builder b, Path baseDir, Path binDir, List<ClusterNode> nodes) {
         super(baseDir, nodes, b.startTimeout, b.database, b.admin, b.failoverAdmin, b.app, b.replication);
@@ -307,38 +311,20 @@ public final class PostgresCluster extends AbstractCluster {
         }
     }
 
-    /** initdb, roles and database in single-user mode, replicas as cold copies. */
+    /**
+     * The primary from a copy of the data directory that initdb and the single-user setup make, then this cluster's
+     * settings; replicas as cold copies of it.
+     */
     private void initialise() {
         try {
             Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             OsUser.handOver(baseDir, true);
             ClusterNode primary = nodes.get(0);
-            Path pwfile = baseDir.resolve("pwfile");
-            Files.writeString(pwfile, admin.password() + "\n");
-            OsUser.handOver(pwfile, true);
-            List<String> initdb = new ArrayList<>(OsUser.serverPrefix(true));
-            initdb.addAll(List.of(binDir.resolve("bin/initdb").toString(), "-D", dataDir(primary).toString(),
-                    "-U", admin.username(), "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=trust",
-                    "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"));
-            ServerProcess.run("initdb for " + primary, initdb, Map.of("LC_ALL", "C"), baseDir, null, Duration.ofSeconds(120));
-            Files.delete(pwfile);
-
-            appendConf(dataDir(primary).resolve("postgresql.conf"), baseSettings(extraSettings));
-
-            List<String> statements = new ArrayList<>(List.of(
-                    "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
-                    // lets the monitor read pg_stat_wal_receiver: the README's grant
-                    DocumentedGrants.appGrant(DocumentedGrants.POSTGRES_APP, app.username()) + ";",
-                    "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
-                    "CREATE DATABASE " + database + " OWNER " + app.username() + ";"));
-            singleUser(primary, "postgres", statements);
-            // the failover admin: exactly docs/failover.md's grants, in the URLs' database (EXECUTE grants are per database)
-            List<String> admin = new ArrayList<>();
-            for (String statement : DocumentedGrants.statements(DocumentedGrants.POSTGRES_ADMIN, failoverAdmin.username(),
-                    failoverAdmin.password(), database)) {
-                admin.add(statement + ";");
+            copyTree(initialisedDataDir(primary), dataDir(primary));
+            OsUser.handOver(dataDir(primary), true);
+            if (!extraSettings.isEmpty()) {
+                appendConf(dataDir(primary).resolve("postgresql.conf"), quoted(extraSettings)); // the last value wins
             }
-            singleUser(primary, database, admin);
             for (ClusterNode replica : replicas()) {
                 copyTree(dataDir(primary), dataDir(replica));
                 Files.createFile(dataDir(replica).resolve("standby.signal"));
@@ -357,14 +343,54 @@ public final class PostgresCluster extends AbstractCluster {
         }
     }
 
+    /**
+     * A cleanly stopped data directory with the base settings, the roles and the database: initdb and two single-user
+     * runs, about 2 s of CPU, so it is made once per machine for each install, settings, users and database (the
+     * directory's name hashes them all) and copied for every cluster after that.
+     */
+    private Path initialisedDataDir(ClusterNode primary) {
+        List<String> roles = new ArrayList<>(List.of(
+                "CREATE ROLE " + app.username() + " LOGIN PASSWORD '" + app.password() + "';",
+                // lets the monitor read pg_stat_wal_receiver: the README's grant
+                DocumentedGrants.appGrant(DocumentedGrants.POSTGRES_APP, app.username()) + ";",
+                "CREATE ROLE " + replication.username() + " LOGIN REPLICATION PASSWORD '" + replication.password() + "';",
+                "CREATE DATABASE " + database + " OWNER " + app.username() + ";"));
+        // the failover admin: exactly docs/failover.md's grants, in the URLs' database (EXECUTE grants are per database)
+        List<String> grants = new ArrayList<>();
+        for (String statement : DocumentedGrants.statements(DocumentedGrants.POSTGRES_ADMIN, failoverAdmin.username(),
+                failoverAdmin.password(), database)) {
+            grants.add(statement + ";");
+        }
+        // everything the directory depends on: a change to any of it makes another one
+        String recipe = String.join("\n", binDir.toAbsolutePath().toString(), INITDB_OPTIONS.toString(), admin.username(),
+                admin.password(), database, baseSettings().toString(), String.join("\n", roles), String.join("\n", grants));
+        return Binaries.cached("postgres-data-" + Binaries.sha256(recipe).substring(0, 16), dir -> {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            OsUser.handOver(dir, true);
+            Path data = dir.resolve("data");
+            Path pwfile = dir.resolve("pwfile");
+            Files.writeString(pwfile, admin.password() + "\n");
+            OsUser.handOver(pwfile, true);
+            List<String> initdb = new ArrayList<>(OsUser.serverPrefix(true));
+            initdb.addAll(List.of(binDir.resolve("bin/initdb").toString(), "-D", data.toString(),
+                    "-U", admin.username(), "--pwfile=" + pwfile));
+            initdb.addAll(INITDB_OPTIONS);
+            ServerProcess.run("initdb for " + primary, initdb, Map.of("LC_ALL", "C"), dir, null, Duration.ofSeconds(120));
+            Files.delete(pwfile);
+            appendConf(data.resolve("postgresql.conf"), baseSettings());
+            singleUser(primary, data, dir, "postgres", roles);
+            singleUser(primary, data, dir, database, grants);
+        }).resolve("data");
+    }
+
     /** Runs {@code statements} in single-user mode, in {@code db}; a statement ends at each newline there. */
-    private void singleUser(ClusterNode primary, String db, List<String> statements) throws IOException {
-        Path sql = baseDir.resolve("init.sql");
+    private void singleUser(ClusterNode primary, Path data, Path workDir, String db, List<String> statements) throws IOException {
+        Path sql = workDir.resolve("init.sql");
         Files.writeString(sql, String.join("\n", statements) + "\n");
         OsUser.handOver(sql, true);
         List<String> single = new ArrayList<>(OsUser.serverPrefix(true));
-        single.addAll(List.of(binDir.resolve("bin/postgres").toString(), "--single", "-D", dataDir(primary).toString(), db));
-        String out = ServerProcess.run("single-user setup of " + primary, single, Map.of("LC_ALL", "C"), baseDir, sql,
+        single.addAll(List.of(binDir.resolve("bin/postgres").toString(), "--single", "-D", data.toString(), db));
+        String out = ServerProcess.run("single-user setup of " + primary, single, Map.of("LC_ALL", "C"), workDir, sql,
                 Duration.ofSeconds(60));
         Files.delete(sql);
         if (out.contains("ERROR")) {
@@ -372,7 +398,7 @@ public final class PostgresCluster extends AbstractCluster {
         }
     }
 
-    private static Map<String, String> baseSettings(Map<String, String> extra) {
+    private static Map<String, String> baseSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("listen_addresses", "'127.0.0.1'");
         s.put("unix_socket_directories", "''");
@@ -392,7 +418,13 @@ public final class PostgresCluster extends AbstractCluster {
         s.put("logging_collector", "off");
         s.put("log_min_messages", "warning");
         s.put("log_line_prefix", "'%m [%p] '");
-        for (Map.Entry<String, String> e : extra.entrySet()) {
+        return s;
+    }
+
+    /** A builder's settings as postgresql.conf lines: numbers and booleans bare, the rest quoted. */
+    private static Map<String, String> quoted(Map<String, String> settings) {
+        Map<String, String> s = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
             String v = e.getValue();
             s.put(e.getKey(), v.matches("-?[0-9.]+|on|off|true|false") ? v : "'" + v.replace("'", "''") + "'");
         }
