@@ -65,6 +65,23 @@ final class FailoverSteps {
         return reachable;
     }
 
+    /**
+     * Choose, when the lost primary answers again read-only: it is weighed by what it holds, its own writes included
+     * (its write position; a restarted MariaDB primary's received position is only the replication it once applied),
+     * and preferred among equals, since making it writable again moves nothing and fences nobody. Without its answer,
+     * {@code reachable} as it is.
+     */
+    static List<Candidates.Replica> preferringLostPrimary(List<Candidates.Replica> reachable, String lost, Probe answer) {
+        if (answer == null || answer.role() != Role.REPLICA) {
+            return reachable;
+        }
+        List<Candidates.Replica> out = new ArrayList<>(reachable.size());
+        for (Candidates.Replica r : reachable) {
+            out.add(!r.name().equals(lost) ? r : new Candidates.Replica(lost, Math.max(r.received(), answer.writePosition()), Integer.MAX_VALUE));
+        }
+        return out;
+    }
+
     /** Drain: refuses a candidate that did not replay all it received within {@code waited}. */
     static void refuseIfNotDrained(String candidate, Probe replayed, Duration waited) throws Refused {
         if (replayed.replayedPosition() < replayed.receivedPosition()) {

@@ -432,6 +432,53 @@ abstract class FailoverSafetyContract {
     }
 
     /**
+     * The explorer's mariadb seed 14 (issue 23): the primary killed, the replica promoted in its place killed too, both
+     * started again. A promoted MariaDB replica restarts read-only, as its configuration file says; the failover
+     * excluded it as the lost primary, could not lock the fenced old one, and no node took writes again. The lost
+     * primary that answers read-only must take part: here it holds every acknowledged write and is made writable.
+     */
+    @Test
+    void primaryAndThenThePromotedReplicaKilledAndBothStartedAgainEndWithAWritablePrimary() throws Exception {
+        ReplicatedCluster c = cluster(2, true);
+        ReplicaAwareDataSource ds = automatic(c, WRITE_WAIT);
+        createTable(ds);
+        ClusterNode old = c.primary();
+        assertThat(write(ds, 1)).isTrue();
+        c.kill(old);
+        await("a new primary in place of " + old.name(), Duration.ofSeconds(60), () -> ds.topology().primaries().stream()
+                .anyMatch(p -> !p.name().equals(old.name())), () -> ds.topology() + "; " + events);
+        String promotedName = ds.topology().primaries().get(0).name();
+        ClusterNode promoted = c.nodes().stream().filter(n -> n.name().equals(promotedName)).findFirst().orElseThrow();
+        await("a write on " + promotedName, WRITE_WAIT, () -> write(ds, 2), ds::toString);
+        c.kill(promoted);
+        await(promotedName + " seen down", Duration.ofSeconds(30), () -> ds.topology().primaries().isEmpty(), ds::topology);
+        c.start(old);
+        c.start(promoted);
+        AtomicReference<String> lastError = new AtomicReference<>();
+        await("a write once both were started again", Duration.ofSeconds(60), () -> {
+            try (Connection conn = ds.getConnection(); Statement s = conn.createStatement()) {
+                s.executeUpdate("INSERT INTO fs_writes VALUES (3, 'after both restarted')");
+                return true;
+            } catch (SQLException e) {
+                lastError.set(e.getMessage());
+                return false;
+            }
+        }, () -> lastError.get() + "; " + ds.topology() + "; " + ds.failoverStats());
+        List<String> writable = new ArrayList<>();
+        await("one writable node", Duration.ofSeconds(30), () -> {
+            writable.clear();
+            for (ClusterNode n : c.nodes()) {
+                if (isPrimary(c, n) && !refusesWrites(c, n)) { // (a fenced PostgreSQL primary is out of recovery, read-only)
+                    writable.add(n.name());
+                }
+            }
+            return writable.size() == 1;
+        }, writable::toString);
+        ClusterNode primary = c.nodes().stream().filter(n -> n.name().equals(writable.get(0))).findFirst().orElseThrow();
+        assertThat(ids(c, primary)).as("rows on the primary " + primary.name()).contains(1L, 2L, 3L);
+    }
+
+    /**
      * The explorer's postgres seed 3 (issue 23): an instance's commit acknowledged on the old primary and held by the
      * promoted replica, then a read of it by the same instance right after the failover went to the other replica,
      * re-pointed to the new primary but not yet there, and missed it: read-your-writes dropped the instance's position

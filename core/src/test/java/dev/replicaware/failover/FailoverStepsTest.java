@@ -53,6 +53,19 @@ class FailoverStepsTest {
         assertThat(candidates).containsExactly(new Candidates.Replica("r1", 100, 0), new Candidates.Replica("r2", 70, 5));
     }
 
+    /** Issue 23, mariadb seed 14: a promoted replica restarted read-only holds its own writes, beyond what it once replayed. */
+    @Test
+    void aLostPrimaryBackReadOnlyIsWeighedByItsWritesAndPreferredAmongEquals() {
+        Map<String, Probe> answers = answers("old", new Probe(Role.REPLICA, 120, 40, 40, false, Double.NaN),
+                "r2", replica(120, 120, true));
+        List<Candidates.Replica> weighed = FailoverSteps.preferringLostPrimary(FailoverSteps.candidates(answers, name -> 0), "old",
+                answers.get("old"));
+        assertThat(weighed).containsExactly(new Candidates.Replica("old", 120, Integer.MAX_VALUE), new Candidates.Replica("r2", 120, 0));
+        assertThat(Candidates.choose(weighed, 120, 0, "transactions").candidate().name()).isEqualTo("old");
+        assertThat(FailoverSteps.preferringLostPrimary(List.of(new Candidates.Replica("r2", 120, 0)), "old", null))
+                .containsExactly(new Candidates.Replica("r2", 120, 0)); // it did not answer: as it was
+    }
+
     @Test
     void aCandidateThatDidNotReplayAllItReceivedIsRefused() throws Refused {
         assertThatThrownBy(() -> FailoverSteps.refuseIfNotDrained("r1", replica(100, 90, false), Duration.ofMillis(1500)))
