@@ -334,6 +334,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             promote(dialect, c, chosen.name(), restored ? null : lost);     // 5. cut off the old primary, promote, verify
             List<String> notRepointed = repointOthers(sessions, chosen.name(), lost); // 6. re-point the other replicas
+            notRepointed.addAll(unreached(sessions, chosen.name(), lost));  //    (and say which it could not reach)
             if (!restored) {
                 fenced.fence(lost, "replaced by " + chosen.name());         // 7. fence the old primary
             }
@@ -542,6 +543,24 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     /** How long a re-pointed replica may take to stream from a new primary (its walreceiver retries every 5 s by default). */
     private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * The configured nodes but {@code primary}, {@code lost} and the fenced that the failover had no session to: not
+     * re-pointed, they may still replicate from the old primary (seen in the explorer under load: a replica whose admin
+     * session timed out streamed from the fenced old primary to the end). Each with what it answered.
+     */
+    private List<String> unreached(FailoverSessions sessions, String primary, String lost) {
+        List<String> out = new ArrayList<>();
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        for (String name : nodeConfigs.keySet()) {
+            NodeStatus s = statuses.get(name);
+            if (!name.equals(primary) && !name.equals(lost) && !sessions.names().contains(name)
+                    && (s == null || s.state() != NodeState.FENCED)) {
+                out.add(name + " (no admin session: " + sessions.failures.getOrDefault(name, "not reached") + ")");
+            }
+        }
+        return out;
+    }
 
     /** The replicas re-pointed to {@code primary}: every session's node but it and those not re-pointed. */
     private static List<String> repointedOf(FailoverSessions sessions, String primary, List<String> notRepointed) {
