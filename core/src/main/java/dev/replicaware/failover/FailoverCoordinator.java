@@ -323,6 +323,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             if (!back) {
                 FailoverSteps.refuseIfAlive(lost, answers);                 //    still receiving: the primary lives
+            } else {                                                        //    back read-only: all must answer
+                FailoverSteps.refuseRestoringUnlessAllAnswer(lost, answers, unfenced());
             }
             Dialect dialect = promotingDialect(sessions);
             Chosen chosen = choose(lost, back, answers, dialect);           // 3. choose the candidate
@@ -543,6 +545,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     /** How long a re-pointed replica may take to stream from a new primary (its walreceiver retries every 5 s by default). */
     private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(15);
+
+    private List<String> unfenced() {
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        return nodeConfigs.keySet().stream().filter(n -> statuses.get(n) == null || statuses.get(n).state() != NodeState.FENCED).toList();
+    }
 
     /**
      * The configured nodes but {@code primary}, {@code lost} and the fenced that the failover had no session to: not

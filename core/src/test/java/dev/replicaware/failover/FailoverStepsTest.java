@@ -66,6 +66,19 @@ class FailoverStepsTest {
                 .containsExactly(new Candidates.Replica("r2", 120, 0)); // it did not answer: as it was
     }
 
+    /** A node this instance does not reach may be the primary another instance promoted: the lost one stays read-only. */
+    @Test
+    void aLostPrimaryBackReadOnlyIsRestoredOnlyWhenEveryUnfencedNodeAnswersAndItReceivesFromNobody() throws Refused {
+        Probe back = new Probe(Role.REPLICA, 120, 40, 40, false, Double.NaN);
+        assertThatThrownBy(() -> FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", back, "r2", replica(120, 120, true)),
+                List.of("old", "r2", "r3")))
+                .isInstanceOf(Refused.class).hasMessageContaining("but [r3] did not answer");
+        assertThatThrownBy(() -> FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", replica(120, 120, true)), List.of("old")))
+                .isInstanceOf(Refused.class).hasMessageContaining("answers again as a replica that receives from another node");
+        // r2 streams from the restarted old primary itself: that is expected
+        FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", back, "r2", replica(120, 120, true)), List.of("old", "r2"));
+    }
+
     @Test
     void aCandidateThatDidNotReplayAllItReceivedIsRefused() throws Refused {
         assertThatThrownBy(() -> FailoverSteps.refuseIfNotDrained("r1", replica(100, 90, false), Duration.ofMillis(1500)))
