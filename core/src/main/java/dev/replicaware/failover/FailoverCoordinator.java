@@ -295,8 +295,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         announce(lost);
         replacing = lost; // from here until it is fenced or found serving again, it takes no write
         republish.run();
-        try (FailoverSessions sessions = openSessions(lost)) { // admin sessions to every node the monitor can reach
-            return replace(lost, sessions);
+        boolean back = answersReadOnly(lost);
+        try (FailoverSessions sessions = openSessions(back ? null : lost)) { // admin sessions to every node the monitor can reach
+            return replace(lost, back, sessions);
         } catch (SQLException | RuntimeException e) { // closing the sessions released the locks
             return refuse("the failover sequence failed: " + describe(e));
         } finally {
@@ -309,10 +310,10 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      * The sequence, a step a line; each step is a method below (the decisions that need no server are in
      * {@link FailoverSteps}). A step that refuses throws {@link Refused}: nothing after it runs.
      */
-    private boolean replace(String lost, FailoverSessions sessions) throws SQLException {
+    private boolean replace(String lost, boolean back, FailoverSessions sessions) throws SQLException {
         try {
-            lock(sessions, lost);                                           // 1. lock a quorum of the nodes
-            if (resolvedMeanwhile(lost)) {
+            lock(sessions, back ? null : lost);                             // 1. lock a quorum of the nodes
+            if (resolvedMeanwhile(lost, back)) {
                 return true;                                                //    it came back, or a primary appeared
             }
             Map<String, Probe> answers = sessions.probeAll();               // 2. ask the replicas afresh
@@ -320,20 +321,32 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             if (claimant != null) {
                 return follow(claimant);                                    //    one says it is primary: follow it
             }
-            FailoverSteps.refuseIfAlive(lost, answers);                     //    still receiving: the primary lives
+            if (!back) {
+                FailoverSteps.refuseIfAlive(lost, answers);                 //    still receiving: the primary lives
+            } else {                                                        //    back read-only: all must answer
+                FailoverSteps.refuseRestoringUnlessAllAnswer(lost, answers, unfenced());
+            }
             Dialect dialect = promotingDialect(sessions);
-            Chosen chosen = choose(lost, answers, dialect);                 // 3. choose the candidate
+            Chosen chosen = choose(lost, back, answers, dialect);           // 3. choose the candidate
             Connection c = sessions.connection(chosen.name());
             drain(dialect, c, chosen.name());                               // 4. let it replay what it received
-            refuseIfBack(lost, dialect);                                    //    it restarted meanwhile: it serves again
-            promote(dialect, c, chosen.name(), lost);                       // 5. cut off the old primary, promote, verify
-            List<String> notRepointed = repointOthers(sessions, chosen.name(), null); // 6. re-point the other replicas
-            fenced.fence(lost, "replaced by " + chosen.name());             // 7. fence the old primary
+            boolean restored = chosen.name().equals(lost);                  //    (the lost primary itself, back read-only)
+            if (!restored) {
+                refuseIfBack(lost, dialect);                                //    it restarted meanwhile: it serves again
+            }
+            promote(dialect, c, chosen.name(), restored ? null : lost);     // 5. cut off the old primary, promote, verify
+            List<String> notRepointed = repointOthers(sessions, chosen.name(), lost); // 6. re-point the other replicas
+            notRepointed.addAll(unreached(sessions, chosen.name(), lost));  //    (and say which it could not reach)
+            if (!restored) {
+                fenced.fence(lost, "replaced by " + chosen.name());         // 7. fence the old primary
+            }
             awaitPublished(chosen.name());                                  // 8. verify the monitor publishes it
             lastPrimary = chosen.name();
-            List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointedOf(sessions, chosen.name(), notRepointed)); // 9. verify the replicas follow it
-            completed(chosen.name(), lost, promotedDetail(lost, chosen, dialect, notRepointed) + notFollowingDetail(notFollowing, chosen.name()),
-                    Duration.ofNanos(System.nanoTime() - episodeStartNanos));
+            List<String> repointed = repointedOf(sessions, chosen.name(), notRepointed);
+            repointed.remove(lost);
+            List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointed); // 9. verify the replicas follow it
+            completed(chosen.name(), lost, (restored ? restoredDetail(lost, chosen, dialect, notRepointed) : promotedDetail(lost, chosen, dialect, notRepointed))
+                    + notFollowingDetail(notFollowing, chosen.name()), Duration.ofNanos(System.nanoTime() - episodeStartNanos));
             endEpisode();
             return true;
         } catch (Refused r) {
@@ -366,10 +379,23 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         }
     }
 
-    /** After the lock: the lost primary came back, or a primary appeared; the next evaluation follows it. */
-    private boolean resolvedMeanwhile(String lost) {
+    /**
+     * After the lock: a primary appeared, or the lost primary came back (the next evaluation follows it, or, back
+     * read-only, lets it take part); {@code back}: it took part in this attempt already.
+     */
+    private boolean resolvedMeanwhile(String lost, boolean back) {
         NodeStatus lostStatus = monitor.statuses().get(lost);
-        return lostStatus.state() != NodeState.DOWN || !servingPrimaries(monitor.statuses()).isEmpty();
+        return (!back && lostStatus.state() != NodeState.DOWN) || !servingPrimaries(monitor.statuses()).isEmpty();
+    }
+
+    /**
+     * The lost primary answers again, read-only and not fenced: MariaDB and MySQL restart a promoted replica read-only
+     * as its configuration file says, and nothing else would ever make it writable again. It is no longer lost: it
+     * votes for the lock and is a candidate (preferred among equals), for it may hold writes no other node has.
+     */
+    private boolean answersReadOnly(String lost) {
+        NodeStatus s = monitor.statuses().get(lost);
+        return s.state().serves() && s.role() == Role.REPLICA;
     }
 
     /**
@@ -412,8 +438,11 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private record Chosen(String name, long behind, String sampleAge) {}
 
     /** Step 3: the candidate ({@link Candidates#choose}); refuses one beyond {@code maxLagOnFailover}. */
-    private Chosen choose(String lost, Map<String, Probe> answers, Dialect dialect) throws Refused {
+    private Chosen choose(String lost, boolean back, Map<String, Probe> answers, Dialect dialect) throws Refused {
         List<Candidates.Replica> reachable = FailoverSteps.candidates(answers, name -> nodeConfigs.get(name).priority());
+        if (back) {
+            reachable = FailoverSteps.preferringLostPrimary(reachable, lost, answers.get(lost));
+        }
         long maxLag = config.maxLagOnFailover() != null ? config.maxLagOnFailover() : dialect.defaultMaxLagOnFailover();
         Candidates.Choice choice = Candidates.choose(reachable, monitor.lastPrimaryPosition(), maxLag, dialect.positionUnit());
         String sampleAge = sampleAge();
@@ -437,9 +466,18 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      * serves as before.
      */
     private void promote(Dialect dialect, Connection c, String candidate, String lost) throws SQLException {
-        cutOff(lost);
+        if (lost != null) {
+            cutOff(lost);
+        }
         dialect.promote(c);
         awaitRole(dialect, c, candidate, Role.PRIMARY);
+    }
+
+    private static String restoredDetail(String lost, Chosen chosen, Dialect dialect, List<String> notRepointed) {
+        return "the lost primary " + lost + " answered again read-only (as its configuration file starts it) with the"
+                + " freshest position, " + chosen.behind() + " " + dialect.positionUnit() + " behind the freshest known" + chosen.sampleAge()
+                + ": made writable again instead of promoting a replica; replicas re-pointed to it"
+                + (notRepointed.isEmpty() ? "" : " except " + notRepointed);
     }
 
     private static String promotedDetail(String lost, Chosen chosen, Dialect dialect, List<String> notRepointed) {
@@ -507,6 +545,29 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
 
     /** How long a re-pointed replica may take to stream from a new primary (its walreceiver retries every 5 s by default). */
     private static final Duration FOLLOW_TIMEOUT = Duration.ofSeconds(15);
+
+    private List<String> unfenced() {
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        return nodeConfigs.keySet().stream().filter(n -> statuses.get(n) == null || statuses.get(n).state() != NodeState.FENCED).toList();
+    }
+
+    /**
+     * The configured nodes but {@code primary}, {@code lost} and the fenced that the failover had no session to: not
+     * re-pointed, they may still replicate from the old primary (seen in the explorer under load: a replica whose admin
+     * session timed out streamed from the fenced old primary to the end). Each with what it answered.
+     */
+    private List<String> unreached(FailoverSessions sessions, String primary, String lost) {
+        List<String> out = new ArrayList<>();
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        for (String name : nodeConfigs.keySet()) {
+            NodeStatus s = statuses.get(name);
+            if (!name.equals(primary) && !name.equals(lost) && !sessions.names().contains(name)
+                    && (s == null || s.state() != NodeState.FENCED)) {
+                out.add(name + " (no admin session: " + sessions.failures.getOrDefault(name, "not reached") + ")");
+            }
+        }
+        return out;
+    }
 
     /** The replicas re-pointed to {@code primary}: every session's node but it and those not re-pointed. */
     private static List<String> repointedOf(FailoverSessions sessions, String primary, List<String> notRepointed) {
@@ -767,7 +828,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         Map<String, NodeStatus> statuses = monitor.statuses();
         for (String name : nodeConfigs.keySet()) {
             NodeStatus s = statuses.get(name);
-            if (name.equals(except) || s == null || !s.state().serves()) {
+            if (name.equals(except) || s == null) {
+                continue;
+            }
+            if (!s.state().serves()) { // not asked; a refusal for want of its lock says why
+                sessions.failures.put(name, s.state() == NodeState.FENCED ? "fenced, so not asked"
+                        : s.state() + " to the monitor" + (s.lastError() == null ? "" : ": " + s.lastError()));
                 continue;
             }
             try {

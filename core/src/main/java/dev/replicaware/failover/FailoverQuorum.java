@@ -78,6 +78,11 @@ final class FailoverQuorum {
         if (voters.size() % 2 == 0) {
             why.append(" or half of them including ").append(voters.get(0));
         }
+        if (heldElsewhere == null && !unreachable.isEmpty()) {
+            // what the operator can do: nothing here may guess that a silent node is dead rather than cut off
+            why.append("; it retries, and acts once it can lock a quorum: make ").append(String.join(", ", unreachable))
+                    .append(" answer the admin user again, or remove a node gone for good from the configuration (a reload)");
+        }
         return why.toString();
     }
 }

@@ -50,6 +50,26 @@ final class FailoverSteps {
     }
 
     /**
+     * Ask, when the lost primary answers again read-only: refuses unless it replicates from nobody and every node that
+     * is not fenced ({@code unfenced}) answered. A node this instance cannot reach may have been promoted in its place
+     * by another instance, with the replicas it reaches streaming from it; only with every node's answer in hand does
+     * no one claiming to be primary mean there is none.
+     */
+    static void refuseRestoringUnlessAllAnswer(String lost, Map<String, Probe> answers, List<String> unfenced) throws Refused {
+        Probe own = answers.get(lost);
+        if (own != null && own.receiving()) {
+            throw new Refused("the lost primary " + lost + " answers again as a replica that receives from another node:"
+                    + " a primary lives elsewhere that this instance does not reach, so nothing is promoted");
+        }
+        List<String> silent = unfenced.stream().filter(n -> !answers.containsKey(n)).toList();
+        if (!silent.isEmpty()) {
+            throw new Refused("the lost primary " + lost + " answers again read-only, but " + silent + " did not answer:"
+                    + " another instance may have promoted one of them, so nothing is promoted until every node that is"
+                    + " not fenced answers");
+        }
+    }
+
+    /**
      * Choose: the replicas among the answers, as {@link Candidates#choose} weighs them: how far each received (or
      * replayed, should it report more), and its configured priority.
      */
@@ -63,6 +83,23 @@ final class FailoverSteps {
             }
         }
         return reachable;
+    }
+
+    /**
+     * Choose, when the lost primary answers again read-only: it is weighed by what it holds, its own writes included
+     * (its write position; a restarted MariaDB primary's received position is only the replication it once applied),
+     * and preferred among equals, since making it writable again moves nothing and fences nobody. Without its answer,
+     * {@code reachable} as it is.
+     */
+    static List<Candidates.Replica> preferringLostPrimary(List<Candidates.Replica> reachable, String lost, Probe answer) {
+        if (answer == null || answer.role() != Role.REPLICA) {
+            return reachable;
+        }
+        List<Candidates.Replica> out = new ArrayList<>(reachable.size());
+        for (Candidates.Replica r : reachable) {
+            out.add(!r.name().equals(lost) ? r : new Candidates.Replica(lost, Math.max(r.received(), answer.writePosition()), Integer.MAX_VALUE));
+        }
+        return out;
     }
 
     /** Drain: refuses a candidate that did not replay all it received within {@code waited}. */

@@ -180,14 +180,16 @@ public final class CausalReads {
 
     /**
      * The position a read of this consistency on this connection must see; null: none. The instance's position counts
-     * only while {@code primary} is the node it was read on: after a failover the new primary's history is the one the
-     * replicas follow, and a position of the old one that never reached it would hold every read back for nothing.
+     * across a failover or switchover too, until the instance's first commit on the new primary replaces it: the new
+     * primary holds the commits acknowledged on the old one (that is what a failover must keep), while a replica
+     * re-pointed to it may not have replayed them yet. A position the new history never got (a lost write) only sends
+     * reads to the primary until that commit.
      */
     ConsistencyToken required(ReadConsistency consistency, ConsistencyToken connectionCommit, Node primary) {
         ConsistencyToken required = null;
         if (scope == ReadYourWrites.INSTANCE) {
             Latest latest = instance.get();
-            if (latest != null && (primary == null || primary == latest.node)) {
+            if (latest != null) {
                 required = latest.token;
             }
         }

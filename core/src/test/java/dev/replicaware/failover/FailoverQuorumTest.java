@@ -18,7 +18,7 @@ class FailoverQuorumTest {
         assertThat(FailoverQuorum.refusal(voters, List.of("replica1"), null)).isNull();
         assertThat(FailoverQuorum.refusal(voters, List.of("replica2"), null))
                 .contains("holds the lock on [replica2]", "could not lock [replica1] (unreachable)", "majority of them (2)",
-                        "or half of them including replica1")
+                        "or half of them including replica1", "acts once it can lock a quorum: make replica1 answer the admin user again")
                 .doesNotContain("another Replicaware instance");
     }
 

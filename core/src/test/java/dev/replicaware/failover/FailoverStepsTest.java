@@ -53,6 +53,32 @@ class FailoverStepsTest {
         assertThat(candidates).containsExactly(new Candidates.Replica("r1", 100, 0), new Candidates.Replica("r2", 70, 5));
     }
 
+    /** Issue 23, mariadb seed 14: a promoted replica restarted read-only holds its own writes, beyond what it once replayed. */
+    @Test
+    void aLostPrimaryBackReadOnlyIsWeighedByItsWritesAndPreferredAmongEquals() {
+        Map<String, Probe> answers = answers("old", new Probe(Role.REPLICA, 120, 40, 40, false, Double.NaN),
+                "r2", replica(120, 120, true));
+        List<Candidates.Replica> weighed = FailoverSteps.preferringLostPrimary(FailoverSteps.candidates(answers, name -> 0), "old",
+                answers.get("old"));
+        assertThat(weighed).containsExactly(new Candidates.Replica("old", 120, Integer.MAX_VALUE), new Candidates.Replica("r2", 120, 0));
+        assertThat(Candidates.choose(weighed, 120, 0, "transactions").candidate().name()).isEqualTo("old");
+        assertThat(FailoverSteps.preferringLostPrimary(List.of(new Candidates.Replica("r2", 120, 0)), "old", null))
+                .containsExactly(new Candidates.Replica("r2", 120, 0)); // it did not answer: as it was
+    }
+
+    /** A node this instance does not reach may be the primary another instance promoted: the lost one stays read-only. */
+    @Test
+    void aLostPrimaryBackReadOnlyIsRestoredOnlyWhenEveryUnfencedNodeAnswersAndItReceivesFromNobody() throws Refused {
+        Probe back = new Probe(Role.REPLICA, 120, 40, 40, false, Double.NaN);
+        assertThatThrownBy(() -> FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", back, "r2", replica(120, 120, true)),
+                List.of("old", "r2", "r3")))
+                .isInstanceOf(Refused.class).hasMessageContaining("but [r3] did not answer");
+        assertThatThrownBy(() -> FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", replica(120, 120, true)), List.of("old")))
+                .isInstanceOf(Refused.class).hasMessageContaining("answers again as a replica that receives from another node");
+        // r2 streams from the restarted old primary itself: that is expected
+        FailoverSteps.refuseRestoringUnlessAllAnswer("old", answers("old", back, "r2", replica(120, 120, true)), List.of("old", "r2"));
+    }
+
     @Test
     void aCandidateThatDidNotReplayAllItReceivedIsRefused() throws Refused {
         assertThatThrownBy(() -> FailoverSteps.refuseIfNotDrained("r1", replica(100, 90, false), Duration.ofMillis(1500)))
