@@ -44,6 +44,13 @@ abstract class LagAwareRoutingContract {
     /** SQL answering the port of the server that ran it. */
     abstract String whichNodeSql();
 
+    /**
+     * The driver's socket timeout of {@code seconds}, as a pool setting ({@code dataSource.socketTimeout}, in the
+     * driver's unit). A SIGSTOPped server keeps its sockets open and answers nothing: without one, a read in flight
+     * there waits until the server resumes, as docs/routing.md says.
+     */
+    abstract java.util.Map<String, String> socketTimeout(int seconds);
+
     @BeforeAll
     void start() throws SQLException {
         cluster = startCluster();
@@ -121,7 +128,8 @@ abstract class LagAwareRoutingContract {
     private void assertReplicaOutageFailsNoRead(boolean kill) throws Exception {
         ClusterNode victim = cluster.replicas().get(1);
         HealthConfig health = HealthConfig.DEFAULTS;
-        try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> { });
+        // reads caught on the paused replica end with the socket timeout and are retried on the other one
+        try (ReplicaAwareDataSource ds = RoutingContractTest.dataSource(cluster, b -> b.pool(socketTimeout(3)));
              Readers readers = new Readers(ds, 4)) {
             readers.awaitReads(200);
             long t0 = System.nanoTime();
@@ -139,7 +147,10 @@ abstract class LagAwareRoutingContract {
                 assertThat(took).isLessThanOrEqualTo(bound.plus(health.interval()));
                 long before = readers.served(victim.name());
                 readers.awaitReads(readers.total() + 200);
-                assertThat(readers.served(victim.name())).as("reads served by a DOWN replica").isEqualTo(before);
+                // a read that reached the replica before it was DOWN may still end there (one per reader at most,
+                // counted when it ends); none begins there after
+                assertThat(readers.served(victim.name()) - before).as("reads served by a DOWN replica")
+                        .isLessThanOrEqualTo(readers.threads.size());
             } finally {
                 if (kill) {
                     cluster.start(victim);

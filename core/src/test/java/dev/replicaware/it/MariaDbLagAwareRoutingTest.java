@@ -13,4 +13,9 @@ class MariaDbLagAwareRoutingTest extends LagAwareRoutingContract {
     String whichNodeSql() {
         return "SELECT @@port";
     }
+
+    @Override
+    java.util.Map<String, String> socketTimeout(int seconds) {
+        return java.util.Map.of("dataSource.socketTimeout", String.valueOf(seconds * 1000)); // Connector/J and MariaDB Connector/J count milliseconds
+    }
 }

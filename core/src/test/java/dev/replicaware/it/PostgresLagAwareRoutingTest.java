@@ -13,4 +13,9 @@ class PostgresLagAwareRoutingTest extends LagAwareRoutingContract {
     String whichNodeSql() {
         return "SELECT inet_server_port()";
     }
+
+    @Override
+    java.util.Map<String, String> socketTimeout(int seconds) {
+        return java.util.Map.of("dataSource.socketTimeout", String.valueOf(seconds)); // pgjdbc counts seconds
+    }
 }
