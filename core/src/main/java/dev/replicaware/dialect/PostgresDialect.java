@@ -67,7 +67,7 @@ public final class PostgresDialect extends Dialect {
 
     @Override
     public Probe probe(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(PROBE)) {
+        try (java.sql.PreparedStatement s = connection.prepareStatement(PROBE); ResultSet rs = s.executeQuery()) {
             rs.next();
             boolean replica = rs.getBoolean(1);
             long write = position(rs, 2);
@@ -239,7 +239,7 @@ public final class PostgresDialect extends Dialect {
 
     @Override
     public Replayed replayed(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(REPLAYED)) {
+        try (java.sql.PreparedStatement s = connection.prepareStatement(REPLAYED); ResultSet rs = s.executeQuery()) {
             rs.next();
             long position = position(rs, 1);
             return new Replayed(position, null, rs.getLong(2));
