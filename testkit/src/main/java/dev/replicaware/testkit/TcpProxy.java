@@ -211,8 +211,10 @@ public final class TcpProxy implements AutoCloseable {
     /**
      * Holds each chunk of data read from either side for {@code oneWay} before forwarding it, so every request and
      * every answer arrives that much later, as across a network: a round trip takes at least twice {@code oneWay} more.
-     * Takes effect for data read from now on; {@link Duration#ZERO} forwards at once again. A chunk that arrives while
-     * the one before it is still held waits for it (the order is kept), so back-to-back chunks may wait longer.
+     * Takes effect for data read from now on; {@link Duration#ZERO} forwards at once again. Each chunk is held from the
+     * moment it arrived, as a network would carry it: an answer a server writes in two sends (PostgreSQL answers a
+     * simple-query {@code BEGIN} and the extended-protocol query sent with it in two flushes) arrives about once
+     * {@code oneWay} later, not twice. The order is kept.
      */
     public void delay(Duration oneWay) {
         if (oneWay == null || oneWay.isNegative()) {
@@ -375,6 +377,10 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** A chunk of data held until {@code due} (System.nanoTime()); null bytes: the end of the stream. */
+    private record Held(byte[] bytes, long due) {
+    }
+
     /** One client connection and its connection to the target, with a pump for each direction. */
     private final class Link {
         private final Socket client;
@@ -383,6 +389,7 @@ public final class TcpProxy implements AutoCloseable {
         private volatile boolean done;
         /** Whether the data forwarded last went from the client to the server: the next client data is a new round trip if not. */
         private volatile boolean clientSentLast;
+        private final List<Direction> directions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Link(Socket client) {
             this.client = client;
@@ -411,43 +418,174 @@ public final class TcpProxy implements AutoCloseable {
             }
         }
 
+        /**
+         * Reads {@code from} and forwards to {@code to}. Without a delay, and with nothing held, a chunk is forwarded on
+         * this thread as soon as it is read; otherwise it is stamped with its due time as it arrives and handed to the
+         * direction's forwarder, so that reading goes on while it is held: a chunk read only once the one before it was
+         * forwarded would be held from then, and a reply written in two sends would take two delays.
+         */
         private void pump(Socket from, Socket to, boolean fromClient) {
+            Direction d = new Direction(to, fromClient);
+            directions.add(d);
+            if (done) {
+                return;
+            }
             byte[] buf = new byte[BUFFER_SIZE];
             try {
                 InputStream in = from.getInputStream();
-                OutputStream out = to.getOutputStream();
                 while (true) {
                     int n = in.read(buf);
-                    long due = System.nanoTime() + delayNanos;
+                    long delay = delayNanos;
+                    long due = System.nanoTime() + delay;
+                    if (d.forwardHere(delay)) {
+                        try {
+                            if (!d.forward(n < 0 ? null : buf, n)) {
+                                return;
+                            }
+                        } finally {
+                            d.doneHere();
+                        }
+                    } else if (!d.hold(n < 0 ? null : java.util.Arrays.copyOf(buf, n), due)) {
+                        return;
+                    }
                     if (n < 0) {
-                        // pass the half-close on; the link ends when both directions have
-                        if (!to.isClosed()) {
-                            to.shutdownOutput();
-                        }
-                        if (openDirections.decrementAndGet() == 0) {
-                            finish();
-                        }
                         return;
                     }
-                    if (!awaitForwarding()) {
-                        reset();
-                        return;
-                    }
-                    holdUntil(due);
-                    // before forwarding, so an answer is never seen by the client before it is noted here
-                    if (fromClient) {
-                        if (!clientSentLast) {
-                            clientSentLast = true;
-                            roundTrips.increment();
-                        }
-                    } else {
-                        clientSentLast = false;
-                    }
-                    out.write(buf, 0, n);
                 }
             } catch (IOException e) {
                 // a reset or error on one side: reset the other, so the fault reaches the client as it happened
                 reset();
+            } catch (InterruptedException e) {
+                reset(); // closing
+            }
+        }
+
+        /** One direction of the link: what is held for forwarding, in order, and the thread that forwards it. */
+        private final class Direction {
+            private static final int MAX_HELD = 256;
+            private final Socket to;
+            private final boolean fromClient;
+            private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+            /** A chunk is being forwarded (by either thread); guarded by this. */
+            private boolean forwarding;
+            /** Used by whichever thread forwards, one at a time (see forwarding). */
+            private OutputStream out;
+            private boolean forwarderStarted;
+
+            Direction(Socket to, boolean fromClient) {
+                this.to = to;
+                this.fromClient = fromClient;
+            }
+
+            /** True when the chunk just read may be forwarded on the reading thread: no delay, nothing held before it. */
+            synchronized boolean forwardHere(long delay) {
+                if (delay > 0 || forwarding || !held.isEmpty()) {
+                    return false;
+                }
+                forwarding = true;
+                return true;
+            }
+
+            synchronized void doneHere() {
+                forwarding = false;
+                notifyAll();
+            }
+
+            /** Hands a chunk (null: the end of the stream) to the forwarder; false once the link is done. */
+            boolean hold(byte[] chunk, long due) throws InterruptedException {
+                synchronized (this) {
+                    while (held.size() >= MAX_HELD && !done) { // a client that streams into a black hole: push back
+                        wait();
+                    }
+                    if (done) {
+                        return false;
+                    }
+                    held.add(new Held(chunk, due));
+                    notifyAll();
+                    if (forwarderStarted) {
+                        return true;
+                    }
+                    forwarderStarted = true;
+                }
+                try {
+                    executor.execute(this::forwardHeld);
+                } catch (RejectedExecutionException e) {
+                    reset(); // closing
+                    return false;
+                }
+                return true;
+            }
+
+            private void forwardHeld() {
+                try {
+                    while (true) {
+                        Held chunk;
+                        synchronized (this) {
+                            while ((held.isEmpty() || forwarding) && !done) {
+                                wait();
+                            }
+                            if (done) {
+                                return;
+                            }
+                            chunk = held.poll();
+                            forwarding = true;
+                            notifyAll();
+                        }
+                        holdUntil(chunk.due());
+                        boolean more;
+                        try {
+                            more = forward(chunk.bytes(), chunk.bytes() == null ? -1 : chunk.bytes().length);
+                        } finally {
+                            synchronized (this) {
+                                forwarding = false;
+                                notifyAll();
+                            }
+                        }
+                        if (!more) {
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    reset();
+                } catch (InterruptedException e) {
+                    reset(); // closing
+                }
+            }
+
+            /** Forwards {@code n} bytes of {@code chunk}, or the end of the stream (null); false when the link ended. */
+            boolean forward(byte[] chunk, int n) throws IOException {
+                if (chunk == null) {
+                    // pass the half-close on; the link ends when both directions have
+                    if (!to.isClosed()) {
+                        to.shutdownOutput();
+                    }
+                    if (openDirections.decrementAndGet() == 0) {
+                        finish();
+                    }
+                    return false;
+                }
+                if (!awaitForwarding()) {
+                    reset();
+                    return false;
+                }
+                // before forwarding, so an answer is never seen by the client before it is noted here
+                if (fromClient) {
+                    if (!clientSentLast) {
+                        clientSentLast = true;
+                        roundTrips.increment();
+                    }
+                } else {
+                    clientSentLast = false;
+                }
+                if (out == null) {
+                    out = to.getOutputStream();
+                }
+                out.write(chunk, 0, n);
+                return true;
+            }
+
+            synchronized void wake() {
+                notifyAll();
             }
         }
 
@@ -459,6 +597,7 @@ public final class TcpProxy implements AutoCloseable {
 
         private void finish() {
             done = true;
+            directions.forEach(Direction::wake);
             closeQuietly(client);
             Socket s = server;
             if (s != null) {
@@ -470,6 +609,7 @@ public final class TcpProxy implements AutoCloseable {
         /** Closes both sockets with SO_LINGER 0, so the peers get a RST. */
         void reset() {
             done = true;
+            directions.forEach(Direction::wake);
             abort(client);
             Socket s = server;
             if (s != null) {

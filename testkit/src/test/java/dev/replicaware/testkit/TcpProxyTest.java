@@ -223,6 +223,52 @@ class TcpProxyTest {
         }
     }
 
+    /**
+     * A server that answers in two sends, 50 ms apart (as PostgreSQL answers a simple-query BEGIN and the query pgjdbc
+     * sends with it): across a network both parts arrive one delay after they were sent. A proxy that read the second
+     * part only once the first was forwarded held it a second delay (3 s here instead of 2).
+     */
+    @Test
+    void aReplyWrittenInTwoSendsIsHeldOnceNotOncePerSend() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             TcpProxy proxy = TcpProxy.start("127.0.0.1", server.getLocalPort())) {
+            ExecutorService serverThread = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> answered = serverThread.submit(() -> {
+                    try (java.net.Socket s = server.accept()) {
+                        s.setTcpNoDelay(true);
+                        s.getInputStream().read();
+                        s.getOutputStream().write('a');
+                        s.getOutputStream().flush();
+                        TimeUnit.MILLISECONDS.sleep(50); // the server's own pause between its two sends
+                        s.getOutputStream().write('b');
+                        s.getOutputStream().flush();
+                        s.getInputStream().read(); // until the client closes
+                    }
+                    return null;
+                });
+                proxy.delay(Duration.ofSeconds(1));
+                try (java.net.Socket client = new java.net.Socket(proxy.host(), proxy.port())) {
+                    client.setTcpNoDelay(true);
+                    client.setSoTimeout(10_000);
+                    long t0 = System.nanoTime();
+                    client.getOutputStream().write('?');
+                    StringBuilder got = new StringBuilder();
+                    while (got.length() < 2) {
+                        got.append((char) client.getInputStream().read());
+                    }
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    assertThat(got.toString()).isEqualTo("ab");
+                    // 1 s there, 50 ms at the server, 1 s back: 2.05 s; held twice, the second send would come after 3 s
+                    assertThat(took).as("request to the second part of the answer").isBetween(Duration.ofMillis(2000), Duration.ofMillis(2800));
+                }
+                answered.get(10, TimeUnit.SECONDS);
+            } finally {
+                serverThread.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void jdbcUrlPointsAtTheProxyAndKeepsTheRest() {
         try (TcpProxy proxy = TcpProxy.start("db.example", 5432)) {
