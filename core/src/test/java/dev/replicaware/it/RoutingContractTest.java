@@ -320,7 +320,7 @@ public abstract class RoutingContractTest {
     @Test
     void thirtyTwoThreadsOfMixedConnectionsLeakNothing() throws Exception {
         int threads = 32;
-        int perThread = 4_000; // 128,000 logical connections over every path; 10,000 cost a minute of mvn verify per engine
+        int perThread = 2_000; // 64,000 logical connections over every path; 10,000 cost a minute of mvn verify per engine
         AtomicLong touched = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
