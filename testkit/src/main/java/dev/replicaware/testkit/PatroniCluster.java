@@ -103,7 +103,7 @@ public final class PatroniCluster implements AutoCloseable {
             return this;
         }
 
-        /** Starts etcd and the members; returns once a leader is elected and every replica streams from it. */
+        /** Starts etcd and the members; returns once a leader is elected, every replica streams from it and the leader held for three loop_waits. */
         public PatroniCluster start() {
             String missing = missing();
             if (missing != null) {
@@ -119,7 +119,7 @@ public final class PatroniCluster implements AutoCloseable {
             PatroniCluster cluster = null;
             try {
                 cluster = new PatroniCluster(this, base);
-                cluster.awaitReady(startTimeout, members);
+                cluster.awaitReady(startTimeout, members, Duration.ofSeconds(Math.min(3L * loopWait, 10)));
                 return cluster;
             } catch (RuntimeException e) {
                 if (cluster != null) {
@@ -234,16 +234,32 @@ public final class PatroniCluster implements AutoCloseable {
                 "");
     }
 
-    private void awaitReady(Duration timeout, int expected) {
+    /**
+     * Waits for a leader and {@code expected} running members, the same leader throughout {@code stable}: right after
+     * its bootstrap, on a loaded machine, Patroni was seen to demote its first leader within a second (a test that
+     * took the first leader for the leader then wrote to the wrong member).
+     */
+    private void awaitReady(Duration timeout, int expected, Duration stable) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
+        String stableLeader = null;
+        long stableSince = 0;
         while (true) {
             last = clusterJson();
-            if (last != null && leaderIn(last) != null && count(last, "\"state\": \"(running|streaming)\"") >= expected) {
-                return;
+            String leader = last == null ? null : leaderIn(last);
+            if (leader != null && count(last, "\"state\": \"(running|streaming)\"") >= expected) {
+                if (!leader.equals(stableLeader)) {
+                    stableLeader = leader;
+                    stableSince = System.nanoTime();
+                } else if (System.nanoTime() - stableSince >= stable.toNanos()) {
+                    return;
+                }
+            } else {
+                stableLeader = null;
             }
             if (System.nanoTime() > deadline) {
-                throw new TestkitException("The Patroni cluster was not ready (a leader and " + expected + " running members) within "
+                throw new TestkitException("The Patroni cluster was not ready (a leader and " + expected + " running members, the same leader for "
+                        + stable.toSeconds() + " s) within "
                         + timeout + "; last /cluster: " + last + "; last lines of pg0's log:\n"
                         + ServerProcess.logTail(baseDir.resolve("pg0/patroni.log"), 30));
             }
