@@ -40,8 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class AttributeFunctions implements TopologyListener {
     private static final Logger LOG = LoggerFactory.getLogger(AttributeFunctions.class);
 
-    /** How often the set is read again from the primary. */
-    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How often the set is read again from the primary: 10 s. The system property
+     * {@code dev.replicaware.attributeFunctions.refreshMillis} sets it for the JVM, as HikariCP's
+     * {@code com.zaxxer.hikari.housekeeping.periodMs} does for its housekeeper: for tests, not a setting for users.
+     */
+    static final Duration REFRESH_INTERVAL = Duration.ofMillis(Long.getLong("dev.replicaware.attributeFunctions.refreshMillis", 10_000L));
 
     /**
      * Every name {@code x.y} could call or cast to, any schema. A function's first parameter: composite ('c'),

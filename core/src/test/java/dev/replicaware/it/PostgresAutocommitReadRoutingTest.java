@@ -168,7 +168,7 @@ class PostgresAutocommitReadRoutingTest extends AutocommitReadRoutingContract {
             assertThat(System.nanoTime() < deadline)
                     .as("%s ran on the primary within 60 s of the function's creation; last: %s", sql, last).isTrue();
             try {
-                Thread.sleep(200); // the poll's pace; the refresh runs every 10 s on the monitor's threads
+                Thread.sleep(200); // the poll's pace; the refresh runs every second here (core/pom.xml), every 10 s by default
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
