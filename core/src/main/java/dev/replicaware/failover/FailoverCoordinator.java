@@ -49,11 +49,11 @@ import org.slf4j.LoggerFactory;
  *       primary proves it alive (only this application lost it): refuse;</li>
  *   <li>choose the candidate ({@link Candidates#choose}) and refuse one beyond {@code maxLagOnFailover};</li>
  *   <li>wait (bounded by {@code writeWait}) until it replayed everything it received;</li>
- *   <li>promote it and verify its role flipped;</li>
- *   <li>re-point every other replica to it;</li>
+ *   <li>close the old primary's pool, which aborts connections still in use there, then promote the candidate and
+ *       verify its role flipped;</li>
  *   <li>fence the old primary ({@link FencedNodes}: not routed to until it follows the new one);</li>
- *   <li>publish the new topology (the monitor re-probes the new primary) and close the old primary's pool, which
- *       aborts connections still in use there;</li>
+ *   <li>publish the new topology (the monitor re-probes the new primary);</li>
+ *   <li>re-point every other replica to it, and verify they follow it;</li>
  *   <li>release the locks (close the sessions).</li>
  * </ol>
  */
@@ -335,13 +335,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 refuseIfBack(lost, dialect);                                //    it restarted meanwhile: it serves again
             }
             promote(dialect, c, chosen.name(), restored ? null : lost);     // 5. cut off the old primary, promote, verify
-            List<String> notRepointed = repointOthers(sessions, chosen.name(), lost); // 6. re-point the other replicas
-            notRepointed.addAll(unreached(sessions, chosen.name(), lost));  //    (and say which it could not reach)
             if (!restored) {
-                fenced.fence(lost, "replaced by " + chosen.name());         // 7. fence the old primary
+                fenced.fence(lost, "replaced by " + chosen.name());         // 6. fence the old primary
             }
-            awaitPublished(chosen.name());                                  // 8. verify the monitor publishes it
+            awaitPublished(chosen.name());                                  // 7. verify the monitor publishes it
             lastPrimary = chosen.name();
+            // last: re-pointing a MariaDB replica still connected to a hung old primary was seen to take 7 s, which
+            // delayed the fence and the publication when they came after it
+            List<String> notRepointed = repointOthers(sessions, chosen.name(), lost); // 8. re-point the other replicas
+            notRepointed.addAll(unreached(sessions, chosen.name(), lost));  //    (and say which it could not reach)
             List<String> repointed = repointedOf(sessions, chosen.name(), notRepointed);
             repointed.remove(lost);
             List<String> notFollowing = awaitFollowing(sessions, dialect, chosen.name(), repointed); // 9. verify the replicas follow it

@@ -41,14 +41,31 @@ import org.slf4j.LoggerFactory;
  *       {@code pg_rewind} when its timeline diverged), so it stays fenced with a state saying what it needs: pg_rewind
  *       when {@code wal_log_hints} or data checksums are on, else a new base backup.</li>
  * </ul>
- * Every step is logged; each outcome is counted ({@link #counts()}, the {@code replicaware.rejoins} meter). Runs on a
- * daemon thread of its own, woken by the monitor's probes; never on the request path.
+ * A replica left following another node than the primary (a failover interrupted after its promotion, before it
+ * re-pointed the replica: the instance closed, or its admin session dropped) is re-pointed too: once the monitor has
+ * seen it off the primary's history (PostgreSQL: not streaming the primary's timeline) for {@link #STRAY_AFTER} while
+ * one primary serves, it is pointed at that primary unless it already streams from it (PostgreSQL: a MariaDB or
+ * MySQL replica's GTID position does not tell which node it follows); one that still does not
+ * stream from it afterwards (its timeline forked off: it received WAL the new primary lacks) is reported as needing
+ * pg_rewind or a new base backup ({@link #states()}).
+ *
+ * <p>Every step is logged; each outcome is counted ({@link #counts()}, the {@code replicaware.rejoins} meter). Runs on
+ * a daemon thread of its own, woken by the monitor's probes; never on the request path.
  */
 public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rejoin.class);
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
     /** After a failed attempt, the next waits this long, so that a node that answers every probe is not hammered. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /**
+     * How long a replica must be seen off the primary's history before it is re-pointed: longer than a failover takes
+     * to re-point it itself, and than a replica takes to stream again after its own restart.
+     */
+    static final Duration STRAY_AFTER = Duration.ofSeconds(10);
+    /** How long a re-pointed replica has to stream from the primary before it is reported as unable to. */
+    private static final Duration STREAM_WITHIN = Duration.ofSeconds(10);
+    /** After a stray replica could not be brought to follow, the next attempt waits this long. */
+    private static final Duration STRAY_RETRY_AFTER = Duration.ofSeconds(60);
 
     /** How an attempt ended. */
     public enum Outcome {
@@ -61,7 +78,9 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         /** PostgreSQL without wal_log_hints or checksums: left fenced; needs a new base backup. */
         NEEDS_BASE_BACKUP,
         /** An attempt failed (connection, statement, did not catch up); tried again when it next answers. */
-        FAILED
+        FAILED,
+        /** A replica that followed another node than the primary was re-pointed and streams from the primary. */
+        REPOINTED
     }
 
     private final String cluster;
@@ -72,6 +91,8 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
+    /** Replicas seen off the primary's history, since when (nanos). */
+    private final Map<String, Long> straySince = new ConcurrentHashMap<>();
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
     private final ExecutorService worker;
 
@@ -116,23 +137,93 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     /** The monitor's probe answered: a pending former primary is back, so try now (off the monitor's thread). */
     @Override
     public void onProbe(String node, long nanos, boolean answered) {
+        if (!answered) {
+            return;
+        }
         Long wait = notBefore.get(node);
-        if (answered && pending.contains(node) && (wait == null || System.nanoTime() - wait >= 0) && inFlight.add(node)) {
-            try {
-                worker.execute(() -> {
-                    try {
-                        attempt(node);
-                    } finally {
-                        inFlight.remove(node);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                inFlight.remove(node); // closing
+        boolean due = wait == null || System.nanoTime() - wait >= 0;
+        if (pending.contains(node)) {
+            if (due) {
+                run(node, () -> attempt(node));
             }
+            return;
+        }
+        String primary = strayFrom(node, System.nanoTime());
+        if (primary != null && due) {
+            run(node, () -> repointStray(node, primary));
         }
     }
 
-    /** What each former primary is waiting for, or how its rejoin ended. */
+    private void run(String node, Runnable task) {
+        if (!inFlight.add(node)) {
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    inFlight.remove(node);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(node); // closing
+        }
+    }
+
+    /**
+     * The primary {@code node} should follow when it has been a replica off the primary's history (its read position
+     * unknown) for {@link #STRAY_AFTER} while that one primary served; else null.
+     */
+    private String strayFrom(String node, long now) {
+        NodeStatus st = monitor.statuses().get(node);
+        String primary = currentPrimary();
+        // PostgreSQL only: there the monitor tells a replica's history by its timeline, and the walreceiver names its
+        // upstream; a MariaDB replica's GTID position says neither
+        if (st == null || primary == null || st.role() != Role.REPLICA || st.state() == NodeState.FENCED || st.readPosition() >= 0
+                || !monitor.dialect(node).name().equals("postgresql")) {
+            straySince.remove(node);
+            return null;
+        }
+        long since = straySince.computeIfAbsent(node, k -> now);
+        return now - since >= STRAY_AFTER.toNanos() ? primary : null;
+    }
+
+    /** Points a replica off the primary's history at {@code primary}, unless it streams from it already; see the class. */
+    private void repointStray(String node, String primary) {
+        Dialect dialect = monitor.dialect(node);
+        String expected = replicationHost(primary) + ":" + replicationPort(primary, dialect);
+        try (Connection c = openAdmin(node)) {
+            String upstream = dialect.upstream(c);
+            if (upstream == null || !upstream.endsWith(" " + expected)) {
+                LOG.warn("{} - replica {} has not followed the primary {} for {} s (its stream: {}); re-pointing it to {}",
+                        cluster, node, primary, STRAY_AFTER.toSeconds(), upstream == null ? "none" : upstream, primary);
+                dialect.repoint(c, replicationHost(primary), replicationPort(primary, dialect));
+            }
+            long deadline = System.nanoTime() + STREAM_WITHIN.toNanos();
+            while (!("streaming " + expected).equals(upstream = dialect.upstream(c)) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            straySince.remove(node);
+            if (("streaming " + expected).equals(upstream)) {
+                end(node, Outcome.REPOINTED, node + " streams from the primary " + primary + " again");
+                return;
+            }
+            notBefore.put(node, System.nanoTime() + STRAY_RETRY_AFTER.toNanos());
+            end(node, dialect.name().equals("postgresql") ? Outcome.NEEDS_REWIND : Outcome.FAILED, node
+                    + " does not stream from the primary " + primary + " " + STREAM_WITHIN.toSeconds() + " s after it was pointed"
+                    + " at it (its stream: " + (upstream == null ? "none" : upstream) + "); it holds history the primary lacks:"
+                    + " rewind it (pg_rewind) or re-clone it; tried again in " + STRAY_RETRY_AFTER.toSeconds() + " s");
+        } catch (SQLException | RuntimeException e) {
+            notBefore.put(node, System.nanoTime() + RETRY_AFTER.toNanos());
+            end(node, Outcome.FAILED, "could not re-point replica " + node + " to " + primary + ": " + describe(e)
+                    + "; tried again in " + RETRY_AFTER.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        }
+    }
+
+    /** What each former primary is waiting for, or how its rejoin ended; and how the re-pointing of a stray replica ended. */
     public Map<String, String> states() {
         return Map.copyOf(states);
     }
@@ -291,7 +382,7 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     private void end(String node, Outcome outcome, String detail) {
         counts.get(outcome).incrementAndGet();
         states.put(node, outcome.name().toLowerCase(java.util.Locale.ROOT) + ": " + detail);
-        if (outcome == Outcome.REJOINED) {
+        if (outcome == Outcome.REJOINED || outcome == Outcome.REPOINTED) {
             LOG.info("{} - rejoin: {}", cluster, detail);
         } else {
             LOG.warn("{} - rejoin of {}: {}: {}", cluster, node, outcome, detail);

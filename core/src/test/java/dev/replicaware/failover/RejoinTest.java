@@ -195,6 +195,57 @@ class RejoinTest {
                 .isEqualTo("0");
     }
 
+    /**
+     * A failover interrupted between its promotion and its re-pointing (the explorer's postgres seed 20: the instance
+     * running it was closed) leaves a replica streaming from nothing, or from the old primary, for good. Here the
+     * primary is stopped cleanly and replica1 promoted by hand, as that failover would have left them.
+     */
+    @Test
+    void postgresReplicaLeftFollowingTheOldPrimaryIsRepointedToTheNewOne() throws Exception {
+        PostgresCluster c = PostgresCluster.builder().replicas(2).start();
+        resources.add(c);
+        ClusterNode old = c.primary();
+        ClusterNode promoted = c.replicas().get(0);
+        ClusterNode left = c.replicas().get(1);
+        try (Connection conn = c.connectApp(old); Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE rejoin_writes (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO rejoin_writes SELECT generate_series(1, 50)");
+        }
+        c.waitForReplication(Duration.ofSeconds(30));
+        c.stop(old); // a clean stop: both replicas received all of its WAL, so either can follow the other
+        try (Connection conn = c.connectAdmin(promoted); Statement s = conn.createStatement()) {
+            s.execute("SELECT pg_promote(true, 30)");
+        }
+        ReplicaAwareDataSource ds = dataSource(c);
+        String expected = "streaming 127.0.0.1:" + promoted.port();
+        await(left.name() + " streaming from " + promoted.name(), Duration.ofSeconds(Rejoin.STRAY_AFTER.toSeconds() + 30),
+                () -> expected.equals(upstream(c, left)) && state(ds, left.name()).startsWith("repointed"),
+                () -> upstream(c, left) + "; " + ds.rejoin().states());
+        assertThat(ds.rejoin().counts().get(Rejoin.Outcome.REPOINTED)).isEqualTo(1);
+        // and it serves reads of what the new primary commits
+        write(ds, 51, 51);
+        await("a read of row 51 served by " + left, Duration.ofSeconds(30), () -> {
+            try (Connection conn = ds.getConnection()) {
+                conn.setReadOnly(true);
+                try (Statement s = conn.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT inet_server_port(), count(*) FROM rejoin_writes WHERE id = 51")) {
+                    rs.next();
+                    return rs.getInt(1) == left.port() && rs.getInt(2) == 1;
+                }
+            } catch (SQLException e) {
+                return false;
+            }
+        }, ds::topology);
+    }
+
+    static String upstream(ReplicatedCluster c, ClusterNode replica) {
+        try {
+            return query(c, replica, "SELECT status || ' ' || sender_host || ':' || sender_port FROM pg_stat_wal_receiver");
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
     @Test
     void postgresFormerPrimaryStaysFencedAndSaysItNeedsPgRewind() throws Exception {
         PostgresCluster c = PostgresCluster.builder().replicas(2).synchronousReplicas(1).setting("wal_receiver_timeout", "2s").start();

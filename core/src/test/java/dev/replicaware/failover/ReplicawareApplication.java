@@ -97,7 +97,13 @@ public final class ReplicawareApplication implements Application {
     /** A fenced node: Replicaware routes nothing to it again and reports that it needs a rewind or a re-clone. */
     @Override
     public boolean reportsNeedingRejoin(String node) {
-        return dataSource.topology().node(node).map(s -> s.state() == NodeState.FENCED).orElse(false);
+        if (dataSource.topology().node(node).map(s -> s.state() == NodeState.FENCED).orElse(false)) {
+            return true;
+        }
+        // a replica left on a forked-off history, which rejoin re-pointed and found unable to follow
+        dev.replicaware.failover.Rejoin rejoin = dataSource.rejoin();
+        String state = rejoin == null ? "" : rejoin.states().getOrDefault(node, "");
+        return state.startsWith("needs_rewind") || state.startsWith("needs_base_backup");
     }
 
     @Override
