@@ -207,6 +207,14 @@ public abstract class Dialect {
         return null;
     }
 
+    /**
+     * The {@code host:port} this replica is configured to replicate from, whether or not its stream runs; null where
+     * the dialect cannot tell (the default) or none is configured.
+     */
+    public String configuredUpstream(Connection admin) throws SQLException {
+        return null;
+    }
+
     /** Makes a former primary refuse the application's writes, as far as the database allows. */
     public void fence(Connection admin) throws SQLException {
         throw unsupported("fence a node");

@@ -444,6 +444,16 @@ public final class PostgresDialect extends Dialect {
         return true;
     }
 
+    /** {@code primary_conninfo}'s host and port (pg_read_all_settings, part of pg_monitor, shows it). */
+    @Override
+    public String configuredUpstream(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW primary_conninfo")) {
+            java.util.Map<String, String> conninfo = rs.next() ? parseConninfo(rs.getString(1)) : java.util.Map.of();
+            String host = conninfo.getOrDefault("host", conninfo.get("hostaddr"));
+            return host == null ? null : host + ":" + conninfo.getOrDefault("port", "5432");
+        }
+    }
+
     /** The walreceiver's status and sender (pg_monitor shows them); null without a walreceiver. */
     @Override
     public String upstream(Connection admin) throws SQLException {

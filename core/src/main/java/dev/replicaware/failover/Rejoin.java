@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A replica left following another node than the primary (a failover interrupted after its promotion, before it
  * re-pointed the replica: the instance closed, or its admin session dropped) is re-pointed too: once the monitor has
  * seen it off the primary's history (PostgreSQL: not streaming the primary's timeline) for {@link #STRAY_AFTER} while
- * one primary serves, it is pointed at that primary unless it already streams from it (PostgreSQL: a MariaDB or
+ * one primary serves, it is pointed at that primary unless it is pointed there already (PostgreSQL: a MariaDB or
  * MySQL replica's GTID position does not tell which node it follows); one that still does not
  * stream from it afterwards (its timeline forked off: it received WAL the new primary lacks) is reported as needing
  * pg_rewind or a new base backup ({@link #states()}).
@@ -58,10 +58,11 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     /** After a failed attempt, the next waits this long, so that a node that answers every probe is not hammered. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     /**
-     * How long a replica must be seen off the primary's history before it is re-pointed: longer than a failover takes
-     * to re-point it itself, and than a replica takes to stream again after its own restart.
+     * How long a replica must be seen off the primary's history before it is checked: longer than a failover usually
+     * takes to re-point it itself (re-pointing twice to the same primary is harmless), and short, because once the old
+     * primary is started again the replica may stream from it past the fork and never follow the new one.
      */
-    static final Duration STRAY_AFTER = Duration.ofSeconds(10);
+    static final Duration STRAY_AFTER = Duration.ofSeconds(3);
     /** How long a re-pointed replica has to stream from the primary before it is reported as unable to. */
     private static final Duration STREAM_WITHIN = Duration.ofSeconds(10);
     /** After a stray replica could not be brought to follow, the next attempt waits this long. */
@@ -194,12 +195,16 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         Dialect dialect = monitor.dialect(node);
         String expected = replicationHost(primary) + ":" + replicationPort(primary, dialect);
         try (Connection c = openAdmin(node)) {
-            String upstream = dialect.upstream(c);
-            if (upstream == null || !upstream.endsWith(" " + expected)) {
-                LOG.warn("{} - replica {} has not followed the primary {} for {} s (its stream: {}); re-pointing it to {}",
-                        cluster, node, primary, STRAY_AFTER.toSeconds(), upstream == null ? "none" : upstream, primary);
-                dialect.repoint(c, replicationHost(primary), replicationPort(primary, dialect));
+            String configured = dialect.configuredUpstream(c);
+            if (expected.equals(configured)) {
+                straySince.remove(node); // pointed at the primary already: its stream is down, which pointing fixes not
+                return;
             }
+            String upstream = dialect.upstream(c);
+            LOG.warn("{} - replica {} has not followed the primary {} for {} s (it is pointed at {}; its stream: {}); re-pointing"
+                    + " it to {}", cluster, node, primary, STRAY_AFTER.toSeconds(), configured, upstream == null ? "none" : upstream,
+                    primary);
+            dialect.repoint(c, replicationHost(primary), replicationPort(primary, dialect));
             long deadline = System.nanoTime() + STREAM_WITHIN.toNanos();
             while (!("streaming " + expected).equals(upstream = dialect.upstream(c)) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
