@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * A replica left following another node than the primary (a failover interrupted after its promotion, before it
  * re-pointed the replica: the instance closed, or its admin session dropped) is re-pointed too: once the monitor has
  * seen it off the primary's history (PostgreSQL: not streaming the primary's timeline) for {@link #STRAY_AFTER} while
- * one primary serves, it is pointed at that primary unless it is pointed there already (PostgreSQL: a MariaDB or
- * MySQL replica's GTID position does not tell which node it follows); one that still does not
+ * one primary serves, and its configuration points it at a node that is down or fenced, it is pointed at that primary
+ * (PostgreSQL: a MariaDB or MySQL replica's GTID position does not tell which node it follows); one that still does not
  * stream from it afterwards (its timeline forked off: it received WAL the new primary lacks) is reported as needing
  * pg_rewind or a new base backup ({@link #states()}).
  *
@@ -196,14 +196,19 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         String expected = replicationHost(primary) + ":" + replicationPort(primary, dialect);
         try (Connection c = openAdmin(node)) {
             String configured = dialect.configuredUpstream(c);
-            if (expected.equals(configured)) {
-                straySince.remove(node); // pointed at the primary already: its stream is down, which pointing fixes not
+            String source = nodeAt(configured, dialect);
+            NodeStatus sourceStatus = source == null ? null : monitor.statuses().get(source);
+            if (sourceStatus == null || source.equals(primary)
+                    || sourceStatus.state() != NodeState.DOWN && sourceStatus.state() != NodeState.FENCED) {
+                // pointed at the primary already (its stream is down for another reason), at a live replica (cascading,
+                // or a switchover's target), or at an address not configured here: not ours to change
+                straySince.remove(node);
                 return;
             }
             String upstream = dialect.upstream(c);
-            LOG.warn("{} - replica {} has not followed the primary {} for {} s (it is pointed at {}; its stream: {}); re-pointing"
-                    + " it to {}", cluster, node, primary, STRAY_AFTER.toSeconds(), configured, upstream == null ? "none" : upstream,
-                    primary);
+            LOG.warn("{} - replica {} has not followed the primary {} for {} s: it is pointed at {}, which is {} (its stream: {});"
+                    + " re-pointing it to {}", cluster, node, primary, STRAY_AFTER.toSeconds(), source, sourceStatus.state(),
+                    upstream == null ? "none" : upstream, primary);
             dialect.repoint(c, replicationHost(primary), replicationPort(primary, dialect));
             long deadline = System.nanoTime() + STREAM_WITHIN.toNanos();
             while (!("streaming " + expected).equals(upstream = dialect.upstream(c)) && System.nanoTime() < deadline) {
@@ -418,6 +423,19 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     private Connection openAdmin(String name) throws SQLException {
         return AdminSessions.open(name, nodes.get(name).url(), monitor.dialect(name), config, Duration.ofSeconds(10),
                 Duration.ofSeconds(10));
+    }
+
+    /** The configured node whose replication address is {@code hostPort}; null when none is. */
+    private String nodeAt(String hostPort, Dialect dialect) {
+        if (hostPort == null) {
+            return null;
+        }
+        for (String name : nodes.keySet()) {
+            if (hostPort.equals(replicationHost(name) + ":" + replicationPort(name, dialect))) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private String replicationHost(String node) {
