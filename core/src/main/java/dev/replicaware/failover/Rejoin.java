@@ -65,6 +65,8 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     static final Duration STRAY_AFTER = Duration.ofSeconds(3);
     /** How long a re-pointed replica has to stream from the primary before it is reported as unable to. */
     private static final Duration STREAM_WITHIN = Duration.ofSeconds(10);
+    /** A replica off the primary's history that is not ours to re-point is looked at again after this long. */
+    private static final Duration RECHECK_AFTER = Duration.ofSeconds(15);
     /** After a stray replica could not be brought to follow, the next attempt waits this long. */
     private static final Duration STRAY_RETRY_AFTER = Duration.ofSeconds(60);
 
@@ -190,7 +192,7 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         return now - since >= STRAY_AFTER.toNanos() ? primary : null;
     }
 
-    /** Points a replica off the primary's history at {@code primary}, unless it streams from it already; see the class. */
+    /** Points a replica off the primary's history at {@code primary} when it is pointed at a node down or fenced; see the class. */
     private void repointStray(String node, String primary) {
         Dialect dialect = monitor.dialect(node);
         String expected = replicationHost(primary) + ":" + replicationPort(primary, dialect);
@@ -201,8 +203,9 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
             if (sourceStatus == null || source.equals(primary)
                     || sourceStatus.state() != NodeState.DOWN && sourceStatus.state() != NodeState.FENCED) {
                 // pointed at the primary already (its stream is down for another reason), at a live replica (cascading,
-                // or a switchover's target), or at an address not configured here: not ours to change
+                // or a switchover's target), or at an address not configured here: not ours to change; asked again later
                 straySince.remove(node);
+                notBefore.put(node, System.nanoTime() + RECHECK_AFTER.toNanos());
                 return;
             }
             String upstream = dialect.upstream(c);
@@ -220,10 +223,10 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
                 return;
             }
             notBefore.put(node, System.nanoTime() + STRAY_RETRY_AFTER.toNanos());
-            end(node, dialect.name().equals("postgresql") ? Outcome.NEEDS_REWIND : Outcome.FAILED, node
-                    + " does not stream from the primary " + primary + " " + STREAM_WITHIN.toSeconds() + " s after it was pointed"
-                    + " at it (its stream: " + (upstream == null ? "none" : upstream) + "); it holds history the primary lacks:"
-                    + " rewind it (pg_rewind) or re-clone it; tried again in " + STRAY_RETRY_AFTER.toSeconds() + " s");
+            end(node, Outcome.NEEDS_REWIND, node + " does not stream from the primary " + primary + " " + STREAM_WITHIN.toSeconds()
+                    + " s after it was pointed at it (its stream: " + (upstream == null ? "none" : upstream) + "); its timeline has"
+                    + " likely forked off (it received WAL of " + source + " that " + primary + " lacks): rewind it (pg_rewind) or"
+                    + " re-clone it; tried again in " + STRAY_RETRY_AFTER.toSeconds() + " s");
         } catch (SQLException | RuntimeException e) {
             notBefore.put(node, System.nanoTime() + RETRY_AFTER.toNanos());
             end(node, Outcome.FAILED, "could not re-point replica " + node + " to " + primary + ": " + describe(e)
