@@ -37,17 +37,33 @@ public final class Topology {
         return observed(cluster, nodes, node -> true);
     }
 
-    /** As {@link #observed(String, List)}, leaving out of the replicas those {@code readable} refuses (Patroni's noloadbalance). */
+    /**
+     * As {@link #observed(String, List)}, leaving out of the replicas those {@code readable} refuses (Patroni's
+     * noloadbalance). A node that answered its last probe as primary but is not UP yet (a node back from DOWN waits
+     * {@code health.successesBeforeUp} probes) takes no write itself, yet counts against a serving primary as a split
+     * brain: it is writable and reachable. The explorer's postgres seed 82: one instance saw the killed old primary back
+     * UP while the replica another instance had promoted answered as primary but was still DOWN to it, and wrote to the
+     * old primary, which acknowledged 358 writes the new one never got.
+     */
     public static Topology observed(String cluster, List<Node> nodes, java.util.function.Predicate<String> readable) {
         List<Node> primaries = new ArrayList<>(1);
+        List<Node> claimants = null;
         List<Node> replicas = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
             NodeStatus s = n.status();
             if (s.role() == Role.PRIMARY && s.state().serves()) {
                 primaries.add(n);
+            } else if (s.role() == Role.PRIMARY && s.state() == NodeState.DOWN && s.lastProbe() != null && s.lastError() == null) {
+                if (claimants == null) {
+                    claimants = new ArrayList<>(1);
+                }
+                claimants.add(n);
             } else if (s.role() == Role.REPLICA && readable.test(n.name())) {
                 replicas.add(n);
             }
+        }
+        if (claimants != null && !primaries.isEmpty()) {
+            primaries.addAll(claimants); // two answer as primary: writes fail closed until one is demoted or fenced
         }
         return new Topology(cluster, nodes, primaries, replicas);
     }
