@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * The fault-schedule explorer as a command (issue 23): runs {@code --schedules} seeded schedules per engine, seeds
  * {@code --seed}, {@code --seed}+1, ..., each on a fresh 3-node cluster with two Replicaware instances in automatic
  * failover (the settings of core's FaultScheduleExplorerTest), prints each failing schedule's seed, violations and
- * timeline, and writes {@code benchmarks/results/explore-<engine>.json}: schedules run, violations by kind with their
+ * timeline, and writes {@code benchmarks/results/explore-<engine>.json} after every schedule ({@code
+ * explore-<engine>-from-seed-<seed>.json} when {@code --seed} is not 1): schedules run, violations by kind with their
  * seeds, the write-unavailability window per schedule (p50, max).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.replicaware.benchmarks.Explore --engine postgres --schedules 200 --seed 1</pre>
