@@ -259,14 +259,20 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     }
 
     /**
-     * Answers (was primary, sessions the admin user may not kill). Error 1094: the session ended meanwhile. The admin
-     * user's own sessions are spared: they are other instances' fences, sent on their held sessions like this one, and
-     * two fences that killed each other before their {@code read_only} would leave the node writable (seen in
-     * {@code FailoverSafetyContract}); {@code read_only} does not bind that user anyway.
+     * Answers (was primary, sessions the admin user may not kill). The fence comes first when it can be had at once:
+     * every client served after the resume races it, and ending a hundred sessions first would leave them that long
+     * to find the node writable. {@code read_only} waits for commits in progress, though, and one stuck in a
+     * semi-synchronous wait would hold it for the wait's whole timeout, then commit: so the first attempt does not
+     * wait ({@code lock_wait_timeout = 0}), and where it could not be had the sessions are killed first and the fence
+     * made after them, as before. Error 1094: the session ended meanwhile. The admin user's own sessions are spared:
+     * they are other instances' fences, sent on their held sessions like this one, and two fences that killed each
+     * other before their {@code read_only} would leave the node writable (seen in {@code FailoverSafetyContract});
+     * {@code read_only} does not bind that user anyway.
      */
     private static final String FENCE_RESUMED_PRIMARY = """
             BEGIN NOT ATOMIC
               DECLARE was_primary BOOLEAN DEFAULT @@global.read_only = 0;
+              DECLARE lock_wait INT UNSIGNED DEFAULT @@session.lock_wait_timeout;
               DECLARE done BOOLEAN DEFAULT FALSE;
               DECLARE session_id BIGINT UNSIGNED;
               DECLARE refused INT DEFAULT 0;
@@ -277,6 +283,12 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
               DECLARE CONTINUE HANDLER FOR 1094 BEGIN END;
               DECLARE CONTINUE HANDLER FOR 1095 SET refused = refused + 1;
               IF was_primary THEN
+                BEGIN
+                  DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; -- a commit in progress: fenced below, after the kills
+                  SET SESSION lock_wait_timeout = 0;
+                  SET GLOBAL read_only = ON;
+                END;
+                SET SESSION lock_wait_timeout = lock_wait;
                 OPEN sessions;
                 each_session: LOOP
                   FETCH sessions INTO session_id;

@@ -9,9 +9,75 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 
 /** {@link FailoverSafetyContract} on MariaDB with GTID replication, semi-synchronous where the test needs it. */
 class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
+
+    /**
+     * The fence of a resumed primary is tried first without waiting, then after the kills: {@code read_only} waits
+     * for commits in progress, and a commit stuck in a semi-synchronous wait (its replica paused) would hold a fence
+     * made first for as long as the wait lasts, then commit. Here that wait lasts two minutes.
+     */
+    @Test
+    void aCommitStuckInASemiSynchronousWaitDoesNotHoldTheFenceOfAResumedPrimary() throws Exception {
+        ReplicatedCluster c = cluster(1, true);
+        ClusterNode primary = c.primary();
+        ClusterNode replica = c.replicas().get(0);
+        try (Connection app = c.connectApp(primary); Statement s = app.createStatement()) {
+            s.execute("CREATE TABLE fs_stuck (id INT PRIMARY KEY)");
+        }
+        c.waitForReplication(Duration.ofSeconds(10));
+        try (Connection su = c.connectAdmin(primary); Statement s = su.createStatement()) {
+            s.execute("SET GLOBAL rpl_semi_sync_master_timeout = 120000"); // the test's condition, not the fence's
+        }
+        AtomicReference<Object> writeOutcome = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection app = c.connectApp(primary); Statement s = app.createStatement()) {
+                s.executeUpdate("INSERT INTO fs_stuck VALUES (1)");
+                writeOutcome.set("acknowledged");
+            } catch (SQLException e) {
+                writeOutcome.set(e);
+            }
+        }, "fs-stuck-writer");
+        c.pause(replica);
+        try {
+            writer.start();
+            FailoverContract.await("the write waits for its semi-synchronous acknowledgement", Duration.ofSeconds(20),
+                    () -> commitsWaitingForAck(c, primary) == 1, writeOutcome::get);
+            AtomicReference<Object> fenced = new AtomicReference<>();
+            Thread fence = new Thread(() -> {
+                try (Connection admin = java.sql.DriverManager.getConnection(primary.jdbcUrl(), c.failoverAdmin().username(),
+                        c.failoverAdmin().password())) {
+                    fenced.set(dev.replicaware.dialect.Dialect.forUrl(primary.jdbcUrl()).confirm(admin.getMetaData())
+                            .fenceResumedPrimary(admin, Duration.ofSeconds(30)));
+                } catch (SQLException e) {
+                    fenced.set(e);
+                }
+            }, "fs-fence");
+            fence.start();
+            FailoverContract.await("the fence's outcome, long before the semi-synchronous wait ends", Duration.ofSeconds(30),
+                    () -> fenced.get() != null, () -> List.of(fence.getStackTrace()));
+            assertThat(fenced.get()).as("the fence's outcome").isEqualTo("its other client sessions were ended");
+            assertThat(isPrimary(c, primary)).as("%s takes writes after the fence", primary.name()).isFalse();
+            writer.join(10_000);
+            assertThat(writeOutcome.get()).as("the stuck write's outcome: its session was ended, never acknowledged")
+                    .isInstanceOf(SQLException.class);
+        } finally {
+            c.resume(replica);
+        }
+    }
+
+    private static int commitsWaitingForAck(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection su = c.connectAdmin(node); Statement s = su.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE STATE LIKE '%semi-sync%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
 
     @Override
     ReplicatedCluster startCluster(int replicas, boolean synchronous) {
