@@ -42,6 +42,10 @@ public final class GtidSet {
         if (set != null && !set.isBlank()) {
             for (String member : set.replace("\n", "").split(",")) {
                 String[] parts = member.trim().split(":");
+                if (parts.length < 2) { // a MariaDB GTID (0-1-42) among them, say: not a set that anything covers
+                    throw new IllegalArgumentException("Not a MySQL GTID set member: '" + member.trim()
+                            + "' (expected uuid:interval[:interval...])");
+                }
                 String uuid = parts[0].toLowerCase(Locale.ROOT);
                 List<long[]> intervals = raw.computeIfAbsent(uuid, k -> new ArrayList<>());
                 for (int i = 1; i < parts.length; i++) {

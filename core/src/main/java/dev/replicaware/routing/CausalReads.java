@@ -223,14 +223,8 @@ public final class CausalReads {
             primary.increment();
             return false;
         }
-        Dialect dialect = dialects.apply(replicas.get(0).name());
-        dev.replicaware.dialect.GtidSet gtids; // null: WAL positions, compared as numbers
-        try {
-            gtids = gtids(dialect, required);
-        } catch (RuntimeException e) { // a token carried in from elsewhere that is no GTID set: only the primary surely has it
-            primary.increment();
-            return false;
-        }
+        dev.replicaware.dialect.GtidSet gtids = null; // null: WAL positions, compared as numbers
+        boolean parsed = false;
         boolean mayWait = this.mayWait || !primaryServes;
         double waitSeconds = timeout.toNanos() / 1e9;
         long excluded = 0;
@@ -240,7 +234,21 @@ public final class CausalReads {
             if (!replica.status().servesReadsWithin(lagBound) || !replica.isAvailable()
                     || replica.status().readPosition() < 0) { // the last: not known to be on the primary's history
                 excluded |= 1L << i;
-            } else if (gtids == null ? replica.knownReadPosition() >= required.position() : covers(replica, gtids)) {
+                continue;
+            }
+            if (!parsed) {
+                // with the dialect of a replica that answered its probes: one never reached has not had its dialect
+                // confirmed by its server (MariaDB answers jdbc:mysql: URLs), and a MariaDB GTID read as a MySQL set
+                // is empty, which every replica covers (the explorer's MariaDB seed 32: reads 2 s stale)
+                try {
+                    gtids = gtids(dialects.apply(replica.name()), required);
+                } catch (RuntimeException e) { // a token carried in from elsewhere that is no GTID set: only the primary surely has it
+                    primary.increment();
+                    return false;
+                }
+                parsed = true;
+            }
+            if (gtids == null ? replica.knownReadPosition() >= required.position() : covers(replica, gtids)) {
                 caughtUpSet |= 1L << i;
             } else if (!mayWait) {
                 excluded |= 1L << i;

@@ -29,6 +29,9 @@ class GtidSetTest {
         assertThat(replica.covers(GtidSet.mySql(A + ":101"))).as("a gap").isFalse();
         assertThat(replica.covers(GtidSet.mySql(B + ":1-6"))).as("B is behind, however far A is").isFalse();
         assertThat(replica.covers(GtidSet.mySql(A + ":tag:1"))).as("a tagged sequence it has none of").isFalse();
+        assertThat(replica.covers(GtidSet.mySql(""))).isTrue();
+        // a MariaDB GTID is no MySQL set: read as one it would be empty, which every replica covers
+        assertThatThrownBy(() -> GtidSet.mySql("0-1-42")).hasMessageContaining("'0-1-42'");
     }
 
     @Test
