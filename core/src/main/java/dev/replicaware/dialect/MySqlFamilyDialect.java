@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
@@ -112,6 +113,37 @@ abstract class MySqlFamilyDialect extends Dialect {
                 int answer = rs.getInt(1);
                 return rs.wasNull() ? -1 : answer;
             }
+        }
+    }
+
+    /** {@code SHOW REPLICA STATUS}'s source host and port; null on a server that replicates from nothing. */
+    @Override
+    public String configuredUpstream(Connection admin) throws SQLException {
+        ReplicaStatus status = replicaStatus(admin);
+        return status == null ? null : status.get("Source_Host", "Master_Host") + ":" + status.get("Source_Port", "Master_Port");
+    }
+
+    /**
+     * {@code streaming host:port} while the IO thread runs, else its state ({@code connecting}, {@code no}) with the
+     * configured source; null on a server that replicates from nothing.
+     */
+    @Override
+    public String upstream(Connection admin) throws SQLException {
+        ReplicaStatus status = replicaStatus(admin);
+        if (status == null) {
+            return null;
+        }
+        String io = status.ioRunning() ? "streaming" : String.valueOf(status.get("Replica_IO_Running", "Slave_IO_Running"))
+                .toLowerCase(java.util.Locale.ROOT);
+        return io + " " + status.get("Source_Host", "Master_Host") + ":" + status.get("Source_Port", "Master_Port");
+    }
+
+    private static ReplicaStatus replicaStatus(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SHOW REPLICA STATUS")) {
+            return ReplicaStatus.read(rs);
+        } catch (SQLException e) {
+            throw AdminErrors.explain(e, admin, "SHOW REPLICA STATUS", "check which node a replica follows",
+                    "SLAVE MONITOR (MariaDB) or REPLICATION CLIENT (MySQL)");
         }
     }
 

@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A replica left following another node than the primary (a failover interrupted after its promotion, before it
  * re-pointed the replica: the instance closed, or its admin session dropped) is re-pointed too: once the monitor has
- * seen it off the primary's history (PostgreSQL: not streaming the primary's timeline) for {@link #STRAY_AFTER} while
- * one primary serves, and its configuration points it at a node that is down or fenced, it is pointed at that primary
- * (PostgreSQL: a MariaDB or MySQL replica's GTID position does not tell which node it follows); one that still does not
- * stream from it afterwards (its timeline forked off: it received WAL the new primary lacks) is reported as needing
- * pg_rewind or a new base backup ({@link #states()}).
+ * seen it off the primary's history (PostgreSQL: not streaming the primary's timeline; MariaDB, MySQL: its IO thread
+ * not running) for {@link #STRAY_AFTER} while one primary serves, and its configuration points it at a node that is
+ * down or fenced, it is pointed at that primary; and when a former primary is about to rejoin, the replicas that
+ * still follow it are pointed at the primary first (a MariaDB or MySQL replica resumes streaming from a restarted
+ * former primary, and would otherwise cascade through it). One that holds GTIDs the primary lacks is left as it is and
+ * reported as needing a re-clone; a PostgreSQL one that does not stream from the primary afterwards (its timeline
+ * forked off: it received WAL the new primary lacks) as needing pg_rewind or a new base backup ({@link #states()}).
  *
  * <p>Every step is logged; each outcome is counted ({@link #counts()}, the {@code replicaware.rejoins} meter). Runs on
  * a daemon thread of its own, woken by the monitor's probes; never on the request path.
@@ -147,7 +149,10 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         boolean due = wait == null || System.nanoTime() - wait >= 0;
         if (pending.contains(node)) {
             if (due) {
-                run(node, () -> attempt(node));
+                run(node, () -> {
+                    repointFollowersOf(node);
+                    attempt(node);
+                });
             }
             return;
         }
@@ -181,10 +186,12 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
     private String strayFrom(String node, long now) {
         NodeStatus st = monitor.statuses().get(node);
         String primary = currentPrimary();
-        // PostgreSQL only: there the monitor tells a replica's history by its timeline, and the walreceiver names its
-        // upstream; a MariaDB replica's GTID position says neither
-        if (st == null || primary == null || st.role() != Role.REPLICA || st.state() == NodeState.FENCED || st.readPosition() >= 0
-                || !monitor.dialect(node).name().equals("postgresql")) {
+        // PostgreSQL: the monitor tells a replica's history by its timeline; MariaDB and MySQL: a GTID position says
+        // nothing of which node it came from, so a replica whose IO thread does not run is looked at
+        String family = st == null ? "" : monitor.dialect(node).name();
+        boolean adrift = family.equals("postgresql") ? st.readPosition() < 0
+                : (family.equals("mariadb") || family.equals("mysql")) && !st.receiving();
+        if (st == null || primary == null || st.role() != Role.REPLICA || st.state() == NodeState.FENCED || !adrift) {
             straySince.remove(node);
             return null;
         }
@@ -208,6 +215,17 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
                 notBefore.put(node, System.nanoTime() + RECHECK_AFTER.toNanos());
                 return;
             }
+            if (!dialect.name().equals("postgresql")) {
+                String errant = errant(c, primary, dialect);
+                if (!errant.isEmpty()) {
+                    straySince.remove(node);
+                    notBefore.put(node, System.nanoTime() + STRAY_RETRY_AFTER.toNanos());
+                    end(node, Outcome.REFUSED_ERRANT, node + " follows " + source + ", which is " + sourceStatus.state()
+                            + ", and holds transactions that the primary " + primary + " lacks (errant GTIDs " + errant
+                            + "); left as it is: re-clone it from " + primary + "; looked at again in " + STRAY_RETRY_AFTER.toSeconds() + " s");
+                    return;
+                }
+            }
             String upstream = dialect.upstream(c);
             LOG.warn("{} - replica {} has not followed the primary {} for {} s: it is pointed at {}, which is {} (its stream: {});"
                     + " re-pointing it to {}", cluster, node, primary, STRAY_AFTER.toSeconds(), source, sourceStatus.state(),
@@ -223,6 +241,12 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
                 return;
             }
             notBefore.put(node, System.nanoTime() + STRAY_RETRY_AFTER.toNanos());
+            if (!dialect.name().equals("postgresql")) {
+                end(node, Outcome.FAILED, node + " does not replicate from the primary " + primary + " " + STREAM_WITHIN.toSeconds()
+                        + " s after it was pointed at it (its IO thread: " + (upstream == null ? "none" : upstream)
+                        + "); see its SHOW REPLICA STATUS; tried again in " + STRAY_RETRY_AFTER.toSeconds() + " s");
+                return;
+            }
             end(node, Outcome.NEEDS_REWIND, node + " does not stream from the primary " + primary + " " + STREAM_WITHIN.toSeconds()
                     + " s after it was pointed at it (its stream: " + (upstream == null ? "none" : upstream) + "); its timeline has"
                     + " likely forked off (it received WAL of " + source + " that " + primary + " lacks): rewind it (pg_rewind) or"
@@ -233,6 +257,34 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
                     + "; tried again in " + RETRY_AFTER.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
+        }
+    }
+
+    /**
+     * Before former primary {@code former} rejoins (MariaDB, MySQL): the replicas that still follow it are pointed at
+     * the primary, as {@link #repointStray} does (it is fenced, so they qualify). They would otherwise resume streaming
+     * from it once it restarted, and cascade through it, or stall behind it should its rejoin be refused.
+     */
+    private void repointFollowersOf(String former) {
+        String primary = currentPrimary();
+        if (primary == null || primary.equals(former) || monitor.dialect(former).name().equals("postgresql")) {
+            return; // PostgreSQL: a standby of the old timeline is found by the monitor (strayFrom)
+        }
+        for (NodeStatus st : monitor.statuses().values()) {
+            if (st.role() == Role.REPLICA && st.state() != NodeState.FENCED && !st.name().equals(former)
+                    && !pending.contains(st.name()) && st.lastError() == null) {
+                repointStray(st.name(), primary); // reads where it points first: leaves those following another node
+            }
+        }
+    }
+
+    /** The GTIDs the replica on {@code c} holds that {@code primary} lacks (empty when none), as {@link #gtid} tells them. */
+    private String errant(Connection c, String primary, Dialect dialect) throws SQLException {
+        try (Connection fresh = openAdmin(primary)) {
+            return dialect.name().equals("mariadb")
+                    ? mariaDbErrant(single(c, "SELECT CONCAT_WS(',', NULLIF(@@gtid_binlog_state, ''), NULLIF(@@gtid_slave_pos, ''))"),
+                            single(fresh, "SELECT CONCAT_WS(',', NULLIF(@@gtid_binlog_state, ''), NULLIF(@@gtid_slave_pos, ''))"))
+                    : single(fresh, "SELECT GTID_SUBTRACT('" + single(c, "SELECT @@gtid_executed").replace("\n", "") + "', @@gtid_executed)");
         }
     }
 

@@ -238,6 +238,62 @@ class RejoinTest {
         }, ds::topology);
     }
 
+    /**
+     * The same on MariaDB (the explorer's mariadb seed 20: the instance running the failover was restarted right after
+     * the promotion): the replica left behind follows the stopped old primary, its IO thread retrying; its GTID
+     * position alone does not tell, so the monitor's "IO thread not running" has it looked at.
+     */
+    @Test
+    void mariaDbReplicaLeftFollowingTheOldPrimaryIsRepointedToTheNewOne() throws Exception {
+        MariaDbCluster c = MariaDbCluster.builder().replicas(2).setting("slave_net_timeout", "3").start();
+        resources.add(c);
+        ClusterNode old = c.primary();
+        ClusterNode promoted = c.replicas().get(0);
+        ClusterNode left = c.replicas().get(1);
+        try (Connection conn = c.connectApp(old); Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE rejoin_writes (id INT PRIMARY KEY)");
+            for (int i = 1; i <= 50; i++) {
+                s.execute("INSERT INTO rejoin_writes VALUES (" + i + ")");
+            }
+        }
+        c.waitForReplication(Duration.ofSeconds(30));
+        c.stop(old); // a clean stop: both replicas received all of its binlog
+        try (Connection conn = c.connectAdmin(promoted); Statement s = conn.createStatement()) {
+            s.execute("STOP SLAVE");
+            s.execute("RESET SLAVE ALL");
+            s.execute("SET GLOBAL read_only = OFF");
+        }
+        ReplicaAwareDataSource ds = dataSource(c);
+        String expected = "Yes 127.0.0.1:" + promoted.port();
+        await(left.name() + " replicating from " + promoted.name(), Duration.ofSeconds(Rejoin.STRAY_AFTER.toSeconds() + 30),
+                () -> expected.equals(ioThread(c, left)) && state(ds, left.name()).startsWith("repointed"),
+                () -> ioThread(c, left) + "; " + ds.rejoin().states());
+        assertThat(ds.rejoin().counts().get(Rejoin.Outcome.REPOINTED)).isEqualTo(1);
+        write(ds, 51, 51);
+        await("a read of row 51 served by " + left, Duration.ofSeconds(30), () -> {
+            try (Connection conn = ds.getConnection()) {
+                conn.setReadOnly(true);
+                try (Statement s = conn.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT @@port, count(*) FROM rejoin_writes WHERE id = 51")) {
+                    rs.next();
+                    return rs.getInt(1) == left.port() && rs.getInt(2) == 1;
+                }
+            } catch (SQLException e) {
+                return false;
+            }
+        }, ds::topology);
+    }
+
+    /** {@code Slave_IO_Running host:port} of a MariaDB replica, as its superuser sees it. */
+    static String ioThread(ReplicatedCluster c, ClusterNode replica) {
+        try (Connection conn = c.connectAdmin(replica); Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next() ? rs.getString("Slave_IO_Running") + " " + rs.getString("Master_Host") + ":" + rs.getString("Master_Port")
+                    : "replicates from nothing";
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
     static String upstream(ReplicatedCluster c, ClusterNode replica) {
         try {
             return query(c, replica, "SELECT status || ' ' || sender_host || ':' || sender_port FROM pg_stat_wal_receiver");
