@@ -89,6 +89,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private String lastRefusal;
     private long nextAttemptNanos;
     private final FencedNodes fenced;
+    /**
+     * Replicas an aborted switchover re-pointed to its target and could not point back (the replica restarted, its
+     * session broke), with the primary they must follow again: re-pointed when they next answer while that primary
+     * serves (the explorer's postgres seed 161 left one cascading from the target for good). Failover thread only.
+     */
+    private final Map<String, String> owedRepoints = new LinkedHashMap<>();
 
     private long started;
     private long completed;
@@ -219,6 +225,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             lastPrimary = primary;
             removedPrimary = null;
+            settleOwedRepoints(primary, statuses);
             fenced.liftWhereFollowing(monitor.statuses(), primary);
             fenced.holdSessionOn(config.mode() == Mode.AUTOMATIC ? primary : null);
             endEpisode();
@@ -508,6 +515,48 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
         }
         return failed;
+    }
+
+    /**
+     * Re-points the {@link #owedRepoints} that answer again, while the primary they are owed to still serves; those
+     * owed to another primary are dropped (a later failover or switchover re-pointed every replica it reached).
+     * One that still cannot be re-pointed is tried again in a few seconds.
+     */
+    private void settleOwedRepoints(String primary, Map<String, NodeStatus> statuses) {
+        if (owedRepoints.isEmpty()) {
+            return;
+        }
+        boolean retry = false;
+        for (var it = owedRepoints.entrySet().iterator(); it.hasNext(); ) {
+            var owed = it.next();
+            String name = owed.getKey();
+            NodeStatus st = statuses.get(name);
+            if (!owed.getValue().equals(primary) || st == null) {
+                it.remove(); // another primary since, or removed by a reload
+                continue;
+            }
+            if (st.state() == NodeState.DOWN || st.lastError() != null) {
+                continue; // its NODE_UP brings it back here
+            }
+            Dialect dialect = monitor.dialect(name);
+            try (Connection c = openAdmin(name)) {
+                dialect.repoint(c, replicationHost(primary), replicationPort(primary, dialect));
+                it.remove();
+                LOG.warn("{} - re-pointed replica {} to the primary {}: an aborted switchover had left it following its target",
+                        cluster, name, primary);
+            } catch (SQLException | RuntimeException e) {
+                retry = true;
+                LOG.info("{} - could not re-point replica {} to {} yet (an aborted switchover left it following its target): {}",
+                        cluster, name, primary, describe(e));
+            }
+        }
+        if (retry && !closed) {
+            try {
+                executor.schedule(this::evaluateSafely, 5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }
     }
 
     /**
@@ -802,7 +851,10 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             } finally {
                 if (!promoted) {
                     if (early) {
-                        repointOthers(sessions, old, target); // back to the old primary, which takes writes again
+                        // back to the old primary, which takes writes again; those that cannot be now are owed
+                        for (String name : repointOthers(sessions, old, target)) {
+                            owedRepoints.put(name, old);
+                        }
                     }
                     SwitchoverWriteStop.resumeWrites(cluster, old, dialect, oldConnection, this::describe);
                 }

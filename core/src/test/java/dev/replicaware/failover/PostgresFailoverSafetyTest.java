@@ -169,6 +169,79 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
                 .allSatisfy(e -> assertThat(e.detail()).doesNotContain("not streaming"));
     }
 
+    /**
+     * The explorer's postgres seed 161: a switchover re-points the other replicas to its target before promoting it
+     * (PostgreSQL), and when it is then refused it points them back; one that restarted meanwhile could not be, and was
+     * left cascading from the target for good. Here the target's replay is a minute behind, so the switchover is
+     * refused after writeWait, and the other replica is stopped once pointed at the target.
+     */
+    @Test
+    void aReplicaAnAbortedSwitchoverCouldNotPointBackFollowsTheOldPrimaryOnceItAnswers() throws Exception {
+        ReplicatedCluster c = cluster(2, false);
+        ReplicaAwareDataSource ds = automatic(c, Duration.ofSeconds(4));
+        createTable(ds);
+        ClusterNode old = c.primary();
+        ClusterNode target = c.replicas().get(0);
+        ClusterNode other = c.replicas().get(1);
+        c.applyDelay(target, Duration.ofSeconds(60));
+        // writes until the target holds one it has not replayed (the delay applies once its reload is read): the
+        // switchover cannot wait a minute for it
+        AtomicLong id = new AtomicLong();
+        FailoverContract.await(target.name() + " behind in replay", Duration.ofSeconds(10), () -> {
+            assertThat(write(ds, id.incrementAndGet())).isTrue();
+            return replayBehind(c, target);
+        }, id::get);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread switchover = new Thread(() -> {
+            try {
+                outcome.set(ds.switchover(target.name()));
+            } catch (SQLException e) {
+                outcome.set(e);
+            }
+        }, "fs-switchover");
+        switchover.start();
+        AtomicReference<String> conninfo = new AtomicReference<>();
+        FailoverContract.await(other.name() + " pointed at the target " + target.name(), Duration.ofSeconds(10), () -> {
+            conninfo.set(primaryConninfo(c, other));
+            return conninfo.get().matches(".*\\bport='?" + target.port() + "\\b.*");
+        }, () -> conninfo.get() + "; the switchover: " + outcome.get());
+        c.stop(other);
+        switchover.join(60_000);
+        assertThat(outcome.get()).as("the switchover's outcome").isInstanceOf(SQLException.class);
+        assertThat(isPrimary(c, old)).isTrue();
+        c.start(other);
+        AtomicReference<String> upstream = new AtomicReference<>();
+        FailoverContract.await(other.name() + " streams from the primary " + old.name() + " again", Duration.ofSeconds(30), () -> {
+            upstream.set(walReceiver(c, other));
+            return ("streaming " + old.port()).equals(upstream.get());
+        }, upstream::get);
+        long after = id.incrementAndGet();
+        assertThat(write(ds, after)).isTrue();
+        FailoverContract.await(other.name() + " replays a write made after the switchover was refused", Duration.ofSeconds(30),
+                () -> ids(c, other).contains(after), () -> {
+                    try {
+                        return ids(c, other);
+                    } catch (SQLException e) {
+                        return e.toString();
+                    }
+                });
+    }
+
+    static boolean replayBehind(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    static String primaryConninfo(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SHOW primary_conninfo")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** The walreceiver of {@code node}: its status and sender port, or "none". */
     static String walReceiver(ReplicatedCluster c, ClusterNode node) throws SQLException {
         try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
