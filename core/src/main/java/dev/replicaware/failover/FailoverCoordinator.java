@@ -95,6 +95,13 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      * serves (the explorer's postgres seed 161 left one cascading from the target for good). Failover thread only.
      */
     private final Map<String, String> owedRepoints = new LinkedHashMap<>();
+    /**
+     * A promotion this instance sent that it could not see through (the candidate died or its session broke before
+     * it answered): the candidate may come back a primary on a history of its own. Null when none. Failover thread only.
+     */
+    private InterruptedPromotion interruptedPromotion;
+
+    private record InterruptedPromotion(String candidate, String lost) { }
 
     private long started;
     private long completed;
@@ -225,6 +232,7 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             }
             lastPrimary = primary;
             removedPrimary = null;
+            fenceInterruptedCandidate(primary);
             settleOwedRepoints(primary, statuses);
             fenced.liftWhereFollowing(monitor.statuses(), primary);
             fenced.holdSessionOn(config.mode() == Mode.AUTOMATIC ? primary : null);
@@ -478,8 +486,48 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         if (lost != null) {
             cutOff(lost);
         }
-        dialect.promote(c);
-        awaitRole(dialect, c, candidate, Role.PRIMARY);
+        try {
+            dialect.promote(c);
+            awaitRole(dialect, c, candidate, Role.PRIMARY);
+        } catch (SQLException | RuntimeException e) {
+            if (lost != null && outcomeUnknown(e)) {
+                interruptedPromotion = new InterruptedPromotion(candidate, lost);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a failed promotion may still have taken effect: the session broke or timed out (the server may have
+     * received it), rather than the server answering with an error.
+     */
+    private static boolean outcomeUnknown(Throwable e) {
+        String state = e instanceof SQLException s ? s.getSQLState() : null;
+        return state == null || state.startsWith("08") || state.startsWith("57") || state.equals("HYT00");
+    }
+
+    /**
+     * After a promotion this instance could not see through ({@link #interruptedPromotion}), the lost primary serves
+     * again, and this instance writes there from now on: the candidate lacks those writes, so should it come back as
+     * a primary (its promotion went through before it died: the explorer's postgres seed 96, two primaries on two
+     * timelines, writes refused as a split brain for good) it must not take writes. It is fenced now: never routed to,
+     * and made read-only the moment it answers; a candidate whose promotion never happened answers as a replica that
+     * follows {@code primary}, and its fence is lifted as any other's. When another node serves as primary instead,
+     * the candidate's promotion is no longer this instance's concern.
+     */
+    private void fenceInterruptedCandidate(String primary) {
+        InterruptedPromotion interrupted = interruptedPromotion;
+        if (interrupted == null) {
+            return;
+        }
+        interruptedPromotion = null;
+        NodeStatus candidate = monitor.statuses().get(interrupted.candidate());
+        if (!primary.equals(interrupted.lost()) || candidate == null || config.mode() != Mode.AUTOMATIC
+                || candidate.state() == NodeState.FENCED || primary.equals(interrupted.candidate())) {
+            return;
+        }
+        fenced.fence(interrupted.candidate(), "its promotion by this instance was interrupted, and " + primary
+                + " serves as the primary again: were the promotion to have gone through, it lacks what is written there from now on");
     }
 
     private static String restoredDetail(String lost, Chosen chosen, Dialect dialect, List<String> notRepointed) {

@@ -227,6 +227,78 @@ class PostgresFailoverSafetyTest extends FailoverSafetyContract {
                 });
     }
 
+    /**
+     * The explorer's postgres seed 96: the candidate was killed while the failover promoted it, the promotion went
+     * through, and the failover failed not knowing it; the lost primary then served again, and once both were up
+     * each claimed to be the primary, writes refused as a split brain for good (both writable, seen by the sampler).
+     * Here the candidate's startup process is stopped, so that its promotion waits, and its proxy cut while the
+     * failover waits on it; then the promotion goes through unseen, and the lost primary resumes. Once that primary
+     * serves, the candidate is fenced: read-only as soon as it is reached, never routed to.
+     */
+    @Test
+    void aCandidateWhosePromotionWasInterruptedIsFencedOnceTheLostPrimaryServesAgain() throws Exception {
+        ReplicatedCluster c = cluster(1, false);
+        ClusterNode old = c.primary();
+        ClusterNode candidate = c.replicas().get(0);
+        dev.replicaware.testkit.TcpProxy proxy = dev.replicaware.testkit.TcpProxy.start(candidate.host(), candidate.port());
+        resources.add(proxy);
+        ReplicaAwareDataSource ds = dataSource(dev.replicaware.config.ClusterConfig.builder("fs")
+                .primary(dev.replicaware.config.NodeConfig.of(old.name(), old.jdbcUrl()))
+                .replica(dev.replicaware.config.NodeConfig.of(candidate.name(), proxy.jdbcUrl(candidate.jdbcUrl())))
+                .username(c.app().username()).password(c.app().password())
+                .pool(java.util.Map.of("maximumPoolSize", "4", "minimumIdle", "1"))
+                .failover(new dev.replicaware.config.FailoverConfig(dev.replicaware.config.FailoverConfig.Mode.AUTOMATIC, null,
+                        WRITE_WAIT, c.failoverAdmin().username(), c.failoverAdmin().password()))
+                .build());
+        createTable(ds);
+        assertThat(write(ds, 1)).isTrue();
+        c.waitForReplication(Duration.ofSeconds(30));
+        long startup;
+        try (Connection su = c.connectAdmin(candidate); Statement s = su.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE backend_type = 'startup'")) {
+            assertThat(rs.next()).as("the startup process of " + candidate.name()).isTrue();
+            startup = rs.getLong(1);
+        }
+        signal("STOP", startup);
+        boolean stopped = true;
+        try {
+            c.pause(old);
+            FailoverContract.await("the failover's pg_promote waiting on " + candidate.name(), Duration.ofSeconds(40),
+                    () -> promoteUnderWay(c, candidate), ds::topology);
+            proxy.cut();
+            proxy.refuse(); // from now on the DataSource reaches the candidate no more, until pass()
+            FailoverContract.await("the failover fails", Duration.ofSeconds(20), () -> events.stream().anyMatch(e ->
+                    e.type() == TopologyEvent.Type.FAILOVER_REFUSED && e.detail().contains("failed")), () -> events);
+            signal("CONT", startup);
+            stopped = false;
+            FailoverContract.await(candidate.name() + " promoted", Duration.ofSeconds(30), () -> isPrimary(c, candidate),
+                    () -> "in recovery");
+        } finally {
+            if (stopped) {
+                signal("CONT", startup);
+            }
+            c.resume(old);
+        }
+        FailoverContract.await("a write on " + old.name() + " once it resumed", WRITE_WAIT, () -> write(ds, 2), ds::topology);
+        proxy.pass();
+        FailoverContract.await(candidate.name() + " fenced and read-only", Duration.ofSeconds(30),
+                () -> ds.topology().node(candidate.name()).orElseThrow().state() == dev.replicaware.topology.NodeState.FENCED
+                        && refusesWrites(c, candidate), ds::topology);
+        for (long id = 3; id < 23; id++) {
+            assertThat(write(ds, id)).as("write %d, %s", id, ds.topology()).isTrue();
+        }
+        assertThat(ids(c, old)).contains(1L, 2L, 22L);
+    }
+
+    /** True while a session on {@code node} runs {@code pg_promote}. */
+    static boolean promoteUnderWay(ReplicatedCluster c, ClusterNode node) throws SQLException {
+        try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_promote%' AND state = 'active'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
     static boolean replayBehind(ReplicatedCluster c, ClusterNode node) throws SQLException {
         try (Connection conn = c.connectAdmin(node); Statement s = conn.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn()")) {
