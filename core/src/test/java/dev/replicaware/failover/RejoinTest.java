@@ -222,20 +222,7 @@ class RejoinTest {
                 () -> expected.equals(upstream(c, left)) && state(ds, left.name()).startsWith("repointed"),
                 () -> upstream(c, left) + "; " + ds.rejoin().states());
         assertThat(ds.rejoin().counts().get(Rejoin.Outcome.REPOINTED)).isEqualTo(1);
-        // and it serves reads of what the new primary commits
-        write(ds, 51, 51);
-        await("a read of row 51 served by " + left, Duration.ofSeconds(30), () -> {
-            try (Connection conn = ds.getConnection()) {
-                conn.setReadOnly(true);
-                try (Statement s = conn.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT inet_server_port(), count(*) FROM rejoin_writes WHERE id = 51")) {
-                    rs.next();
-                    return rs.getInt(1) == left.port() && rs.getInt(2) == 1;
-                }
-            } catch (SQLException e) {
-                return false;
-            }
-        }, ds::topology);
+        awaitRowReadOn(ds, left, "inet_server_port()"); // and it serves reads of what the new primary commits
     }
 
     /**
@@ -269,14 +256,19 @@ class RejoinTest {
                 () -> expected.equals(ioThread(c, left)) && state(ds, left.name()).startsWith("repointed"),
                 () -> ioThread(c, left) + "; " + ds.rejoin().states());
         assertThat(ds.rejoin().counts().get(Rejoin.Outcome.REPOINTED)).isEqualTo(1);
+        awaitRowReadOn(ds, left, "@@port");
+    }
+
+    /** Writes row 51 and waits until a read-only transaction served by {@code node} ({@code portSql} says) sees it. */
+    static void awaitRowReadOn(ReplicaAwareDataSource ds, ClusterNode node, String portSql) throws Exception {
         write(ds, 51, 51);
-        await("a read of row 51 served by " + left, Duration.ofSeconds(30), () -> {
+        await("a read of row 51 served by " + node, Duration.ofSeconds(30), () -> {
             try (Connection conn = ds.getConnection()) {
                 conn.setReadOnly(true);
                 try (Statement s = conn.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT @@port, count(*) FROM rejoin_writes WHERE id = 51")) {
+                     ResultSet rs = s.executeQuery("SELECT " + portSql + ", count(*) FROM rejoin_writes WHERE id = 51")) {
                     rs.next();
-                    return rs.getInt(1) == left.port() && rs.getInt(2) == 1;
+                    return rs.getInt(1) == node.port() && rs.getInt(2) == 1;
                 }
             } catch (SQLException e) {
                 return false;
