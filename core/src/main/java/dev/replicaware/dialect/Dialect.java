@@ -200,6 +200,23 @@ public abstract class Dialect {
     }
 
     /**
+     * True where a replica acknowledges what it receives to the primary before applying it (MySQL and MariaDB
+     * semi-synchronous replication), so that a failover must stop every replica receiving from the lost primary
+     * before it promotes: one that resumes mid-failover would otherwise acknowledge commits the candidate never gets.
+     */
+    public boolean stopsReceivingBeforePromotion() {
+        return false;
+    }
+
+    /** Stops this replica receiving from its primary; what it received is still applied. Nothing by default. */
+    public void stopReceiving(Connection admin) throws SQLException {
+    }
+
+    /** Starts this replica receiving again after {@link #stopReceiving}. Nothing by default. */
+    public void startReceiving(Connection admin) throws SQLException {
+    }
+
+    /**
      * Where this replica's replication stream comes from: {@code status host:port} as the server reports it (host
      * and port empty while not connected), or null when no stream runs. Null by default: nothing to check.
      */

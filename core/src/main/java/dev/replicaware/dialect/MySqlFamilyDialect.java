@@ -116,6 +116,27 @@ abstract class MySqlFamilyDialect extends Dialect {
         }
     }
 
+    @Override
+    public boolean stopsReceivingBeforePromotion() {
+        return true;
+    }
+
+    @Override
+    public void stopReceiving(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            AdminErrors.execute(s, "STOP REPLICA IO_THREAD", "STOP REPLICA IO_THREAD", "stop a replica receiving before a promotion",
+                    "REPLICATION SLAVE ADMIN (MariaDB) or REPLICATION_SLAVE_ADMIN (MySQL)");
+        }
+    }
+
+    @Override
+    public void startReceiving(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            AdminErrors.execute(s, "START REPLICA IO_THREAD", "START REPLICA IO_THREAD", "let a replica receive again after a refused promotion",
+                    "REPLICATION SLAVE ADMIN (MariaDB) or REPLICATION_SLAVE_ADMIN (MySQL)");
+        }
+    }
+
     /** {@code SHOW REPLICA STATUS}'s source host and port; null on a server that replicates from nothing. */
     @Override
     public String configuredUpstream(Connection admin) throws SQLException {

@@ -344,12 +344,22 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             Dialect dialect = promotingDialect(sessions);
             Chosen chosen = choose(lost, back, answers, dialect);           // 3. choose the candidate
             Connection c = sessions.connection(chosen.name());
-            drain(dialect, c, chosen.name());                               // 4. let it replay what it received
             boolean restored = chosen.name().equals(lost);                  //    (the lost primary itself, back read-only)
-            if (!restored) {
-                refuseIfBack(lost, dialect);                                //    it restarted meanwhile: it serves again
+            List<String> stopped = restored ? List.of()                     //    MariaDB/MySQL: no replica receives from
+                    : stopReceiving(sessions, dialect, chosen.name(), lost); //    the old primary from here on
+            boolean promoted = false;
+            try {
+                drain(dialect, c, chosen.name());                           // 4. let it replay what it received
+                if (!restored) {
+                    refuseIfBack(lost, dialect);                            //    it restarted meanwhile: it serves again
+                }
+                promote(dialect, c, chosen.name(), restored ? null : lost); // 5. cut off the old primary, promote, verify
+                promoted = true;
+            } finally {
+                if (!promoted) {
+                    startReceiving(sessions, dialect, stopped);             //    refused: they replicate as before
+                }
             }
-            promote(dialect, c, chosen.name(), restored ? null : lost);     // 5. cut off the old primary, promote, verify
             if (!restored) {
                 fenced.fence(lost, "replaced by " + chosen.name());         // 6. fence the old primary
             }
@@ -368,6 +378,63 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             return true;
         } catch (Refused r) {
             return refuse(r.getMessage());
+        }
+    }
+
+    /**
+     * Step 3, continued, where replicas acknowledge what they receive (MariaDB and MySQL semi-synchronous replication):
+     * every reachable replica, the candidate included, stops receiving from the old primary, and then none may hold
+     * more than the candidate. A lost primary that resumes mid-failover (a pause, a partition that heals) finishes the
+     * commits it had in flight: a replica still receiving from it would acknowledge them, so that they are reported
+     * committed to the application, and the candidate, whose relay log the promotion discards, would never hold them
+     * (the explorer's mariadb seeds 63 and 71: two acknowledged writes lost each, on a replica that then could not
+     * follow the new primary). Answers the replicas stopped; a replica found ahead refuses this attempt, and the next
+     * one chooses again. One that cannot be stopped (no admin session, an error) is named in the log.
+     */
+    private List<String> stopReceiving(FailoverSessions sessions, Dialect dialect, String candidate, String lost) throws Refused {
+        List<String> stopped = new ArrayList<>();
+        if (!dialect.stopsReceivingBeforePromotion()) {
+            return stopped;
+        }
+        for (String name : sessions.names()) {
+            if (name.equals(lost)) {
+                continue;
+            }
+            try {
+                dialect.stopReceiving(sessions.connection(name));
+                stopped.add(name);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("{} - could not stop replica {} receiving from {} before the promotion of {}: {}", cluster, name, lost,
+                        candidate, describe(e));
+            }
+        }
+        if (!stopped.contains(candidate)) {
+            startReceiving(sessions, dialect, stopped);
+            throw new Refused("could not stop the candidate " + candidate + " receiving from " + lost + " before promoting it");
+        }
+        Map<String, Probe> now = sessions.probeAll();
+        Probe mine = now.get(candidate);
+        for (String name : stopped) {
+            Probe theirs = now.get(name);
+            if (!name.equals(candidate) && (mine == null || theirs != null && theirs.receivedPosition() > mine.receivedPosition())) {
+                startReceiving(sessions, dialect, stopped);
+                throw new Refused("replica " + name + " received more from " + lost + " than the candidate " + candidate + " ("
+                        + (theirs == null ? "?" : theirs.receivedPosition()) + " against " + (mine == null ? "?" : mine.receivedPosition())
+                        + " " + dialect.positionUnit() + ") once both stopped receiving; the next attempt chooses again");
+            }
+        }
+        return stopped;
+    }
+
+    /** Lets the replicas {@link #stopReceiving} stopped receive again: the attempt was refused or failed. */
+    private void startReceiving(FailoverSessions sessions, Dialect dialect, List<String> stopped) {
+        for (String name : stopped) {
+            try {
+                dialect.startReceiving(sessions.connection(name));
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("{} - could not let replica {} receive again after a refused failover: {}; it needs START REPLICA IO_THREAD",
+                        cluster, name, describe(e));
+            }
         }
     }
 
