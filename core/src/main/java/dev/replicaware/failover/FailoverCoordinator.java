@@ -565,12 +565,12 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     }
 
     /**
-     * Whether a failed promotion may still have taken effect: the session broke or timed out (the server may have
-     * received it), rather than the server answering with an error.
+     * Whether a failed promotion may have taken effect, or left the candidate half-way (MariaDB: replication stopped):
+     * anything but a refused privilege, which fails before anything changes. Drivers report a broken session in many
+     * ways (a closed statement, an I/O error, a timeout), so the rule is the other way round.
      */
     private static boolean outcomeUnknown(Throwable e) {
-        String state = e instanceof SQLException s ? s.getSQLState() : null;
-        return state == null || state.startsWith("08") || state.startsWith("57") || state.equals("HYT00");
+        return !dev.replicaware.dialect.AdminErrors.isAccessDenied(e);
     }
 
     /**
