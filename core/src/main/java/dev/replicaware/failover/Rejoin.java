@@ -207,6 +207,9 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
             String configured = dialect.configuredUpstream(c);
             String source = nodeAt(configured, dialect);
             NodeStatus sourceStatus = source == null ? null : monitor.statuses().get(source);
+            if (primary.equals(source) && !dialect.name().equals("postgresql") && refusedAsErrant(node, c, primary, dialect)) {
+                return;
+            }
             if (sourceStatus == null || source.equals(primary)
                     || sourceStatus.state() != NodeState.DOWN && sourceStatus.state() != NodeState.FENCED) {
                 // pointed at the primary already (its stream is down for another reason), at a live replica (cascading,
@@ -258,6 +261,28 @@ public final class Rejoin implements TopologyListener, TopologyMonitor.ProbeObse
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
         }
+    }
+
+    /**
+     * A MariaDB or MySQL replica pointed at the primary that does not receive from it and holds GTIDs the primary
+     * lacks (it received them from a former primary that lost them: the primary refuses it, error 1236) has diverged:
+     * it is not routed to from now on (fenced, as a former primary is, until it follows the primary again after a
+     * re-clone), and reported. Seen in the explorer's mariadb seeds 71, 85 and 109, where such a replica served reads
+     * of rows its history did not have. True when it was.
+     */
+    private boolean refusedAsErrant(String node, Connection c, String primary, Dialect dialect) throws SQLException {
+        String errant = errant(c, primary, dialect);
+        if (errant.isEmpty()) {
+            return false;
+        }
+        if (monitor.statuses().get(node).state() != NodeState.FENCED) {
+            monitor.fence(node);
+        }
+        straySince.remove(node);
+        notBefore.put(node, System.nanoTime() + STRAY_RETRY_AFTER.toNanos());
+        end(node, Outcome.REFUSED_ERRANT, node + " does not follow the primary " + primary + " and holds transactions it lacks (errant"
+                + " GTIDs " + errant + "): not routed to until it is re-cloned from " + primary + " and follows it");
+        return true;
     }
 
     /**

@@ -259,6 +259,61 @@ class RejoinTest {
         awaitRowReadOn(ds, left, "@@port");
     }
 
+    /**
+     * A MariaDB replica that received from the old primary what the new one never got (the explorer's mariadb seeds 71,
+     * 85, 109: acknowledged writes lost with the old primary) is refused by the new primary (error 1236) and, its GTID
+     * sequence numbers being ahead, looked caught up: it served reads of rows its history did not have. It is now
+     * reported and not routed to. Built by hand: replica1 stops replicating, the primary writes on, replica1 is
+     * promoted and writes its own, replica2 is pointed at it.
+     */
+    @Test
+    void mariaDbReplicaHoldingWhatTheNewPrimaryLacksIsReportedAndNotRoutedTo() throws Exception {
+        MariaDbCluster c = MariaDbCluster.builder().replicas(2).setting("slave_net_timeout", "3").start();
+        resources.add(c);
+        ClusterNode old = c.primary();
+        ClusterNode promoted = c.replicas().get(0);
+        ClusterNode diverged = c.replicas().get(1);
+        try (Connection conn = c.connectApp(old); Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE rejoin_writes (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO rejoin_writes VALUES (1)");
+        }
+        c.waitForReplication(Duration.ofSeconds(30));
+        try (Connection conn = c.connectAdmin(promoted); Statement s = conn.createStatement()) {
+            s.execute("STOP SLAVE");
+        }
+        try (Connection conn = c.connectApp(old); Statement s = conn.createStatement()) {
+            for (int i = 2; i <= 6; i++) {
+                s.execute("INSERT INTO rejoin_writes VALUES (" + i + ")"); // reaches the diverging replica alone
+            }
+        }
+        await(diverged + " has row 6", Duration.ofSeconds(20), () -> count(c, diverged) == 6, () -> count(c, diverged));
+        c.stop(old);
+        try (Connection conn = c.connectAdmin(promoted); Statement s = conn.createStatement()) {
+            s.execute("RESET SLAVE ALL");
+            s.execute("SET GLOBAL read_only = OFF");
+            s.execute("INSERT INTO " + c.database() + ".rejoin_writes VALUES (100)"); // its own history from here
+        }
+        try (Connection conn = c.connectAdmin(diverged); Statement s = conn.createStatement()) {
+            s.execute("STOP SLAVE");
+            s.execute("CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " + promoted.port() + ", MASTER_USE_GTID = slave_pos");
+            s.execute("START SLAVE");
+        }
+        ReplicaAwareDataSource ds = dataSource(c);
+        await(diverged.name() + " reported", Duration.ofSeconds(Rejoin.STRAY_AFTER.toSeconds() + 30),
+                () -> state(ds, diverged.name()).startsWith("refused_errant"), () -> ioThread(c, diverged) + "; " + ds.rejoin().states());
+        assertThat(state(ds, diverged.name())).contains("errant GTIDs 0-");
+        assertThat(ds.topology().node(diverged.name()).orElseThrow().state()).isEqualTo(NodeState.FENCED);
+        for (int i = 0; i < 20; i++) {
+            try (Connection conn = ds.getConnection()) {
+                conn.setReadOnly(true);
+                try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT @@port")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("read %d", i).isNotEqualTo(diverged.port());
+                }
+            }
+        }
+    }
+
     /** Writes row 51 and waits until a read-only transaction served by {@code node} ({@code portSql} says) sees it. */
     static void awaitRowReadOn(ReplicaAwareDataSource ds, ClusterNode node, String portSql) throws Exception {
         write(ds, 51, 51);
