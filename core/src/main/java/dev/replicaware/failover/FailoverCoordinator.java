@@ -90,9 +90,10 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     private long nextAttemptNanos;
     private final FencedNodes fenced;
     /**
-     * Replicas an aborted switchover re-pointed to its target and could not point back (the replica restarted, its
-     * session broke), with the primary they must follow again: re-pointed when they next answer while that primary
-     * serves (the explorer's postgres seed 161 left one cascading from the target for good). Failover thread only.
+     * Replicas a failover or switchover could not point at the primary (down or restarting, a broken session; an
+     * aborted switchover that could not point them back), with the primary they must follow: re-pointed when they next
+     * answer while that primary serves (the explorer's postgres seed 161 and mariadb seed 120 left one cascading for
+     * good). Failover thread only.
      */
     private final Map<String, String> owedRepoints = new LinkedHashMap<>();
     /**
@@ -368,6 +369,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             // last: re-pointing a MariaDB replica still connected to a hung old primary was seen to take 7 s, which
             // delayed the fence and the publication when they came after it
             List<String> notRepointed = repointOthers(sessions, chosen.name(), lost); // 8. re-point the other replicas
+            owe(notRepointed, chosen.name());                                //    (those it could not: when they answer)
+            owe(unreachedNames(sessions, chosen.name(), lost), chosen.name());
             notRepointed.addAll(unreached(sessions, chosen.name(), lost));  //    (and say which it could not reach)
             List<String> repointed = repointedOf(sessions, chosen.name(), notRepointed);
             repointed.remove(lost);
@@ -722,6 +725,31 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
      * re-pointed, they may still replicate from the old primary (seen in the explorer under load: a replica whose admin
      * session timed out streamed from the fenced old primary to the end). Each with what it answered.
      */
+    /** The names of {@link #unreached}. */
+    private List<String> unreachedNames(FailoverSessions sessions, String primary, String lost) {
+        List<String> out = new ArrayList<>();
+        Map<String, NodeStatus> statuses = monitor.statuses();
+        for (String name : nodeConfigs.keySet()) {
+            NodeStatus s = statuses.get(name);
+            if (!name.equals(primary) && !name.equals(lost) && !sessions.names().contains(name)
+                    && (s == null || s.state() != NodeState.FENCED)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Replicas to point at {@code primary} once they answer ({@link #owedRepoints}): a failover or switchover could not
+     * reach them (down, restarting) or could not re-point them. The explorer's mariadb seed 120: a replica down during
+     * a switchover came back following the old primary, which had rejoined as a replica, and cascaded through it.
+     */
+    private void owe(List<String> replicas, String primary) {
+        for (String name : replicas) {
+            owedRepoints.put(name, primary);
+        }
+    }
+
     private List<String> unreached(FailoverSessions sessions, String primary, String lost) {
         List<String> out = new ArrayList<>();
         Map<String, NodeStatus> statuses = monitor.statuses();
@@ -950,8 +978,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 promoted = true;
                 awaitRole(dialect, targetConnection, target, Role.PRIMARY);
                 if (!early) {
-                    repointOthers(sessions, target, old);
+                    owe(repointOthers(sessions, target, old), target);
                 }
+                owe(unreachedNames(sessions, target, old), target); // a replica down now follows the target once it answers
                 try {
                     dialect.rejoin(oldConnection, replicationHost(target), replicationPort(target, dialect),
                             config.adminUsername(), config.adminPassword());

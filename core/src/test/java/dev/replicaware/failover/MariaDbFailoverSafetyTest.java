@@ -106,6 +106,41 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
                 () -> other.name() + " " + ioThread(c, other) + ", " + candidate.name() + " " + ioThread(c, candidate));
     }
 
+    /**
+     * The explorer's mariadb seed 120: a replica down during a switchover came back following the old primary, which
+     * had rejoined as a replica of the target, and cascaded through it for good. The switchover remembers it and points
+     * it at the new primary once it answers.
+     */
+    @Test
+    void aReplicaDownDuringASwitchoverFollowsTheNewPrimaryOnceItAnswers() throws Exception {
+        ReplicatedCluster c = cluster(2, false);
+        ReplicaAwareDataSource ds = automatic(c, WRITE_WAIT);
+        createTable(ds);
+        ClusterNode old = c.primary();
+        ClusterNode target = c.replicas().get(0);
+        ClusterNode down = c.replicas().get(1);
+        assertThat(write(ds, 1)).isTrue();
+        c.waitForReplication(Duration.ofSeconds(20));
+        c.stop(down);
+        FailoverContract.await(down.name() + " DOWN", Duration.ofSeconds(20),
+                () -> ds.topology().node(down.name()).orElseThrow().state() == dev.replicaware.topology.NodeState.DOWN, ds::topology);
+        ds.switchover(target.name());
+        c.start(down);
+        FailoverContract.await(down.name() + " replicating from " + target.name(), Duration.ofSeconds(30),
+                () -> source(c, down).equals("Yes " + target.port()), () -> source(c, down));
+        assertThat(write(ds, 2)).isTrue();
+        FailoverContract.await(down.name() + " has row 2", Duration.ofSeconds(20), () -> ids(c, down).contains(2L), () -> "not yet");
+    }
+
+    /** {@code Slave_IO_Running Master_Port} of a replica. */
+    static String source(ReplicatedCluster c, ClusterNode replica) {
+        try (Connection su = c.connectAdmin(replica); Statement s = su.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next() ? rs.getString("Slave_IO_Running") + " " + rs.getString("Master_Port") : "replicates from nothing";
+        } catch (SQLException e) {
+            return "not asked: " + e.getMessage();
+        }
+    }
+
     /** {@code Gtid_IO_Pos} of a replica: what it received. */
     static String received(ReplicatedCluster c, ClusterNode replica) {
         try (Connection su = c.connectAdmin(replica); Statement s = su.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
