@@ -191,8 +191,18 @@ class RejoinTest {
                 () -> ds.rejoin().states());
         assertThat(state(ds, old.name())).contains("errant GTIDs 0-");
         assertThat(ds.topology().node(old.name()).orElseThrow().state()).isEqualTo(NodeState.FENCED);
-        assertThat(query(c, old, "SELECT count(*) FROM " + c.database() + ".rejoin_writes WHERE id > 51")).as("rows of the new primary on " + old)
-                .isEqualTo("0");
+        // asked until answered: the fence watch, setting the node read-only as it answers again, ends other sessions
+        java.util.concurrent.atomic.AtomicReference<String> rows = new java.util.concurrent.atomic.AtomicReference<>();
+        await("rows of the new primary on " + old + " counted", Duration.ofSeconds(20), () -> {
+            try {
+                rows.set(query(c, old, "SELECT count(*) FROM " + c.database() + ".rejoin_writes WHERE id > 51"));
+                return true;
+            } catch (SQLException e) {
+                rows.set(e.getMessage());
+                return false;
+            }
+        }, rows::get);
+        assertThat(rows.get()).as("rows of the new primary on " + old).isEqualTo("0");
     }
 
     /**
