@@ -723,9 +723,8 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
     /**
      * The configured nodes but {@code primary}, {@code lost} and the fenced that the failover had no session to: not
      * re-pointed, they may still replicate from the old primary (seen in the explorer under load: a replica whose admin
-     * session timed out streamed from the fenced old primary to the end). Each with what it answered.
+     * session timed out streamed from the fenced old primary to the end).
      */
-    /** The names of {@link #unreached}. */
     private List<String> unreachedNames(FailoverSessions sessions, String primary, String lost) {
         List<String> out = new ArrayList<>();
         Map<String, NodeStatus> statuses = monitor.statuses();
@@ -739,6 +738,15 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         return out;
     }
 
+    /** {@link #unreachedNames}, each with what it answered, for the FAILOVER_COMPLETED detail. */
+    private List<String> unreached(FailoverSessions sessions, String primary, String lost) {
+        List<String> out = new ArrayList<>();
+        for (String name : unreachedNames(sessions, primary, lost)) {
+            out.add(name + " (no admin session: " + sessions.failures.getOrDefault(name, "not reached") + ")");
+        }
+        return out;
+    }
+
     /**
      * Replicas to point at {@code primary} once they answer ({@link #owedRepoints}): a failover or switchover could not
      * reach them (down, restarting) or could not re-point them. The explorer's mariadb seed 120: a replica down during
@@ -748,19 +756,6 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
         for (String name : replicas) {
             owedRepoints.put(name, primary);
         }
-    }
-
-    private List<String> unreached(FailoverSessions sessions, String primary, String lost) {
-        List<String> out = new ArrayList<>();
-        Map<String, NodeStatus> statuses = monitor.statuses();
-        for (String name : nodeConfigs.keySet()) {
-            NodeStatus s = statuses.get(name);
-            if (!name.equals(primary) && !name.equals(lost) && !sessions.names().contains(name)
-                    && (s == null || s.state() != NodeState.FENCED)) {
-                out.add(name + " (no admin session: " + sessions.failures.getOrDefault(name, "not reached") + ")");
-            }
-        }
-        return out;
     }
 
     /** The replicas re-pointed to {@code primary}: every session's node but it and those not re-pointed. */
