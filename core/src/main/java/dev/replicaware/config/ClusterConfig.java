@@ -344,6 +344,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         private RoutingConfig.ReadYourWrites readYourWrites = RoutingConfig.ReadYourWrites.INSTANCE;
         private Duration readYourWritesTimeout = RoutingConfig.DEFAULT_READ_YOUR_WRITES_TIMEOUT;
         private RoutingConfig.ReadYourWritesWait readYourWritesWait = RoutingConfig.ReadYourWritesWait.NEVER;
+        private boolean deferBegin = true;
         private RoutingConfig.AutocommitReads autocommitReads = RoutingConfig.DEFAULT_AUTOCOMMIT_READS;
         private String unknownAutocommitReads;
         private HealthConfig health = HealthConfig.DEFAULTS;
@@ -464,6 +465,15 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         }
 
         /**
+         * PostgreSQL: whether a read-only transaction at READ COMMITTED sends its BEGIN with its second statement, so
+         * that one whose only statement provably only reads costs one round trip (true, the default), or with its first.
+         */
+        public Builder deferBegin(boolean deferBegin) {
+            this.deferBegin = deferBegin;
+            return this;
+        }
+
+        /**
          * Where statements outside transactions go on a connection that is not read-only: {@code PRIMARY} (the
          * default), or {@code REPLICA} for those that provably only read.
          */
@@ -496,7 +506,7 @@ public record ClusterConfig(String name, NodeConfig primary, List<NodeConfig> re
         /** The configuration; a {@link ConfigException} naming every problem when there are any. */
         public ClusterConfig build() {
             RoutingConfig routing = new RoutingConfig(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag,
-                    autocommitReads, readYourWrites, readYourWritesTimeout, readYourWritesWait);
+                    autocommitReads, readYourWrites, readYourWritesTimeout, readYourWritesWait, deferBegin);
             List<ConfigException.Problem> problems = new ArrayList<>();
             if (unknownAutocommitReads != null) {
                 problems.add(new ConfigException.Problem("routing.autocommitReads", "must be primary or replica, but was "

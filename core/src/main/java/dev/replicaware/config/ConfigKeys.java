@@ -52,6 +52,7 @@ public final class ConfigKeys {
     public static final String READ_YOUR_WRITES = "readYourWrites";
     public static final String READ_YOUR_WRITES_TIMEOUT = "readYourWritesTimeout";
     public static final String READ_YOUR_WRITES_WAIT = "readYourWritesWait";
+    public static final String DEFER_BEGIN = "deferBegin";
 
     // Under health.
     public static final String INTERVAL = "interval";
@@ -82,7 +83,7 @@ public final class ConfigKeys {
     /** The keys under {@code routing}. */
     public static final List<String> ROUTING_KEYS =
             List.of(LOAD_BALANCE, READ_CONSISTENCY, MAX_LAG, FALLBACK_TO_PRIMARY, FAILURE_BACKOFF, AUTOCOMMIT_READS,
-                    READ_YOUR_WRITES, READ_YOUR_WRITES_TIMEOUT, READ_YOUR_WRITES_WAIT);
+                    READ_YOUR_WRITES, READ_YOUR_WRITES_TIMEOUT, READ_YOUR_WRITES_WAIT, DEFER_BEGIN);
     /** The keys under {@code health}. */
     public static final List<String> HEALTH_KEYS = List.of(INTERVAL, TIMEOUT, FAILURES_BEFORE_DOWN, SUCCESSES_BEFORE_UP);
     /** The keys under {@code failover}. */

@@ -26,10 +26,22 @@ import java.util.stream.Collectors;
  * @param readYourWritesWait whether such a read waits on a replica ({@link ReadYourWritesWait#ALWAYS}) or goes to the
  *                          primary at once when no replica is known to have replayed the commit
  *                          ({@link ReadYourWritesWait#NEVER}, the default)
+ * @param deferBegin        PostgreSQL: a read-only transaction at READ COMMITTED sends its BEGIN with its second
+ *                          statement, so one whose only statement provably only reads runs it without BEGIN and COMMIT:
+ *                          one round trip instead of two (the default; false: BEGIN with the first statement, as the
+ *                          driver does)
  */
 public record RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
                             Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
-                            Duration readYourWritesTimeout, ReadYourWritesWait readYourWritesWait) {
+                            Duration readYourWritesTimeout, ReadYourWritesWait readYourWritesWait, boolean deferBegin) {
+
+    /** Without the deferred BEGIN setting: its default, on. */
+    public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,
+                         Duration maxLag, AutocommitReads autocommitReads, ReadYourWrites readYourWrites,
+                         Duration readYourWritesTimeout, ReadYourWritesWait readYourWritesWait) {
+        this(strategy, fallbackToPrimary, readConsistency, failureBackoff, maxLag, autocommitReads, readYourWrites,
+                readYourWritesTimeout, readYourWritesWait, true);
+    }
 
     /** Without the wait setting: its default, {@link ReadYourWritesWait#NEVER}. */
     public RoutingConfig(Strategy strategy, boolean fallbackToPrimary, ReadConsistency readConsistency, Duration failureBackoff,

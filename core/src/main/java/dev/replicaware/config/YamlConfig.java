@@ -495,6 +495,10 @@ public record YamlConfig(ClusterConfig cluster, boolean watch) {
                     builder.maxLag(d);
                 }
             }
+            Boolean deferBegin = bool(routing, ConfigKeys.DEFER_BEGIN, at);
+            if (deferBegin != null) {
+                builder.deferBegin(deferBegin);
+            }
             Boolean fallback = bool(routing, ConfigKeys.FALLBACK_TO_PRIMARY, at);
             if (fallback != null) {
                 builder.fallbackToPrimary(fallback);

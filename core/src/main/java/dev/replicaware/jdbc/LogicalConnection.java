@@ -73,6 +73,7 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
     boolean evictOnRelease;          // a failure left the physical connection unfit for reuse (BrokenConnection)
     Node node;
     boolean transactionActive;
+    boolean beginDeferred;    // the server's connection is still in autocommit: see Transactions.deferBegin
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     int executions;           // statements run on the current attachment
     ConsistencyToken lastCommit;     // where this connection's last write transaction committed; null before one
@@ -157,10 +158,16 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
         }
     }
 
-    /** A statement is about to run: with autocommit off, a transaction is now active. */
-    void beforeExecute() {
+    /**
+     * Statement {@code s} is about to run {@code sql} (null: not known, or not a statement): with autocommit off, a
+     * transaction is now active; where its BEGIN was deferred, it begins now unless this is a lone read.
+     */
+    void beforeExecute(StatementWrapper s, String sql) throws SQLException {
         executions++;
         if (!autoCommit) {
+            if (beginDeferred) {
+                Transactions.beforeDeferredStatement(this, s, sql);
+            }
             transactionActive = true;
         } else if (!readOnly) {
             autoCommitWritePending = true; // its position is read once, when the connection is given up
@@ -283,13 +290,17 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
             return;
         }
         if (physical != null) {
-            try {
-                physical.setAutoCommit(autoCommit);
-            } catch (SQLException e) {
-                throw onError(e);
-            }
-            if (autoCommit && transactionActive && !readOnly) {
-                autoCommitWritePending = true; // switching autocommit on committed the transaction
+            boolean wasDeferred = beginDeferred; // the server's connection is still in autocommit
+            beginDeferred = !autoCommit && Transactions.deferBegin(this, node, physical);
+            if (!wasDeferred && !beginDeferred) {
+                try {
+                    physical.setAutoCommit(autoCommit);
+                } catch (SQLException e) {
+                    throw onError(e);
+                }
+                if (autoCommit && transactionActive && !readOnly) {
+                    autoCommitWritePending = true; // switching autocommit on committed the transaction
+                }
             }
         }
         this.autoCommit = autoCommit;
@@ -465,6 +476,9 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
         }
         pinnedToPrimary = true; // the application may change the session behind our back
         Connection c = physical();
+        if (beginDeferred) {
+            Transactions.begin(this); // what it runs there must be inside the transaction
+        }
         if (iface.isInstance(c)) {
             return iface.cast(c);
         }

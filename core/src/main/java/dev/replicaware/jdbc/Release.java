@@ -24,7 +24,8 @@ final class Release {
         if (lc.autoCommitWritePending && c != null) {
             Transactions.recordPending(lc, n, c);
         }
-        boolean rollback = lc.transactionActive;
+        boolean rollback = lc.transactionActive && !lc.beginDeferred; // deferred: never begun on the server
+        lc.beginDeferred = false;
         lc.physical = null;
         lc.driver = null;
         lc.node = null;

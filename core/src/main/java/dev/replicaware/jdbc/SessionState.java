@@ -29,8 +29,12 @@ final class SessionState {
         if (lc.readOnly != target.defaultReadOnly()) {
             target.applyReadOnly(c, lc.readOnly); // only where the driver accepts it: routing already decided
         }
+        lc.beginDeferred = false;
         if (lc.autoCommit != target.defaultAutoCommit()) {
-            c.setAutoCommit(lc.autoCommit);
+            lc.beginDeferred = !lc.autoCommit && Transactions.deferBegin(lc, target, c);
+            if (!lc.beginDeferred) {
+                c.setAutoCommit(lc.autoCommit);
+            }
         }
         if (lc.isolation != UNSET && lc.isolation != target.defaultIsolation()) {
             c.setTransactionIsolation(lc.isolation);
@@ -62,6 +66,14 @@ final class SessionState {
 
     static void setTransactionIsolation(LogicalConnection c, int level) throws SQLException {
         c.checkOpen();
+        if (c.beginDeferred) {
+            if (c.transactionActive) { // what pgjdbc says in a transaction begun on the server
+                throw new SQLException("Cannot change the transaction isolation level inside a transaction: this"
+                        + " connection of cluster '" + c.router.cluster() + "' is in a transaction on node '"
+                        + c.node.name() + "'; commit or roll back first", "25001");
+            }
+            Transactions.begin(c); // the level changes what the deferral assumed: this transaction begins as usual
+        }
         if (c.physical != null) {
             c.physical.setTransactionIsolation(level);
         }

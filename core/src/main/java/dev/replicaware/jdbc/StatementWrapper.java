@@ -267,6 +267,11 @@ class StatementWrapper extends DelegatingStatement {
      * with its settings and parameters, or, when it cannot be, fails naming both nodes.
      */
     final void beforeExecute() throws SQLException {
+        beforeExecute(sql);
+    }
+
+    /** {@link #beforeExecute()} for a statement about to run {@code runs}, given when it runs (a plain statement). */
+    final void beforeExecute(String runs) throws SQLException {
         if (generation != connection.generation()) { // always, for a read that follows the connection's state
             if (followsState()) {
                 follow();
@@ -274,7 +279,7 @@ class StatementWrapper extends DelegatingStatement {
                 remake();
             }
         }
-        connection.beforeExecute();
+        connection.beforeExecute(this, runs);
     }
 
     /**
@@ -435,7 +440,7 @@ class StatementWrapper extends DelegatingStatement {
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        beforeExecute();
+        beforeExecute(sql);
         boolean result = false;
         SQLException failed = null;
         try {
@@ -516,7 +521,7 @@ class StatementWrapper extends DelegatingStatement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        beforeExecute();
+        beforeExecute(sql);
         ResultSet rs = null;
         SQLException failed = null;
         try {

@@ -1,6 +1,7 @@
 package dev.replicaware.jdbc;
 
 import dev.replicaware.dialect.Role;
+import dev.replicaware.routing.BeginDeferral;
 import dev.replicaware.routing.CausalReads;
 import dev.replicaware.topology.Node;
 
@@ -29,7 +30,9 @@ final class Transactions {
         boolean wrote = c.transactionActive && !c.readOnly;
         CausalReads causal = wrote ? recordingCommitsOf(c, c.node) : null;
         try {
-            if (causal == null) {
+            if (c.beginDeferred) {
+                // never begun on the server: nothing to commit
+            } else if (causal == null) {
                 physical.commit();
             } else {
                 c.lastCommit = causal.commit(c.node, physical, c.lastCommit); // the position, with the commit where it can
@@ -51,7 +54,9 @@ final class Transactions {
             return;
         }
         try {
-            physical.rollback();
+            if (!c.beginDeferred) { // else never begun on the server: nothing to roll back
+                physical.rollback();
+            }
         } catch (SQLException e) {
             failedAtEnd(c, e);
         } finally {
@@ -91,15 +96,59 @@ final class Transactions {
     }
 
     static Savepoint setSavepoint(LogicalConnection c) throws SQLException {
-        Savepoint savepoint = c.physical().setSavepoint();
-        c.beforeExecute();
+        Savepoint savepoint = begun(c).setSavepoint();
+        c.beforeExecute(null, null);
         return savepoint;
     }
 
     static Savepoint setSavepoint(LogicalConnection c, String name) throws SQLException {
-        Savepoint savepoint = c.physical().setSavepoint(name);
-        c.beforeExecute();
+        Savepoint savepoint = begun(c).setSavepoint(name);
+        c.beforeExecute(null, null);
         return savepoint;
+    }
+
+    /** The physical connection, its transaction begun if its BEGIN was deferred: a savepoint lives in a transaction. */
+    private static Connection begun(LogicalConnection c) throws SQLException {
+        Connection physical = c.physical();
+        if (c.beginDeferred) {
+            begin(c);
+        }
+        return physical;
+    }
+
+    // ---- the deferred BEGIN of a read-only transaction (BeginDeferral) -------------------------------------------
+
+    /**
+     * True when the transaction {@code c} starts on {@code physical}, just borrowed from {@code target} or held, may
+     * leave {@code physical} in autocommit until it needs the transaction ({@link BeginDeferral}): read-only, on
+     * PostgreSQL with {@code routing.deferBegin}, at READ COMMITTED. The caller then does not switch autocommit off.
+     */
+    static boolean deferBegin(LogicalConnection c, Node target, Connection physical) throws SQLException {
+        BeginDeferral deferral = c.router.beginDeferral();
+        return deferral != null && c.readOnly && deferral.perStatementSnapshots(target, physical, c.isolation);
+    }
+
+    /**
+     * A statement is about to run in a transaction whose BEGIN was deferred: the transaction's first statement runs
+     * alone, in autocommit, when it is a prepared query that provably only reads, fetched whole (fetch size 0: a cursor
+     * lives in a transaction); anything else begins the transaction first (pgjdbc sends BEGIN with the statement).
+     */
+    static void beforeDeferredStatement(LogicalConnection c, StatementWrapper s, String sql) throws SQLException {
+        if (!c.transactionActive && sql != null && s.delegateStatement().getFetchSize() == 0
+                && c.router.beginDeferral().loneRead(sql)) {
+            return;
+        }
+        begin(c);
+    }
+
+    /** Begins the transaction whose BEGIN was deferred: from its next statement on, it is a transaction on the server. */
+    static void begin(LogicalConnection c) throws SQLException {
+        c.beginDeferred = false;
+        try {
+            c.physical.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw c.onError(e);
+        }
     }
 
     /** The physical connection a savepoint was set on; a connection that holds none has no savepoint. */

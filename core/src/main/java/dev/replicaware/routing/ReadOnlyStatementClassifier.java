@@ -58,6 +58,7 @@ final class ReadOnlyStatementClassifier {
     private static final int MAX_CACHED_LENGTH = 4096;
 
     private final Flavor flavor;
+    private final boolean anyNode;
     private final int cacheSize;
     /** SQL to {@link Boolean}, or to a {@link OnFunctions} when the answer depended on the attribute functions. */
     private final ConcurrentHashMap<String, Object> cache;
@@ -77,6 +78,16 @@ final class ReadOnlyStatementClassifier {
 
     /** @param functions PostgreSQL: what attribute notation could call; null: unknown, every {@code x.y} refused */
     ReadOnlyStatementClassifier(Flavor flavor, int cacheSize, AttributeFunctions functions) {
+        this(flavor, cacheSize, functions, false);
+    }
+
+    /**
+     * @param anyNode the answer is not about where the statement may run but whether it only reads where it runs
+     *                ({@link BeginDeferral}): PostgreSQL's functions that describe the node ({@code inet_server_port()},
+     *                {@code pg_is_in_recovery()}, ...) are accepted too
+     */
+    ReadOnlyStatementClassifier(Flavor flavor, int cacheSize, AttributeFunctions functions, boolean anyNode) {
+        this.anyNode = anyNode;
         this.flavor = flavor;
         this.cacheSize = cacheSize;
         this.cache = new ConcurrentHashMap<>(Math.min(cacheSize, 256));
@@ -228,7 +239,8 @@ final class ReadOnlyStatementClassifier {
                         if (i > 0 && tokens.get(i - 1).isPunct(".")) {
                             return NO; // a schema-qualified function: after the dot any word names one (s.values())
                         }
-                        if (!notACall(tokens, i, n) && !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)) {
+                        if (!notACall(tokens, i, n) && !(postgres ? POSTGRES_FUNCTIONS : MYSQL_FUNCTIONS).contains(t.text)
+                                && !(postgres && anyNode && POSTGRES_NODE_FUNCTIONS.contains(t.text))) {
                             return NO; // a function not known to read only
                         }
                     }
@@ -630,6 +642,12 @@ final class ReadOnlyStatementClassifier {
             "array_upper", "array_lower", "array_cat", "array_append", "array_remove",
             // uuids; the session's database and schema (set alike on both sides)
             "gen_random_uuid", "current_database", "current_schema", "current_schemas");
+
+    /** PostgreSQL built-ins that read only and leave no state, but answer per node: accepted with {@code anyNode}. */
+    private static final Set<String> POSTGRES_NODE_FUNCTIONS = words(
+            "inet_server_port", "inet_server_addr", "inet_client_port", "inet_client_addr", "pg_backend_pid",
+            "version", "pg_is_in_recovery", "pg_last_wal_replay_lsn", "pg_last_wal_receive_lsn",
+            "pg_last_xact_replay_timestamp", "pg_current_wal_lsn", "pg_postmaster_start_time", "pg_wal_lsn_diff");
 
     /**
      * MySQL and MariaDB built-ins, present in both (a name only one has would call a stored function in the other),

@@ -45,6 +45,7 @@ public final class Router {
     private volatile LateReadOnlyListener lateReadOnlyListener;
     private volatile CausalReads causalReads;
     private final AutocommitReadRouting autocommitReads; // null: statements outside transactions go where the flag says
+    private final BeginDeferral beginDeferral; // null: every transaction begins with its first statement
 
     public Router(String cluster, TopologyHolder topology, RoutingConfig routing) {
         this(cluster, topology, routing, null);
@@ -55,7 +56,8 @@ public final class Router {
         this(cluster, topology, ReplicaSelector.of(routing.strategy()), routing.fallbackToPrimary(),
                 routing.failureBackoff().toNanos(), routing.maxLag(),
                 AutocommitReadRouting.of(routing.autocommitReads(), topology.current().nodes().get(0).pool().getJdbcUrl(),
-                        functions));
+                        functions),
+                BeginDeferral.of(routing, topology.current().nodes().get(0).pool().getJdbcUrl(), functions));
     }
 
     /**
@@ -69,8 +71,9 @@ public final class Router {
     }
 
     Router(String cluster, TopologyHolder topology, ReplicaSelector selector, boolean fallbackToPrimary, long backoffNanos,
-           Duration maxLag, AutocommitReadRouting autocommitReads) {
+           Duration maxLag, AutocommitReadRouting autocommitReads, BeginDeferral beginDeferral) {
         this.autocommitReads = autocommitReads;
+        this.beginDeferral = beginDeferral;
         this.cluster = cluster;
         this.topology = topology;
         this.selector = selector;
@@ -125,6 +128,11 @@ public final class Router {
                 // A listener's failure must not fail the caller's setReadOnly.
             }
         }
+    }
+
+    /** What a read-only transaction may run before its BEGIN; null when every transaction begins with its first statement. */
+    public BeginDeferral beginDeferral() {
+        return beginDeferral;
     }
 
     /** How reads outside transactions are routed; null when they stay on the primary. */

@@ -55,6 +55,8 @@ public final class Node {
             new java.util.concurrent.atomic.AtomicReference<>(Confirmed.NONE);
     /** A read wanted a commit this node was not known to have: the refresher should ask it. */
     private volatile boolean positionWanted;
+    /** The isolation a new session of this node's pool starts with, read from the server once; UNKNOWN until then. */
+    private volatile int sessionIsolation = UNKNOWN;
     private volatile int wantsSinceRefresh;
     private volatile long lastRefreshNanos = System.nanoTime() - QUIET_REFRESH_MILLIS * 1_000_000L;
     private volatile Runnable positionHook;
@@ -198,6 +200,18 @@ public final class Node {
     /** The isolation level the pool sets, or {@link #UNKNOWN} when it leaves the driver's default. */
     public int defaultIsolation() {
         return defaultIsolation;
+    }
+
+    /**
+     * The isolation level a new session of this node's pool starts with, as its server answered (the pool's setting,
+     * or the role's, database's or server's default); {@link #UNKNOWN} until {@link #sessionIsolation(int)} is told.
+     */
+    public int sessionIsolation() {
+        return sessionIsolation;
+    }
+
+    public void sessionIsolation(int level) {
+        this.sessionIsolation = level;
     }
 
     /** The catalog the pool sets, or {@code null}. */

@@ -39,7 +39,7 @@ abstract class RoundTripContract {
     private static final int BATCHES = 5;
     private static final int PER_BATCH = 10;
 
-    private ReplicatedCluster cluster;
+    ReplicatedCluster cluster;
     private final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -59,9 +59,10 @@ abstract class RoundTripContract {
     abstract Duration applyDelay();
 
     /**
-     * Round trips a read-only transaction through Replicaware saves against a plain pool on the replica: 2 where
-     * setting the read-only flag on and off are statements (MySQL, MariaDB) and Replicaware's replica pools hold
-     * their connections read-only, 0 where the driver sends nothing for the flag (pgjdbc).
+     * Round trips a read-only transaction of one query through Replicaware saves against a plain pool on the replica:
+     * 2 where setting the read-only flag on and off are statements (MySQL, MariaDB) and Replicaware's replica pools
+     * hold their connections read-only; 1 on PostgreSQL, where the driver sends nothing for the flag and the query runs
+     * before the transaction's deferred BEGIN, so there is no COMMIT to send.
      */
     abstract int readOnlyFlagRoundTripsSavedPerRead();
 
@@ -184,11 +185,11 @@ abstract class RoundTripContract {
                 .build());
     }
 
-    private String proxied(ClusterNode n) {
+    String proxied(ClusterNode n) {
         return proxies.get(n.name()).jdbcUrl(n.jdbcUrl());
     }
 
-    private HikariDataSource plainPool(ClusterNode n) {
+    HikariDataSource plainPool(ClusterNode n) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(proxied(n));
         c.setUsername(cluster.app().username());
@@ -198,7 +199,7 @@ abstract class RoundTripContract {
         return new HikariDataSource(c);
     }
 
-    private interface Transaction {
+    interface Transaction {
         void run() throws SQLException;
     }
 
@@ -206,7 +207,7 @@ abstract class RoundTripContract {
      * Round trips through all proxies for {@link #PER_BATCH} transactions, the fewest of {@link #BATCHES} batches: a pool
      * only ever adds round trips now and then (HikariCP validates a connection idle for over 500 ms), never removes any.
      */
-    private long fewestRoundTrips(Transaction tx) throws SQLException {
+    long fewestRoundTrips(Transaction tx) throws SQLException {
         for (int i = 0; i < 3; i++) { // connections open, drivers' caches warm
             tx.run();
         }

@@ -77,6 +77,7 @@ final class ClusterConfigFactory {
             builder.readYourWrites(readYourWrites);
         }
         builder.readYourWritesTimeout(routing.getReadYourWritesTimeout());
+        builder.deferBegin(routing.isDeferBegin());
         RoutingConfig.ReadYourWritesWait readYourWritesWait = routing.getReadYourWritesWait() == null
                 ? RoutingConfig.ReadYourWritesWait.NEVER
                 : RoutingConfig.ReadYourWritesWait.parse(routing.getReadYourWritesWait()).orElse(null);

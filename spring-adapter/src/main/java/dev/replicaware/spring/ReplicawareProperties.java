@@ -321,6 +321,20 @@ public class ReplicawareProperties {
         private String readYourWritesWait = "never";
 
         /**
+         * PostgreSQL: a read-only transaction at READ COMMITTED sends its BEGIN with its second statement, so one whose
+         * only statement provably only reads costs one round trip, not two (the default); false: BEGIN with the first.
+         */
+        private boolean deferBegin = true;
+
+        public boolean isDeferBegin() {
+            return deferBegin;
+        }
+
+        public void setDeferBegin(boolean deferBegin) {
+            this.deferBegin = deferBegin;
+        }
+
+        /**
          * Where a statement outside a transaction (autocommit on) goes on a connection that is not read-only:
          * {@code primary}, or {@code replica} for statements that provably only read (plain SELECT and the like; a
          * connection that ran anything else stays on the primary).
