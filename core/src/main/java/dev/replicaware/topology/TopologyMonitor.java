@@ -636,9 +636,19 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * The timeline of the primary serving now; {@link Probe#UNKNOWN_TIMELINE} when none serves (replicas lost their
-     * stream with it: what they replayed is still the last history known) or the dialect has none.
+     * A replica on {@code timeline} replays the primary's history: where the dialect has timelines, only once a
+     * primary's is known and equal. Before the monitor has recorded a primary, a replica on a history that diverged
+     * (numerically ahead, none of the new primary's commits) would otherwise have its position confirmed, and reads
+     * that must see a commit would take it as caught up.
      */
+    private boolean onPrimaryHistory(long timeline) {
+        if (timeline == Probe.UNKNOWN_TIMELINE) {
+            return true; // no timelines (MySQL, MariaDB: GTIDs say what a replica holds)
+        }
+        long primary = primaryTimeline();
+        return primary != Probe.UNKNOWN_TIMELINE && timeline == primary;
+    }
+
     /** The primary whose history replicas follow did not answer its last probe. */
     private boolean primaryUnanswered() {
         String owner = historyOwner;
@@ -646,10 +656,17 @@ public final class TopologyMonitor implements AutoCloseable {
         return t != null && t.failures > 0;
     }
 
+    /**
+     * The timeline of the primary whose history replicas follow, whether or not it serves now; {@link
+     * Probe#UNKNOWN_TIMELINE} when there is none yet or the dialect has none. A primary not serving yet (still
+     * counting its first good probes) or not any more still says which history counts: a replica on another one,
+     * numerically ahead, holds none of its commits, and a position confirmed there would let reads that must see them
+     * read it stale. (A replica that lost its stream when the primary stopped answering keeps its place: see probe.)
+     */
     long primaryTimeline() {
         String owner = historyOwner;
         Tracked t = owner == null ? null : nodes.get(owner);
-        return t != null && t.role == Role.PRIMARY && t.state.serves() ? ownerTimeline : Probe.UNKNOWN_TIMELINE;
+        return t != null && t.role == Role.PRIMARY ? ownerTimeline : Probe.UNKNOWN_TIMELINE;
     }
 
     /**
@@ -725,7 +742,7 @@ public final class TopologyMonitor implements AutoCloseable {
         try {
             dev.replicaware.dialect.Replayed r = t.positions().replayed();
             refreshes.increment();
-            if (r != null && r.position() != Probe.NO_POSITION && Probe.follows(r.timeline(), primaryTimeline())) {
+            if (r != null && r.position() != Probe.NO_POSITION && onPrimaryHistory(r.timeline())) {
                 node.confirmReadPosition(epoch, r.position(), r.gtids());
             }
         } catch (SQLException | RuntimeException e) {

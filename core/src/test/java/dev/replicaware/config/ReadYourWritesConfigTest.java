@@ -35,6 +35,14 @@ class ReadYourWritesConfigTest {
     }
 
     @Test
+    void theDeferredBeginIsOnByDefaultAndYamlTurnsItOff() {
+        assertThat(YamlConfig.parse(CLUSTER, null, Map.<String, String>of()::get).cluster().routing().deferBegin())
+                .as("routing.deferBegin by default").isTrue();
+        assertThat(YamlConfig.parse(CLUSTER + "routing: { deferBegin: false }\n", null, Map.<String, String>of()::get)
+                .cluster().routing().deferBegin()).isFalse();
+    }
+
+    @Test
     void anUnknownWaitIsRefusedNamingTheKeyTheLineAndTheChoices() {
         assertThatThrownBy(() -> YamlConfig.parse(CLUSTER + "routing: { readYourWritesWait: sometimes }\n", null,
                 Map.<String, String>of()::get))

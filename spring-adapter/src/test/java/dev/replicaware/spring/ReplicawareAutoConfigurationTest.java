@@ -118,6 +118,7 @@ class ReplicawareAutoConfigurationTest {
                         "replicaware.routing.maxLag=2s",
                         "replicaware.routing.read-consistency=750ms",
                         "replicaware.routing.fallback-to-primary=false",
+                        "replicaware.routing.defer-begin=false",
                         "replicaware.health.interval=250ms",
                         "replicaware.health.failures-before-down=5",
                         "replicaware.failover.mode=disabled",
@@ -132,6 +133,7 @@ class ReplicawareAutoConfigurationTest {
                     assertThat(config.routing().maxLag()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(config.routing().readConsistency()).isEqualTo(ReadConsistency.boundedStaleness(Duration.ofMillis(750)));
                     assertThat(config.routing().fallbackToPrimary()).isFalse();
+                    assertThat(config.routing().deferBegin()).isFalse();
                     assertThat(config.health().interval()).isEqualTo(Duration.ofMillis(250));
                     assertThat(config.health().failuresBeforeDown()).isEqualTo(5);
                     assertThat(config.failover().mode().configName()).isEqualTo("disabled");
