@@ -74,6 +74,7 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
     Node node;
     boolean transactionActive;
     boolean beginDeferred;    // the server's connection is still in autocommit: see Transactions.deferBegin
+    boolean autoCommitStale;  // autoCommit may differ from the driver's, sent before the next statement (Node.autoCommitFloats)
     private int generation;   // counts attachments, so a statement can tell it is still on the connection it was made on
     int executions;           // statements run on the current attachment
     ConsistencyToken lastCommit;     // where this connection's last write transaction committed; null before one
@@ -164,6 +165,9 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
      */
     void beforeExecute(StatementWrapper s, String sql) throws SQLException {
         executions++;
+        if (autoCommitStale) {
+            SessionState.syncAutoCommit(this);
+        }
         if (!autoCommit) {
             if (beginDeferred) {
                 Transactions.beforeDeferredStatement(this, s, sql);
@@ -289,7 +293,18 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
         if (autoCommit == this.autoCommit) {
             return;
         }
-        if (physical != null) {
+        if (physical != null && node.autoCommitFloats()) {
+            // sent before the next statement if it still differs then (see Node.autoCommitFloats); at once when it
+            // ends a transaction, which switching autocommit on commits
+            this.autoCommit = autoCommit;
+            autoCommitStale = true;
+            if (autoCommit && transactionActive) {
+                SessionState.syncAutoCommit(this);
+                if (!readOnly) {
+                    autoCommitWritePending = true;
+                }
+            }
+        } else if (physical != null) {
             boolean wasDeferred = beginDeferred; // the server's connection is still in autocommit
             beginDeferred = !autoCommit && Transactions.deferBegin(this, node, physical);
             if (!wasDeferred && !beginDeferred) {
@@ -478,6 +493,9 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
         Connection c = physical();
         if (beginDeferred) {
             Transactions.begin(this); // what it runs there must be inside the transaction
+        }
+        if (autoCommitStale) {
+            SessionState.syncAutoCommit(this); // what it runs there must find the autocommit this connection has
         }
         if (iface.isInstance(c)) {
             return iface.cast(c);

@@ -30,7 +30,13 @@ final class SessionState {
             target.applyReadOnly(c, lc.readOnly); // only where the driver accepts it: routing already decided
         }
         lc.beginDeferred = false;
-        if (lc.autoCommit != target.defaultAutoCommit()) {
+        lc.autoCommitStale = false;
+        if (target.autoCommitFloats()) {
+            Connection beneath = c.unwrap(Connection.class); // the driver's own state: no round trip to read it
+            if (beneath.getAutoCommit() != lc.autoCommit) {
+                beneath.setAutoCommit(lc.autoCommit);
+            }
+        } else if (lc.autoCommit != target.defaultAutoCommit()) {
             lc.beginDeferred = !lc.autoCommit && Transactions.deferBegin(lc, target, c);
             if (!lc.beginDeferred) {
                 c.setAutoCommit(lc.autoCommit);
@@ -42,6 +48,21 @@ final class SessionState {
         RarelySetState r = lc.rarelySet;
         if (r != null) {
             r.replay(target, c);
+        }
+    }
+
+    /**
+     * Where autocommit floats ({@link Node#autoCommitFloats}): sets {@code lc}'s on the driver's connection beneath its
+     * physical one, if it differs there.
+     */
+    static void syncAutoCommit(LogicalConnection lc) throws SQLException {
+        lc.autoCommitStale = false;
+        try {
+            if (lc.driver.getAutoCommit() != lc.autoCommit) {
+                lc.driver.setAutoCommit(lc.autoCommit);
+            }
+        } catch (SQLException e) {
+            throw lc.onError(e);
         }
     }
 

@@ -30,8 +30,8 @@ final class Transactions {
         boolean wrote = c.transactionActive && !c.readOnly;
         CausalReads causal = wrote ? recordingCommitsOf(c, c.node) : null;
         try {
-            if (c.beginDeferred) {
-                // never begun on the server: nothing to commit
+            if (c.beginDeferred || c.autoCommitStale) {
+                // never begun on the server, or nothing run since autocommit changed: nothing to commit
             } else if (causal == null) {
                 physical.commit();
             } else {
@@ -54,7 +54,7 @@ final class Transactions {
             return;
         }
         try {
-            if (!c.beginDeferred) { // else never begun on the server: nothing to roll back
+            if (!c.beginDeferred && !c.autoCommitStale) { // else nothing begun on the server: nothing to roll back
                 physical.rollback();
             }
         } catch (SQLException e) {
@@ -112,6 +112,9 @@ final class Transactions {
         Connection physical = c.physical();
         if (c.beginDeferred) {
             begin(c);
+        }
+        if (c.autoCommitStale) {
+            SessionState.syncAutoCommit(c);
         }
         return physical;
     }

@@ -37,6 +37,7 @@ public final class Node {
     private volatile HikariDataSource pool;
     private volatile boolean closed;
     private final boolean defaultAutoCommit;
+    private final boolean autoCommitFloats;
     private final boolean defaultReadOnly;
     private final ReadOnlyFlag readOnlyFlag;
     private final boolean holdsFile;
@@ -72,6 +73,8 @@ public final class Node {
         this.role = role;
         this.weight = config.weight();
         this.defaultAutoCommit = hikari.isAutoCommit();
+        this.autoCommitFloats = (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:"))
+                && hikari.getConnectionTestQuery() == null;
         this.readOnlyFlag = readOnlyFlag;
         this.holdsFile = dev.replicaware.dialect.GenericDialect.isSqlite(url);
         this.defaultReadOnly = hikari.isReadOnly() || readOnlyFlag.openedReadOnly();
@@ -183,6 +186,17 @@ public final class Node {
 
     public boolean defaultAutoCommit() {
         return defaultAutoCommit;
+    }
+
+    /**
+     * True where autocommit is set on the driver's connection, only when it differs, and left as the last borrower
+     * left it (MySQL, MariaDB): there every change is a statement ({@code SET autocommit=...}), and HikariCP's proxy
+     * would set it back on every return, so that a Spring transaction paid four round trips for one query. Every
+     * borrower of this node's pool is a logical connection, which sets what it needs. Not with a
+     * {@code connectionTestQuery}: HikariCP runs it assuming the pool's autocommit, and would leave a transaction open.
+     */
+    public boolean autoCommitFloats() {
+        return autoCommitFloats;
     }
 
     public boolean defaultReadOnly() {

@@ -60,8 +60,9 @@ abstract class RoundTripContract {
 
     /**
      * Round trips a read-only transaction of one query through Replicaware saves against a plain pool on the replica:
-     * 2 where setting the read-only flag on and off are statements (MySQL, MariaDB) and Replicaware's replica pools
-     * hold their connections read-only; 1 on PostgreSQL, where the driver sends nothing for the flag and the query runs
+     * 4 where setting the read-only flag and autocommit on and off are statements (MySQL, MariaDB), Replicaware's
+     * replica pools hold their connections read-only and autocommit is left as the last transaction left it; 1 on
+     * PostgreSQL, where the driver sends nothing for the flag and the query runs
      * before the transaction's deferred BEGIN, so there is no COMMIT to send.
      */
     abstract int readOnlyFlagRoundTripsSavedPerRead();
