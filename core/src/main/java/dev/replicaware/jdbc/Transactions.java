@@ -133,7 +133,8 @@ final class Transactions {
 
     /**
      * A statement is about to run in a transaction whose BEGIN was deferred: the transaction's first statement runs
-     * alone, in autocommit, when it is a prepared query that provably only reads, fetched whole (fetch size 0: a cursor
+     * alone, in autocommit, when its SQL is known (a prepared statement's, or a plain one's given to {@code execute}
+     * or {@code executeQuery}; never a call) and provably only reads, and it is fetched whole (fetch size 0: a cursor
      * lives in a transaction); anything else begins the transaction first (pgjdbc sends BEGIN with the statement).
      */
     static void beforeDeferredStatement(LogicalConnection c, StatementWrapper s, String sql) throws SQLException {
