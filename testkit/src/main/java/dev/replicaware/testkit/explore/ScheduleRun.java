@@ -161,8 +161,15 @@ final class ScheduleRun {
 
     private void work(int i, Op.Type type) {
         while (running) {
-            int generation = generations.get(i);
-            Application app = apps.get(i);
+            // the application and its generation as one pair (a restart counts the generation odd while it swaps
+            // them): an operation run on the new DataSource under the old generation's number, or the reverse, would be
+            // checked against writes the other DataSource made (a STALE_READ of the harness's own making)
+            int generation;
+            Application app;
+            do {
+                generation = generations.get(i);
+                app = apps.get(i);
+            } while ((generation & 1) != 0 || generation != generations.get(i));
             long id = type == Op.Type.READ ? lastAcked.get(i) : nextId.incrementAndGet();
             if (id == 0) {
                 pause(20); // nothing acknowledged on this DataSource yet: nothing to read back
@@ -371,7 +378,9 @@ final class ScheduleRun {
                     case RELOAD -> apps.get(i).reload();
                     case RESTART_INSTANCE -> {
                         Application old = apps.get(i);
-                        apps.set(i, startApplication(i));
+                        Application fresh = startApplication(i);
+                        generations.incrementAndGet(i); // odd: the pair is changing (see work)
+                        apps.set(i, fresh);
                         generations.incrementAndGet(i);
                         lastAcked.set(i, 0);
                         old.close();
