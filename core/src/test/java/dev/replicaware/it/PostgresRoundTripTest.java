@@ -65,7 +65,7 @@ class PostgresRoundTripTest extends RoundTripContract {
     @Test
     void aReadOnlyTransactionOfOneQueryCostsOneRoundTripWhereAPlainPoolTakesTwo() throws Exception {
         ClusterNode replica = cluster.replicas().get(0);
-        int perBatch = 10;
+        int perBatch = PER_BATCH; // transactions per counted batch
         try (ReplicaAwareDataSource ds = replicaware(b -> { });
              HikariDataSource plain = plainPool(replica)) {
             long deferred = fewestRoundTrips(() -> assertThat(loneReadOnlyTransaction(ds)).isEqualTo(replica.name()));

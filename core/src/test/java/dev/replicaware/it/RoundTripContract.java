@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RoundTripContract {
     private static final int BATCHES = 5;
-    private static final int PER_BATCH = 10;
+    static final int PER_BATCH = 10;
 
     ReplicatedCluster cluster;
     private final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
