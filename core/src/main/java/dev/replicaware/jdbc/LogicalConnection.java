@@ -137,8 +137,8 @@ final class LogicalConnection extends DelegatingConnection implements ReplicaAwa
     public void attach(Node target, Connection connection) throws SQLException {
         Connection beneath;
         try {
-            SessionState.replay(this, target, connection);
             beneath = connection.unwrap(Connection.class);
+            SessionState.replay(this, target, connection, beneath);
         } catch (SQLException e) {
             if (SessionState.resetForNextBorrower(this, target, connection)) { // what the replay changed before it failed
                 connection.close();

@@ -24,16 +24,18 @@ final class SessionState {
     private SessionState() {
     }
 
-    /** Sets on {@code c}, a connection to {@code target} just borrowed, the state that differs from its pool's defaults. */
-    static void replay(LogicalConnection lc, Node target, Connection c) throws SQLException {
+    /**
+     * Sets on {@code c}, a connection to {@code target} just borrowed ({@code beneath}: the driver's connection under
+     * it), the state that differs from its pool's defaults.
+     */
+    static void replay(LogicalConnection lc, Node target, Connection c, Connection beneath) throws SQLException {
         if (lc.readOnly != target.defaultReadOnly()) {
             target.applyReadOnly(c, lc.readOnly); // only where the driver accepts it: routing already decided
         }
         lc.beginDeferred = false;
         lc.autoCommitStale = false;
         if (target.autoCommitFloats()) {
-            Connection beneath = c.unwrap(Connection.class); // the driver's own state: no round trip to read it
-            if (beneath.getAutoCommit() != lc.autoCommit) {
+            if (beneath.getAutoCommit() != lc.autoCommit) { // the driver's own state: no round trip to read it
                 beneath.setAutoCommit(lc.autoCommit);
             }
         } else if (lc.autoCommit != target.defaultAutoCommit()) {
