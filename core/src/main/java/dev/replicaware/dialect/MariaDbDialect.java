@@ -137,16 +137,19 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
      * Replication stops, its configuration is removed (so that a restart never resumes replicating from the old
      * primary) and the node takes writes. {@code read_only} is set ON first, which it is already: that proves the
      * privilege to turn it OFF before anything changes. A step after {@code STOP SLAVE} that fails starts again the
-     * replication threads that ran, so the candidate stays the replica it was.
+     * replication threads that ran, so the candidate stays the replica it was. A semi-synchronous replica becomes a
+     * semi-synchronous primary ({@link MySqlFamilyDialect#semiSyncChange}).
      */
     @Override
     public void promote(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
             AdminErrors.execute(s, "SET GLOBAL read_only = ON", "SET GLOBAL read_only", "promote", READ_ONLY_ADMIN);
+            String semiSync = semiSyncChange(s, true, "promote", REPLICATION_MASTER_ADMIN);
             String running = runningThreads(s);
             AdminErrors.execute(s, "STOP SLAVE", "STOP SLAVE", "promote", REPLICATION_SLAVE_ADMIN);
             try {
                 AdminErrors.execute(s, "RESET SLAVE ALL", "RESET SLAVE ALL", "promote", "RELOAD");
+                applySemiSyncChange(s, semiSync, "promote", REPLICATION_MASTER_ADMIN);
             } catch (SQLException e) {
                 restart(s, running, e);
                 throw e;
@@ -156,6 +159,7 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     }
 
     private static final String READ_ONLY_ADMIN = "READ_ONLY ADMIN";
+    private static final String REPLICATION_MASTER_ADMIN = "REPLICATION MASTER ADMIN";
     private static final String REPLICATION_SLAVE_ADMIN = "REPLICATION SLAVE ADMIN";
 
     /** The {@code START SLAVE} that restarts the threads running now, or null when none runs. */
@@ -203,8 +207,9 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     }
 
     /**
-     * The former primary, already read-only, replicates from the new one from its own GTID position; the user needs
-     * the replication privilege on the new primary.
+     * The former primary, already read-only, replicates from the new one from its own GTID position, and no longer
+     * waits for semi-synchronous acknowledgements ({@link MySqlFamilyDialect#semiSyncChange}); the user needs the
+     * replication privilege on the new primary.
      */
     @Override
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
@@ -221,6 +226,8 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
             AdminErrors.execute(s, "CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = "
                     + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos, MASTER_SSL = "
                     + (tls ? 1 : 0), "CHANGE MASTER", step, REPLICATION_SLAVE_ADMIN);
+            String semiSync = semiSyncChange(s, false, step, REPLICATION_MASTER_ADMIN);
+            applySemiSyncChange(s, semiSync, step, REPLICATION_MASTER_ADMIN);
             AdminErrors.execute(s, "START SLAVE", "START SLAVE", step, REPLICATION_SLAVE_ADMIN);
         }
     }

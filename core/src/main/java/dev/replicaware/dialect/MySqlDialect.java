@@ -92,15 +92,18 @@ public final class MySqlDialect extends MySqlFamilyDialect {
 
     /**
      * As MariaDB's: {@code super_read_only} set ON first (it is already) proves the privilege to turn it OFF before
-     * anything changes; a failed {@code RESET REPLICA ALL} starts replication again.
+     * anything changes; a failed {@code RESET REPLICA ALL} starts replication again; a semi-synchronous replica becomes a
+     * semi-synchronous source ({@link MySqlFamilyDialect#semiSyncChange}).
      */
     @Override
     public void promote(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
             AdminErrors.execute(s, "SET GLOBAL super_read_only = ON", "SET GLOBAL super_read_only", "promote", SYSTEM_VARIABLES_ADMIN);
+            String semiSync = semiSyncChange(s, true, "promote", SYSTEM_VARIABLES_ADMIN);
             AdminErrors.execute(s, "STOP REPLICA", "STOP REPLICA", "promote", REPLICATION_SLAVE_ADMIN);
             try {
                 AdminErrors.execute(s, "RESET REPLICA ALL", "RESET REPLICA ALL", "promote", "RELOAD");
+                applySemiSyncChange(s, semiSync, "promote", SYSTEM_VARIABLES_ADMIN);
             } catch (SQLException e) {
                 startAgain(s, e);
                 throw e;
@@ -151,6 +154,8 @@ public final class MySqlDialect extends MySqlFamilyDialect {
             AdminErrors.execute(s, "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port
                     + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1",
                     "CHANGE REPLICATION SOURCE", step, REPLICATION_SLAVE_ADMIN);
+            String semiSync = semiSyncChange(s, false, step, SYSTEM_VARIABLES_ADMIN);
+            applySemiSyncChange(s, semiSync, step, SYSTEM_VARIABLES_ADMIN);
             AdminErrors.execute(s, "START REPLICA", "START REPLICA", step, REPLICATION_SLAVE_ADMIN);
         }
     }

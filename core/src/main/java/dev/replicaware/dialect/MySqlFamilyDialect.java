@@ -177,4 +177,49 @@ abstract class MySqlFamilyDialect extends Dialect {
     static String quote(String value) {
         return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
+    /**
+     * The semi-synchronous role follows the primary. A node that acknowledges as a semi-synchronous replica is made
+     * to wait for acknowledgements when it is promoted ({@code promoting}): left as configured on a replica, it would
+     * acknowledge commits to nobody, and every acknowledged write after the failover could be lost with it. A node
+     * made to replicate ({@code !promoting}) stops waiting: a replica that waits for acknowledgements of what it
+     * applies (with {@code log_slave_updates}) has nobody to send them, so its applier stalls for the whole timeout,
+     * forever where the timeout is set high to keep semi-synchronous replication from falling back to asynchronous.
+     * A node without semi-synchronous replication is left alone. The change is checked by setting the variable to the
+     * value it has first, so that a missing privilege is found before anything changes; MariaDB wants
+     * {@code REPLICATION MASTER ADMIN}, MySQL {@code SYSTEM_VARIABLES_ADMIN}.
+     *
+     * @return the statement that makes the change, or null when none is needed
+     */
+    static String semiSyncChange(Statement s, boolean promoting, String step, String privilege) throws SQLException {
+        String primaryVariable = null;
+        boolean primaryOn = false;
+        boolean replicaOn = false;
+        // the variables exist with the plugins loaded (MySQL) or built in (MariaDB), named master/slave or source/replica
+        try (ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'rpl\\_semi\\_sync\\_%enabled'")) {
+            while (rs.next()) {
+                String name = rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+                boolean on = "ON".equalsIgnoreCase(rs.getString(2)) || "1".equals(rs.getString(2));
+                if (name.endsWith("_master_enabled") || name.endsWith("_source_enabled")) {
+                    primaryVariable = name;
+                    primaryOn = on;
+                } else if (name.endsWith("_slave_enabled") || name.endsWith("_replica_enabled")) {
+                    replicaOn |= on;
+                }
+            }
+        }
+        boolean change = promoting ? primaryVariable != null && replicaOn && !primaryOn : primaryOn;
+        if (!change) {
+            return null;
+        }
+        AdminErrors.execute(s, "SET GLOBAL " + primaryVariable + " = " + (primaryOn ? "ON" : "OFF"),
+                "SET GLOBAL " + primaryVariable, step, privilege);
+        return "SET GLOBAL " + primaryVariable + " = " + (primaryOn ? "OFF" : "ON");
+    }
+
+    /** Makes the change {@link #semiSyncChange} returned, if any. */
+    static void applySemiSyncChange(Statement s, String change, String step, String privilege) throws SQLException {
+        if (change != null) {
+            AdminErrors.execute(s, change, change.substring(0, change.indexOf(" = ")), step, privilege);
+        }
+    }
 }

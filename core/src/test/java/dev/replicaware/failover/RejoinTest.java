@@ -132,8 +132,13 @@ class RejoinTest {
         return old;
     }
 
+    /**
+     * Also: the semi-synchronous role follows the primary. The testkit lets only the first primary wait for
+     * acknowledgements; the promoted replica must wait too (else every write after the failover is acknowledged by
+     * nobody), and the rejoined former primary must stop (else it waits for acknowledgements of what it applies).
+     */
     @Test
-    void mariaDbFormerPrimaryRejoinsByGtidAndServesReadsWithNoWriteLost() throws Exception {
+    void mariaDbFormerPrimaryRejoinsByGtidAndServesReadsWithNoWriteLostAndSemiSyncFollowsThePrimary() throws Exception {
         MariaDbCluster c = MariaDbCluster.builder().replicas(2).semiSynchronous(true).setting("slave_net_timeout", "3").start();
         resources.add(c);
         ReplicaAwareDataSource ds = dataSource(c);
@@ -167,6 +172,10 @@ class RejoinTest {
         assertThat(query(c, old, "SELECT @@gtid_binlog_pos")).as("no transaction of its own after the rejoin")
                 .isEqualTo(query(c, c.node(newPrimary), "SELECT @@gtid_binlog_pos"));
         assertThat(registry.get("replicaware.rejoins").tags("outcome", "rejoined").functionCounter().count()).isEqualTo(1);
+        assertThat(query(c, c.node(newPrimary), "SELECT @@rpl_semi_sync_master_enabled")).as("the promoted node waits for acknowledgements").isEqualTo("1");
+        assertThat(c.statusVariable(c.node(newPrimary), "Rpl_semi_sync_master_yes_tx")).as("commits acknowledged on " + newPrimary)
+                .isNotEqualTo("0");
+        assertThat(query(c, old, "SELECT @@rpl_semi_sync_master_enabled")).as("the rejoined former primary no longer waits").isEqualTo("0");
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class DocumentedGrants {
             GRANT REPLICATION SLAVE ADMIN ON *.* TO 'replicaware_admin'@'%';     -- STOP/START SLAVE, CHANGE MASTER, gtid_slave_pos
             GRANT RELOAD ON *.* TO 'replicaware_admin'@'%';                      -- promotion: RESET SLAVE ALL
             GRANT READ_ONLY ADMIN ON *.* TO 'replicaware_admin'@'%';             -- promotion and the fence: SET GLOBAL read_only
+            GRANT REPLICATION MASTER ADMIN ON *.* TO 'replicaware_admin'@'%';    -- semi-synchronous replication: the promoted node waits for acknowledgements, a rejoined one stops
             GRANT PROCESS, CONNECTION ADMIN ON *.* TO 'replicaware_admin'@'%';   -- the fence: see and end sessions on a resumed old primary
             GRANT REPLICATION SLAVE ON *.* TO 'replicaware_admin'@'%';           -- rejoin: the old primary replicates from the new one as this user
             """;
@@ -45,7 +46,7 @@ public final class DocumentedGrants {
             GRANT REPLICATION CLIENT ON *.* TO 'replicaware_admin'@'%';          -- probes: SHOW REPLICA STATUS
             GRANT REPLICATION_SLAVE_ADMIN ON *.* TO 'replicaware_admin'@'%';     -- STOP/START REPLICA, CHANGE REPLICATION SOURCE
             GRANT RELOAD ON *.* TO 'replicaware_admin'@'%';                      -- promotion: RESET REPLICA ALL
-            GRANT SYSTEM_VARIABLES_ADMIN ON *.* TO 'replicaware_admin'@'%';      -- promotion and the fence: read_only, super_read_only
+            GRANT SYSTEM_VARIABLES_ADMIN ON *.* TO 'replicaware_admin'@'%';      -- promotion and the fence: read_only, super_read_only, rpl_semi_sync_source_enabled
             GRANT PROCESS, CONNECTION_ADMIN ON *.* TO 'replicaware_admin'@'%';   -- the fence: see and end sessions on a resumed old primary
             GRANT REPLICATION SLAVE ON *.* TO 'replicaware_admin'@'%';           -- rejoin: the old primary replicates from the new one as this user
             """;

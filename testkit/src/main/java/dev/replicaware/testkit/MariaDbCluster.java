@@ -153,7 +153,8 @@ public final class MariaDbCluster extends AbstractCluster {
         o.put("binlog-format", "ROW");
         o.put("gtid-strict-mode", "ON");
         // The role is part of the command line so that a restart keeps it; SET GLOBAL alone would not survive.
-        o.put("read-only", node.startedAsPrimary() && !rejoined.contains(node) ? "OFF" : "ON");
+        boolean primary = node.startedAsPrimary() && !rejoined.contains(node);
+        o.put("read-only", primary ? "OFF" : "ON");
         o.put("skip-name-resolve", "ON");
         // 11.4 would otherwise generate a TLS key at every start (seconds); the URLs use sslMode=DISABLED anyway.
         o.put("ssl", "OFF");
@@ -169,7 +170,10 @@ public final class MariaDbCluster extends AbstractCluster {
         // A replica notices a hung primary within seconds, not the default minute.
         o.put("slave-net-timeout", "10");
         if (semiSynchronous) {
-            o.put("rpl-semi-sync-master-enabled", "ON");
+            // Only the primary waits for acknowledgements: a replica that did would wait for them for every
+            // transaction it applies (log-slave-updates), with no replica of its own to send one. A promotion makes
+            // the new primary wait (Replicaware's does, as docs/failover.md says).
+            o.put("rpl-semi-sync-master-enabled", primary ? "ON" : "OFF");
             o.put("rpl-semi-sync-slave-enabled", "ON");
             o.put("rpl-semi-sync-master-timeout", Long.toString(SEMI_SYNC_TIMEOUT.toMillis()));
         }
@@ -287,8 +291,9 @@ public final class MariaDbCluster extends AbstractCluster {
         /**
          * Semi-synchronous replication: a commit on the primary returns once a replica has received it, or after
          * {@link #SEMI_SYNC_TIMEOUT} without an acknowledgement, when the primary falls back to asynchronous replication
-         * until a replica catches up. Both sides are enabled on every node, so a promoted replica keeps it.
-         * Default off (asynchronous).
+         * until a replica catches up ({@code setting("rpl_semi_sync_master_timeout", …)} changes the wait). Every
+         * node acknowledges as a replica; only the primary waits, as a primary (a node promoted by hand must be told
+         * to: {@code SET GLOBAL rpl_semi_sync_master_enabled = ON}). Default off (asynchronous).
          */
         public Builder semiSynchronous(boolean semiSynchronous) {
             this.semiSynchronous = semiSynchronous;
