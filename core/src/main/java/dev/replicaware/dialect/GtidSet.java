@@ -8,32 +8,50 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A set of GTIDs that compares sequence by sequence, as the servers' own waits do: a MariaDB position
- * ({@code domain-server-seq,...}) holds, per domain, every sequence number up to its own; a MySQL GTID set
+ * A set of GTIDs that compares sequence by sequence: a MariaDB position ({@code domain-server-seq,...}) holds, per
+ * domain, every sequence number up to its own, on the history of the server that made its last one; a MySQL GTID set
  * ({@code uuid:1-100:105,uuid2:1-5}) holds its intervals, per source (and tag). A sum over domains or sources does not
  * compare: activity in one domain would hide a lag in another. Immutable. Internal.
  */
 public final class GtidSet {
     /** Per sequence (MariaDB domain, MySQL source UUID and tag): sorted, disjoint, non-adjacent intervals {from, to}. */
     private final Map<String, long[][]> sequences;
+    /** MariaDB: per domain, the server id of its last GTID; null for a MySQL set, whose sources are in its sequences. */
+    private final Map<String, String> lastServers;
 
-    private GtidSet(Map<String, long[][]> sequences) {
+    private GtidSet(Map<String, long[][]> sequences, Map<String, String> lastServers) {
         this.sequences = sequences;
+        this.lastServers = lastServers;
     }
 
-    /** A MariaDB GTID position: per domain, everything up to its sequence number (the server id does not count). */
+    /**
+     * A MariaDB GTID position: per domain, everything up to its sequence number, as made by the server of that last
+     * GTID. The server counts because sequence numbers alone do not say which history they are on: after a failover
+     * the new primary numbers on from what it had, so a replica that received more of the old primary's history
+     * (a diverged one) has a higher number in the domain than commits on the new primary it never got, and
+     * {@code MASTER_GTID_WAIT}, which compares numbers, returns at once there. Covering a GTID made by another server
+     * is therefore not claimed: right after a failover a read that must see a commit of the old history goes to the
+     * primary (which has it, if anyone does) until this instance commits on the new one.
+     */
     public static GtidSet mariaDb(String position) {
         Map<String, List<long[]>> raw = new TreeMap<>();
+        Map<String, String> servers = new TreeMap<>();
+        Map<String, Long> last = new java.util.HashMap<>();
         if (position != null && !position.isBlank()) {
             for (String gtid : position.split(",")) {
                 String[] parts = gtid.trim().split("-");
                 if (parts.length != 3) {
                     throw new IllegalArgumentException("Not a MariaDB GTID: '" + gtid.trim() + "' (expected domain-server-sequence)");
                 }
-                raw.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(new long[] {1, Long.parseLong(parts[2])});
+                long seq = Long.parseLong(parts[2]);
+                raw.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(new long[] {1, seq});
+                if (seq >= last.getOrDefault(parts[0], -1L)) {
+                    last.put(parts[0], seq);
+                    servers.put(parts[0], parts[1]);
+                }
             }
         }
-        return of(raw);
+        return of(raw, servers);
     }
 
     /** A MySQL GTID set, tags (MySQL 8.3+ {@code uuid:tag:1-5}) as sequences of their own. */
@@ -59,10 +77,10 @@ public final class GtidSet {
                 }
             }
         }
-        return of(raw);
+        return of(raw, null);
     }
 
-    private static GtidSet of(Map<String, List<long[]>> raw) {
+    private static GtidSet of(Map<String, List<long[]>> raw, Map<String, String> lastServers) {
         Map<String, long[][]> merged = new TreeMap<>();
         raw.forEach((sequence, intervals) -> {
             long[][] m = merge(intervals);
@@ -70,7 +88,7 @@ public final class GtidSet {
                 merged.put(sequence, m);
             }
         });
-        return new GtidSet(merged);
+        return new GtidSet(merged, lastServers);
     }
 
     private static long[][] merge(List<long[]> intervals) {
@@ -91,7 +109,7 @@ public final class GtidSet {
         return out.toArray(new long[0][]);
     }
 
-    /** True when every GTID of {@code other} is in this set. */
+    /** True when every GTID of {@code other} is in this set (MariaDB: and on the same server's history, see {@link #mariaDb}). */
     public boolean covers(GtidSet other) {
         for (Map.Entry<String, long[][]> e : other.sequences.entrySet()) {
             long[][] mine = sequences.get(e.getKey());
@@ -99,6 +117,10 @@ public final class GtidSet {
                 if (mine == null || !contains(mine, iv)) {
                     return false;
                 }
+            }
+            if (other.lastServers != null && (lastServers == null
+                    || !other.lastServers.get(e.getKey()).equals(lastServers.get(e.getKey())))) {
+                return false;
             }
         }
         return true;
@@ -122,7 +144,18 @@ public final class GtidSet {
         for (GtidSet s : new GtidSet[] {this, other}) {
             s.sequences.forEach((k, v) -> raw.computeIfAbsent(k, x -> new ArrayList<>()).addAll(Arrays.asList(v)));
         }
-        return of(raw);
+        Map<String, String> servers = null;
+        if (lastServers != null && other.lastServers != null) { // per domain, the server of the later last GTID
+            servers = new TreeMap<>(lastServers);
+            for (Map.Entry<String, String> e : other.lastServers.entrySet()) {
+                long[][] mine = sequences.get(e.getKey());
+                long[][] theirs = other.sequences.get(e.getKey());
+                if (theirs != null && (mine == null || theirs[theirs.length - 1][1] > mine[mine.length - 1][1])) {
+                    servers.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return of(raw, servers);
     }
 
     @Override

@@ -119,11 +119,20 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
         }
     }
 
-    /** {@code MASTER_GTID_WAIT}: 0 once {@code gtid_slave_pos} reaches the position, -1 at the timeout. */
+    /**
+     * {@code MASTER_GTID_WAIT}: 0 once {@code gtid_slave_pos} reaches the position's sequence numbers, -1 at the
+     * timeout. It compares numbers only, so it returns at once on a replica numbered ahead on another history (see
+     * {@link GtidSet#mariaDb}): where it returns, {@code gtid_slave_pos} must also be on the position's server.
+     */
     @Override
     public boolean awaitPosition(Connection connection, dev.replicaware.ConsistencyToken position, java.time.Duration timeout)
             throws SQLException {
-        return serverWait(connection, "SELECT MASTER_GTID_WAIT(?, ?)", position.serverPosition(), timeout.toNanos() / 1e9) == 0;
+        if (serverWait(connection, "SELECT MASTER_GTID_WAIT(?, ?)", position.serverPosition(), timeout.toNanos() / 1e9) != 0) {
+            return false;
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT @@gtid_slave_pos")) {
+            return rs.next() && GtidSet.mariaDb(rs.getString(1)).covers(gtids(position));
+        }
     }
 
     private static ResultSet execute(Statement s) throws SQLException {

@@ -11,10 +11,14 @@ class GtidSetTest {
     private static final String B = "4e11fa47-71ca-11e1-9e33-c80aa9429562";
 
     @Test
-    void aMariaDbPositionCoversAGtidOfItsDomainUpToItsSequenceWhateverTheServer() {
+    void aMariaDbPositionCoversAGtidOfItsDomainUpToItsSequenceOnTheSameServersHistory() {
         GtidSet replica = GtidSet.mariaDb("0-1-42,7-2-1000000");
         assertThat(replica.covers(GtidSet.mariaDb("0-1-42"))).isTrue();
-        assertThat(replica.covers(GtidSet.mariaDb("0-3-41"))).as("another server id, same domain").isTrue();
+        assertThat(replica.covers(GtidSet.mariaDb("0-1-41,7-2-5"))).isTrue();
+        // a replica that received more of an old primary's history than the promoted one: numbered ahead, yet without
+        // the new primary's commits
+        assertThat(replica.covers(GtidSet.mariaDb("0-3-41"))).as("another server id, same domain").isFalse();
+        assertThat(replica.covers(GtidSet.mariaDb("7-1-5"))).as("another server id in domain 7").isFalse();
         assertThat(replica.covers(GtidSet.mariaDb("0-1-43"))).as("domain 0 is behind, however far domain 7 is").isFalse();
         assertThat(replica.covers(GtidSet.mariaDb("5-1-1"))).as("a domain it has none of").isFalse();
         assertThat(replica.covers(GtidSet.mariaDb(""))).isTrue();
@@ -39,6 +43,10 @@ class GtidSetTest {
         GtidSet u = GtidSet.mariaDb("0-1-10").union(GtidSet.mariaDb("0-1-5,1-1-3"));
         assertThat(u.covers(GtidSet.mariaDb("0-1-10,1-1-3"))).isTrue();
         assertThat(u.covers(GtidSet.mariaDb("0-1-11"))).isFalse();
+        // per domain the later last GTID's server: the replica moved on to the new primary's history
+        GtidSet moved = GtidSet.mariaDb("0-1-10").union(GtidSet.mariaDb("0-2-12"));
+        assertThat(moved.covers(GtidSet.mariaDb("0-2-12"))).isTrue();
+        assertThat(moved.covers(GtidSet.mariaDb("0-1-10"))).isFalse();
         GtidSet m = GtidSet.mySql(A + ":1-10").union(GtidSet.mySql(A + ":11-20:30"));
         assertThat(m.covers(GtidSet.mySql(A + ":1-20:30"))).isTrue();
         assertThat(m.covers(GtidSet.mySql(A + ":21"))).isFalse();

@@ -2,11 +2,13 @@ package dev.replicaware.dialect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replicaware.ConsistencyToken;
 import dev.replicaware.testkit.ClusterExtension;
 import dev.replicaware.testkit.ClusterNode;
 import dev.replicaware.testkit.MariaDbCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -49,6 +51,36 @@ class MariaDbDialectTest {
             assertThat(standby.replayedPosition()).isEqualTo(primary.writePosition());
             assertThat(standby.receivedPosition()).isGreaterThanOrEqualTo(standby.replayedPosition());
             assertThat(standby.reportedLagSeconds()).isZero();
+        }
+    }
+
+    /**
+     * A replica numbered ahead on another server's history (one that received more of a lost primary than the promoted
+     * one did) has not replayed the new primary's commits, though {@code MASTER_GTID_WAIT} returns at once there.
+     */
+    @Test
+    void aWaitOnAReplicaNumberedAheadOnAnotherServersHistoryIsNotReached(MariaDbCluster db) throws SQLException {
+        ClusterNode replica = db.replicas().get(0);
+        try (Connection admin = db.connectAdmin(replica); Statement s = admin.createStatement()) {
+            String before;
+            try (ResultSet rs = s.executeQuery("SELECT @@gtid_slave_pos")) {
+                rs.next();
+                before = rs.getString(1);
+            }
+            s.execute("STOP SLAVE");
+            try {
+                s.execute("SET GLOBAL gtid_slave_pos = '0-1-1000'");
+                try (Connection app = db.connectApp(replica)) {
+                    Duration wait = Duration.ofMillis(200);
+                    assertThat(MariaDbDialect.INSTANCE.awaitPosition(app, ConsistencyToken.of(900, "0-1-900"), wait))
+                            .as("the same server's history, numbered below").isTrue();
+                    assertThat(MariaDbDialect.INSTANCE.awaitPosition(app, ConsistencyToken.of(900, "0-2-900"), wait))
+                            .as("server 2's commit 900, on a replica whose last is server 1's 1000").isFalse();
+                }
+            } finally {
+                s.execute("SET GLOBAL gtid_slave_pos = '" + before + "'");
+                s.execute("START SLAVE");
+            }
         }
     }
 
