@@ -208,6 +208,14 @@ public abstract class Dialect {
         return false;
     }
 
+    /**
+     * True when {@code admin}'s node acknowledges what it receives to its primary (MariaDB/MySQL semi-synchronous
+     * replication), so that a commit the primary acknowledged may be on it alone; false where that is not known.
+     */
+    public boolean acknowledgesCommits(Connection admin) throws SQLException {
+        return false;
+    }
+
     /** Stops this replica receiving from its primary; what it received is still applied. Nothing by default. */
     public void stopReceiving(Connection admin) throws SQLException {
     }

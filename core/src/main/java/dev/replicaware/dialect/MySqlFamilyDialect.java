@@ -121,6 +121,14 @@ abstract class MySqlFamilyDialect extends Dialect {
         return true;
     }
 
+    /** {@code rpl_semi_sync_slave_enabled} (MariaDB, MySQL before 8.0.26) or {@code rpl_semi_sync_replica_enabled} is on. */
+    @Override
+    public boolean acknowledgesCommits(Connection admin) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            return SemiSync.read(s).replicaOn();
+        }
+    }
+
     @Override
     public void stopReceiving(Connection admin) throws SQLException {
         try (Statement s = admin.createStatement()) {
@@ -177,6 +185,7 @@ abstract class MySqlFamilyDialect extends Dialect {
     static String quote(String value) {
         return value == null ? "''" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
+
     /**
      * The semi-synchronous role follows the primary. A node that acknowledges as a semi-synchronous replica is made
      * to wait for acknowledgements when it is promoted ({@code promoting}): left as configured on a replica, it would
@@ -191,22 +200,10 @@ abstract class MySqlFamilyDialect extends Dialect {
      * @return the statement that makes the change, or null when none is needed
      */
     static String semiSyncChange(Statement s, boolean promoting, String step, String privilege) throws SQLException {
-        String primaryVariable = null;
-        boolean primaryOn = false;
-        boolean replicaOn = false;
-        // the variables exist with the plugins loaded (MySQL) or built in (MariaDB), named master/slave or source/replica
-        try (ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'rpl\\_semi\\_sync\\_%enabled'")) {
-            while (rs.next()) {
-                String name = rs.getString(1).toLowerCase(java.util.Locale.ROOT);
-                boolean on = "ON".equalsIgnoreCase(rs.getString(2)) || "1".equals(rs.getString(2));
-                if (name.endsWith("_master_enabled") || name.endsWith("_source_enabled")) {
-                    primaryVariable = name;
-                    primaryOn = on;
-                } else if (name.endsWith("_slave_enabled") || name.endsWith("_replica_enabled")) {
-                    replicaOn |= on;
-                }
-            }
-        }
+        SemiSync semi = SemiSync.read(s);
+        String primaryVariable = semi.primaryVariable();
+        boolean primaryOn = semi.primaryOn();
+        boolean replicaOn = semi.replicaOn();
         boolean change = promoting ? primaryVariable != null && replicaOn && !primaryOn : primaryOn;
         if (!change) {
             return null;
@@ -220,6 +217,29 @@ abstract class MySqlFamilyDialect extends Dialect {
     static void applySemiSyncChange(Statement s, String change, String step, String privilege) throws SQLException {
         if (change != null) {
             AdminErrors.execute(s, change, change.substring(0, change.indexOf(" = ")), step, privilege);
+        }
+    }
+
+    /** The semi-synchronous settings of a node, as {@code SHOW GLOBAL VARIABLES} names them; the primary variable null when absent. */
+    private record SemiSync(String primaryVariable, boolean primaryOn, boolean replicaOn) {
+        // the variables exist with the plugins loaded (MySQL) or built in (MariaDB), named master/slave or source/replica
+        static SemiSync read(Statement s) throws SQLException {
+            String primaryVariable = null;
+            boolean primaryOn = false;
+            boolean replicaOn = false;
+            try (ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'rpl\\_semi\\_sync\\_%enabled'")) {
+                while (rs.next()) {
+                    String name = rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+                    boolean on = "ON".equalsIgnoreCase(rs.getString(2)) || "1".equals(rs.getString(2));
+                    if (name.endsWith("_master_enabled") || name.endsWith("_source_enabled")) {
+                        primaryVariable = name;
+                        primaryOn = on;
+                    } else if (name.endsWith("_slave_enabled") || name.endsWith("_replica_enabled")) {
+                        replicaOn |= on;
+                    }
+                }
+            }
+            return new SemiSync(primaryVariable, primaryOn, replicaOn);
         }
     }
 }

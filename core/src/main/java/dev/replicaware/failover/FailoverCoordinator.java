@@ -343,6 +343,9 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
                 FailoverSteps.refuseRestoringUnlessAllAnswer(lost, answers, unfenced());
             }
             Dialect dialect = promotingDialect(sessions);
+            if (!back) {
+                refuseIfAnAcknowledgerIsSilent(sessions, dialect, lost, answers); // semi-sync: every replica answers
+            }
             Chosen chosen = choose(lost, back, answers, dialect);           // 3. choose the candidate
             Connection c = sessions.connection(chosen.name());
             boolean restored = chosen.name().equals(lost);                  //    (the lost primary itself, back read-only)
@@ -381,6 +384,41 @@ public final class FailoverCoordinator implements TopologyListener, AutoCloseabl
             return true;
         } catch (Refused r) {
             return refuse(r.getMessage());
+        }
+    }
+
+    /**
+     * Step 2, continued, where replicas acknowledge commits (MariaDB and MySQL semi-synchronous replication): a commit
+     * the lost primary acknowledged is on at least one replica, perhaps only on one that did not answer, and promoting
+     * another would lose it (the explorer's mariadb seed 151: a replica cut off from the application took the last
+     * acknowledgement, the other was promoted without it). So every replica that is not fenced must answer first;
+     * until then nothing is promoted, and the next attempt asks again.
+     */
+    private void refuseIfAnAcknowledgerIsSilent(FailoverSessions sessions, Dialect dialect, String lost, Map<String, Probe> answers)
+            throws Refused {
+        boolean acknowledging = false;
+        for (String name : answers.keySet()) {
+            Connection c = sessions.connection(name);
+            if (name.equals(lost) || c == null) {
+                continue;
+            }
+            try {
+                if (dialect.acknowledgesCommits(c)) {
+                    acknowledging = true;
+                    break;
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("{} - could not read whether {} acknowledges commits: {}", cluster, name, describe(e));
+            }
+        }
+        if (!acknowledging) {
+            return;
+        }
+        List<String> silent = unfenced().stream().filter(n -> !n.equals(lost) && !answers.containsKey(n)).toList();
+        if (!silent.isEmpty()) {
+            throw new Refused("the replicas acknowledge commits (semi-synchronous replication) and " + silent
+                    + " did not answer: a commit " + lost + " acknowledged may be there alone, so no replica is promoted"
+                    + " until every replica that is not fenced answers");
         }
     }
 

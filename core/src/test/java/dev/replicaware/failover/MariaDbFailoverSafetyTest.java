@@ -107,6 +107,38 @@ class MariaDbFailoverSafetyTest extends FailoverSafetyContract {
     }
 
     /**
+     * The explorer's mariadb seed 151: with semi-synchronous replication the last acknowledged commit may be on one
+     * replica alone. A failover that cannot reach that replica must not promote the other: it waits until it answers.
+     */
+    @Test
+    void withSemiSynchronousReplicationNoReplicaIsPromotedWhileAnotherDoesNotAnswer() throws Exception {
+        ReplicatedCluster c = cluster(2, true);
+        ReplicaAwareDataSource ds = automatic(c, Duration.ofSeconds(30));
+        createTable(ds);
+        for (long id = 1; id <= 5; id++) {
+            assertThat(write(ds, id)).isTrue();
+        }
+        ClusterNode old = c.primary();
+        ClusterNode silent = c.replicas().get(1);
+        c.pause(silent);
+        try {
+            c.kill(old);
+            FailoverContract.await("the failover refused while " + silent.name() + " does not answer", Duration.ofSeconds(30),
+                    () -> events.stream().anyMatch(e -> e.type() == dev.replicaware.topology.TopologyEvent.Type.FAILOVER_REFUSED
+                            && e.detail().contains("acknowledge commits") && e.detail().contains(silent.name())), () -> events);
+            assertThat(events).as("nothing promoted while " + silent.name() + " is paused")
+                    .noneMatch(e -> e.type() == dev.replicaware.topology.TopologyEvent.Type.FAILOVER_COMPLETED);
+        } finally {
+            c.resume(silent);
+        }
+        FailoverContract.await("a failover once " + silent.name() + " answers", Duration.ofSeconds(60),
+                () -> events.stream().anyMatch(e -> e.type() == dev.replicaware.topology.TopologyEvent.Type.FAILOVER_COMPLETED),
+                () -> events);
+        assertThat(write(ds, 6)).isTrue();
+        assertThat(ids(c, c.node(ds.routingTopology().primary().name()))).contains(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    /**
      * The explorer's mariadb seed 120: a replica down during a switchover came back following the old primary, which
      * had rejoined as a replica of the target, and cascaded through it for good. The switchover remembers it and points
      * it at the new primary once it answers.
