@@ -224,6 +224,8 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
         String step = "rejoin a former primary as a replica";
         try (Statement s = admin.createStatement()) {
+            // first, so that a missing privilege changes nothing
+            applySemiSyncChange(s, semiSyncChange(s, false, step, REPLICATION_MASTER_ADMIN), step, REPLICATION_MASTER_ADMIN);
             AdminErrors.execute(s, "STOP SLAVE", "STOP SLAVE", step, REPLICATION_SLAVE_ADMIN);
             AdminErrors.execute(s, "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", "SET GLOBAL gtid_slave_pos", step,
                     REPLICATION_SLAVE_ADMIN);
@@ -235,8 +237,6 @@ public final class MariaDbDialect extends MySqlFamilyDialect {
             AdminErrors.execute(s, "CHANGE MASTER TO MASTER_HOST = " + quote(host) + ", MASTER_PORT = " + port + ", MASTER_USER = "
                     + quote(user) + ", MASTER_PASSWORD = " + quote(password) + ", MASTER_USE_GTID = slave_pos, MASTER_SSL = "
                     + (tls ? 1 : 0), "CHANGE MASTER", step, REPLICATION_SLAVE_ADMIN);
-            String semiSync = semiSyncChange(s, false, step, REPLICATION_MASTER_ADMIN);
-            applySemiSyncChange(s, semiSync, step, REPLICATION_MASTER_ADMIN);
             AdminErrors.execute(s, "START SLAVE", "START SLAVE", step, REPLICATION_SLAVE_ADMIN);
         }
     }

@@ -150,12 +150,12 @@ public final class MySqlDialect extends MySqlFamilyDialect {
     public void rejoin(Connection admin, String host, int port, String user, String password) throws SQLException {
         String step = "rejoin a former primary as a replica";
         try (Statement s = admin.createStatement()) {
+            // first, so that a missing privilege changes nothing
+            applySemiSyncChange(s, semiSyncChange(s, false, step, SYSTEM_VARIABLES_ADMIN), step, SYSTEM_VARIABLES_ADMIN);
             AdminErrors.execute(s, "STOP REPLICA", "STOP REPLICA", step, REPLICATION_SLAVE_ADMIN);
             AdminErrors.execute(s, "CHANGE REPLICATION SOURCE TO SOURCE_HOST = " + quote(host) + ", SOURCE_PORT = " + port
                     + ", SOURCE_USER = " + quote(user) + ", SOURCE_PASSWORD = " + quote(password) + ", SOURCE_AUTO_POSITION = 1",
                     "CHANGE REPLICATION SOURCE", step, REPLICATION_SLAVE_ADMIN);
-            String semiSync = semiSyncChange(s, false, step, SYSTEM_VARIABLES_ADMIN);
-            applySemiSyncChange(s, semiSync, step, SYSTEM_VARIABLES_ADMIN);
             AdminErrors.execute(s, "START REPLICA", "START REPLICA", step, REPLICATION_SLAVE_ADMIN);
         }
     }

@@ -201,16 +201,13 @@ abstract class MySqlFamilyDialect extends Dialect {
      */
     static String semiSyncChange(Statement s, boolean promoting, String step, String privilege) throws SQLException {
         SemiSync semi = SemiSync.read(s);
-        String primaryVariable = semi.primaryVariable();
-        boolean primaryOn = semi.primaryOn();
-        boolean replicaOn = semi.replicaOn();
-        boolean change = promoting ? primaryVariable != null && replicaOn && !primaryOn : primaryOn;
+        boolean change = promoting ? semi.primaryVariable() != null && semi.replicaOn() && !semi.primaryOn() : semi.primaryOn();
         if (!change) {
             return null;
         }
-        AdminErrors.execute(s, "SET GLOBAL " + primaryVariable + " = " + (primaryOn ? "ON" : "OFF"),
-                "SET GLOBAL " + primaryVariable, step, privilege);
-        return "SET GLOBAL " + primaryVariable + " = " + (primaryOn ? "OFF" : "ON");
+        String set = "SET GLOBAL " + semi.primaryVariable() + " = ";
+        AdminErrors.execute(s, set + (semi.primaryOn() ? "ON" : "OFF"), "SET GLOBAL " + semi.primaryVariable(), step, privilege);
+        return set + (semi.primaryOn() ? "OFF" : "ON");
     }
 
     /** Makes the change {@link #semiSyncChange} returned, if any. */
